@@ -1,0 +1,3 @@
+from movierec_cli.app import main
+
+main()

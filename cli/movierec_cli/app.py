@@ -1,0 +1,43 @@
+"""The root ``movierec`` command: registers every command group."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from movierec import __version__
+from movierec_cli.commands import db, serve
+
+app = typer.Typer(
+    name="movierec",
+    help="Personalized movie recommendations from your terminal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"movierec {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Personalized movie recommendations from your terminal."""
+
+
+app.add_typer(db.app, name="db")
+app.command("serve")(serve.serve)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

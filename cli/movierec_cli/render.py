@@ -1,0 +1,60 @@
+"""The one place the CLI draws output: Rich tables for people, JSON for scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["console", "error_console", "print_json", "print_table", "to_jsonable"]
+
+console = Console()
+error_console = Console(stderr=True, soft_wrap=True)
+
+
+def to_jsonable(data: Any) -> Any:
+    """Pydantic models, dataclasses and plain values to JSON-able data."""
+    if isinstance(data, BaseModel):
+        return data.model_dump(mode="json")
+    if isinstance(data, list | tuple):
+        return [to_jsonable(item) for item in data]
+    if isinstance(data, dict):
+        return {str(key): to_jsonable(value) for key, value in data.items()}
+    as_dict = getattr(data, "as_dict", None)
+    if callable(as_dict):
+        return to_jsonable(as_dict())
+    return data
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented JSON to stdout (no Rich markup, no wrapping)."""
+    text = orjson.dumps(
+        to_jsonable(data), option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+    ).decode()
+    console.file.write(text + "\n")
+    console.file.flush()
+
+
+def print_table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    caption: str | None = None,
+) -> None:
+    """Draw a table; ``None`` cells print as a dim dash."""
+    table = Table(title=title, caption=caption, header_style="bold cyan")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("[dim]-[/]" if cell is None else str(cell) for cell in row))
+    console.print(table)
+
+
+def print_message(text: str) -> None:
+    """A one-line confirmation for people (suppressed by nothing; use for side effects)."""
+    console.print(text, highlight=False)

@@ -1,0 +1,18 @@
+"""Caching: the :class:`Cache` contract, its two backends, single-flight, rate limits."""
+
+from movierec.cache.base import Cache, CacheStats
+from movierec.cache.loader import CachedLoader, Loaded
+from movierec.cache.memory import MemoryCache
+from movierec.cache.ratelimit import RateDecision, RateLimiter
+from movierec.cache.redis import RedisCache
+
+__all__ = [
+    "Cache",
+    "CacheStats",
+    "CachedLoader",
+    "Loaded",
+    "MemoryCache",
+    "RateDecision",
+    "RateLimiter",
+    "RedisCache",
+]

@@ -1,0 +1,150 @@
+"""Read-through caching with single-flight and stale-on-error.
+
+``N`` concurrent misses of one key run the loader once: in one process through a
+shared future, across processes (Redis backend) through a short lock key that other
+processes wait on. Values are stored in an envelope ``{"v": value, "t": fresh_until}``
+and kept ``stale_ttl`` seconds past freshness, so an upstream outage can be answered
+with the last good copy, marked stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from movierec.cache.base import Cache
+from movierec.clock import Clock, SystemClock
+from movierec.errors import MovieRecError, ServiceUnavailable, UpstreamError
+
+__all__ = ["CachedLoader", "Loaded"]
+
+Loader = Callable[[], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A value and how it was obtained."""
+
+    value: Any
+    cached: bool
+    stale: bool = False
+
+
+class CachedLoader:
+    """``get_or_load`` over any :class:`~movierec.cache.Cache`."""
+
+    def __init__(
+        self,
+        cache: Cache,
+        clock: Clock | None = None,
+        *,
+        lock_ttl: float = 15.0,
+        poll_interval: float = 0.02,
+    ) -> None:
+        self.cache = cache
+        self.clock = clock or SystemClock()
+        self.lock_ttl = lock_ttl
+        self.poll_interval = poll_interval
+        self._inflight: dict[str, asyncio.Future[Loaded]] = {}
+
+    async def _read(self, key: str) -> dict[str, Any] | None:
+        try:
+            envelope = await self.cache.get(key)
+        except ServiceUnavailable:
+            return None
+        if isinstance(envelope, dict) and "v" in envelope and "t" in envelope:
+            return envelope
+        return None
+
+    async def get_or_load(
+        self,
+        key: str,
+        loader: Loader,
+        ttl: float,
+        *,
+        stale_ttl: float = 0.0,
+        stale_on: tuple[type[BaseException], ...] = (UpstreamError,),
+    ) -> Loaded:
+        """The fresh cached value, or the loader's result (stored), or a stale copy.
+
+        ``stale_on`` lists the loader errors that fall back to a stale copy when one
+        exists; otherwise the error propagates.
+        """
+        envelope = await self._read(key)
+        if envelope is not None and float(envelope["t"]) > self.clock.now():
+            return Loaded(envelope["v"], cached=True)
+        pending = self._inflight.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Loaded] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            result = await self._load(key, loader, ttl, stale_ttl, stale_on, envelope)
+        except BaseException as exc:
+            if not future.done():
+                future.set_exception(exc)
+                future.exception()  # mark retrieved: waiters re-raise it themselves
+            raise
+        else:
+            future.set_result(result)
+            return result
+        finally:
+            self._inflight.pop(key, None)
+
+    async def _load(
+        self,
+        key: str,
+        loader: Loader,
+        ttl: float,
+        stale_ttl: float,
+        stale_on: tuple[type[BaseException], ...],
+        envelope: dict[str, Any] | None,
+    ) -> Loaded:
+        lock_key = f"lock:{key}"
+        locked = False
+        if self.cache.distributed:
+            locked = await self._try_lock(lock_key)
+            if not locked:
+                waited = await self._wait_for_other_process(key)
+                if waited is not None:
+                    return waited
+        try:
+            try:
+                value = await loader()
+            except stale_on:
+                if envelope is not None:
+                    return Loaded(envelope["v"], cached=True, stale=True)
+                raise
+            with contextlib.suppress(ServiceUnavailable):  # uncached is still an answer
+                await self.cache.set(
+                    key, {"v": value, "t": self.clock.now() + ttl}, ttl + stale_ttl
+                )
+            return Loaded(value, cached=False)
+        finally:
+            if locked:
+                with contextlib.suppress(MovieRecError):
+                    await self.cache.delete(lock_key)
+
+    async def _try_lock(self, lock_key: str) -> bool:
+        try:
+            return await self.cache.add(lock_key, 1, self.lock_ttl)
+        except ServiceUnavailable:
+            return False
+
+    async def _wait_for_other_process(self, key: str) -> Loaded | None:
+        """Another process holds the lock: wait for its value, up to the lock's life."""
+        deadline = asyncio.get_running_loop().time() + self.lock_ttl
+        while asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(self.poll_interval)
+            envelope = await self._read(key)
+            if envelope is not None and float(envelope["t"]) > self.clock.now():
+                return Loaded(envelope["v"], cached=True)
+            try:
+                if await self.cache.get(f"lock:{key}") is None:
+                    return None
+            except ServiceUnavailable:
+                return None
+        return None

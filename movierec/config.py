@@ -1,0 +1,231 @@
+"""Settings: defaults < optional TOML config file < environment variables.
+
+Settings are read once, at start-up, into one immutable :class:`Settings` and passed
+down. Nothing else in movierec reads the environment.
+
+Every field ``name`` is read from the environment variable ``MOVIEREC_<NAME>``; the TMDb
+fields also accept TMDb's own names (``TMDB_API_KEY``, ``TMDB_READ_ACCESS_TOKEN``,
+``TMDB_BASE_URL``, ...). The config file is ``MOVIEREC_CONFIG`` if set, else
+``config.toml`` in the per-user config folder; its keys are the field names.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from movierec.errors import ConfigurationError
+
+__all__ = ["Settings", "default_config_dir", "default_data_dir"]
+
+APP_NAME = "movierec"
+ENV_PREFIX = "MOVIEREC_"
+_TMDB_ALIASES = {
+    "tmdb_api_key": "TMDB_API_KEY",
+    "tmdb_read_access_token": "TMDB_READ_ACCESS_TOKEN",
+    "tmdb_base_url": "TMDB_BASE_URL",
+    "tmdb_image_base_url": "TMDB_IMAGE_BASE_URL",
+}
+
+
+def default_data_dir() -> Path:
+    """The per-user data folder (SQLite database, JWT secret, downloaded data sets)."""
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def default_config_dir() -> Path:
+    """The per-user config folder (config.toml, the CLI's saved login)."""
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+class Settings(BaseModel):
+    """Every knob of movierec, validated, immutable.
+
+    ``Settings()`` is the embedded default (SQLite in the data folder, in-process cache,
+    offline catalog). ``Settings.load()`` layers the config file and environment on top.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    # storage and cache
+    data_dir: Path = Field(default_factory=default_data_dir)
+    config_dir: Path = Field(default_factory=default_config_dir)
+    database_url: str | None = None
+    redis_url: str | None = None
+    cache_prefix: str = "movierec:"
+    cache_max_entries: int = Field(10_000, ge=1)
+    auto_migrate: bool = True
+
+    # accounts
+    jwt_secret: str | None = None
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    jwt_issuer: str = "movierec"
+    jwt_audience: str = "movierec"
+    access_token_ttl: int = Field(900, ge=30)
+    refresh_token_ttl: int = Field(14 * 24 * 3600, ge=60)
+    bcrypt_rounds: int = Field(12, ge=4, le=16)
+
+    # TMDb
+    tmdb_api_key: str | None = None
+    tmdb_read_access_token: str | None = None
+    tmdb_base_url: str = "https://api.themoviedb.org/3"
+    tmdb_image_base_url: str = "https://image.tmdb.org/t/p/"
+    tmdb_poster_size: str = "w500"
+    tmdb_language: str = "en-US"
+    tmdb_timeout: float = Field(10.0, gt=0)
+    tmdb_max_retries: int = Field(3, ge=0, le=10)
+    tmdb_retry_budget: float = Field(20.0, gt=0)
+    tmdb_rate_limit: int = Field(40, ge=1)
+
+    # cache lifetimes, seconds
+    ttl_trending: int = Field(15 * 60, ge=1)
+    ttl_search: int = Field(60 * 60, ge=1)
+    ttl_details: int = Field(24 * 3600, ge=1)
+    ttl_genres: int = Field(7 * 24 * 3600, ge=1)
+    ttl_recommendations: int = Field(60 * 60, ge=1)
+    stale_ttl: int = Field(7 * 24 * 3600, ge=0)
+
+    # HTTP server
+    rate_limit_anonymous: str = "120/minute"
+    rate_limit_user: str = "300/minute"
+    force_https: bool = False
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    cors_origins: tuple[str, ...] = ()
+    hsts_max_age: int = Field(31_536_000, ge=0)
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    log_format: Literal["text", "json"] = "text"
+    metrics_public: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+            raise ValueError("must start with sqlite://, postgres:// or postgresql://")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("tmdb_base_url", "tmdb_image_base_url")
+    @classmethod
+    def _check_http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/") + ("/" if value.endswith("/") else "")
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _check_secret(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < 32:
+            raise ValueError("must be at least 32 characters")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data folder."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                url = "postgres://" + url.removeprefix("postgresql://")
+            return url
+        return f"sqlite://{self.data_dir / 'movierec.sqlite3'}"
+
+    @property
+    def database_kind(self) -> Literal["sqlite", "postgres"]:
+        """Which database engine the URL names."""
+        return "sqlite" if self.resolved_database_url.startswith("sqlite://") else "postgres"
+
+    @property
+    def tmdb_enabled(self) -> bool:
+        """Whether a TMDb credential is configured (else the offline catalog serves)."""
+        return bool(self.tmdb_api_key or self.tmdb_read_access_token)
+
+    @classmethod
+    def load(
+        cls,
+        env: Mapping[str, str] | None = None,
+        config_file: Path | str | None = None,
+        **overrides: Any,
+    ) -> Settings:
+        """Build settings from defaults, the config file, the environment and ``overrides``.
+
+        Raises :class:`ConfigurationError` with one line naming the bad setting.
+        """
+        environ = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        path = config_file or environ.get(f"{ENV_PREFIX}CONFIG")
+        if path is None:
+            candidate = Path(environ.get(f"{ENV_PREFIX}CONFIG_DIR") or default_config_dir())
+            path = candidate / "config.toml"
+            explicit = False
+        else:
+            explicit = True
+        values.update(_read_toml(Path(path), required=explicit))
+        values.update(_read_env(environ))
+        values.update(overrides)
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise ConfigurationError(
+                _describe(exc), details=exc.errors(include_url=False)
+            ) from None
+
+
+def _read_toml(path: Path, *, required: bool) -> dict[str, Any]:
+    if not path.is_file():
+        if required:
+            raise ConfigurationError(f"MOVIEREC_CONFIG: no config file at {path}")
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"config file {path}: {exc}") from None
+    section = data.get("movierec", data)
+    if not isinstance(section, dict):
+        raise ConfigurationError(f"config file {path}: [movierec] must be a table")
+    return dict(section)
+
+
+def _read_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, field in Settings.model_fields.items():
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw is None and name in _TMDB_ALIASES:
+            raw = environ.get(_TMDB_ALIASES[name])
+        if raw is None:
+            continue
+        if raw == "" and field.default is None:
+            continue
+        origin = getattr(field.annotation, "__origin__", None)
+        if origin is tuple:
+            values[name] = tuple(part.strip() for part in raw.split(",") if part.strip())
+        else:
+            values[name] = raw
+    return values
+
+
+def _env_name(field: str) -> str:
+    return ENV_PREFIX + field.upper()
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors(include_url=False)[0]
+    field = str(first["loc"][0]) if first["loc"] else "settings"
+    message = first["msg"].removeprefix("Value error, ")
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"invalid setting {_env_name(field)}: {message}{more}"

@@ -1,0 +1,121 @@
+"""``MovieRec``: the one object that opens every resource and exposes the services.
+
+Usable from any asyncio program::
+
+    async with MovieRec(Settings.load()) as mr:
+        page = await mr.movies.trending(window="week")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Literal, Self
+
+from movierec.cache import Cache, CachedLoader, MemoryCache, RateLimiter, RedisCache
+from movierec.clock import Clock, SystemClock
+from movierec.config import Settings
+from movierec.db import Database
+from movierec.keys import jwt_secret
+
+__all__ = ["HealthReport", "MovieRec"]
+
+
+@dataclass(frozen=True, slots=True)
+class HealthReport:
+    """Whether the backing services answer."""
+
+    status: Literal["ok", "degraded", "down"]
+    database: bool
+    database_kind: str
+    cache: bool
+    cache_backend: str
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-able form for ``/ready`` and ``movierec status``."""
+        return {
+            "status": self.status,
+            "database": {"ok": self.database, "kind": self.database_kind},
+            "cache": {"ok": self.cache, "backend": self.cache_backend},
+        }
+
+
+class MovieRec:
+    """Opens the database, cache and HTTP session; the services hang off it.
+
+    One instance per process (or per server worker). Two instances never share state,
+    so tests can run several side by side.
+    """
+
+    def __init__(self, settings: Settings | None = None, *, clock: Clock | None = None) -> None:
+        self.settings = settings if settings is not None else Settings.load()
+        self.clock: Clock = clock or SystemClock()
+        self.db = Database(self.settings.resolved_database_url)
+        self.cache: Cache = self._make_cache()
+        self.loader = CachedLoader(self.cache, self.clock)
+        self.limiter = self._make_limiter()
+        self._open = False
+
+    def _make_cache(self) -> Cache:
+        if self.settings.redis_url:
+            return RedisCache(self.settings.redis_url, self.settings.cache_prefix)
+        return MemoryCache(self.settings.cache_max_entries, clock=self.clock)
+
+    def _make_limiter(self) -> RateLimiter:
+        if self.settings.redis_url:
+            return RateLimiter.on_redis(self.settings.redis_url, self.settings.cache_prefix)
+        return RateLimiter.in_memory()
+
+    @property
+    def is_open(self) -> bool:
+        """True between :meth:`open` and :meth:`close`."""
+        return self._open
+
+    @property
+    def jwt_secret(self) -> str:
+        """The token signing secret (configured, or generated once per data folder)."""
+        return jwt_secret(self.settings)
+
+    async def open(self) -> Self:
+        """Connect to the database (migrating it when ``auto_migrate``) and the cache."""
+        if self._open:
+            return self
+        await self.db.open(migrate=self.settings.auto_migrate)
+        self.db.enter()
+        self._open = True
+        return self
+
+    async def close(self) -> None:
+        """Close every resource; safe to call twice."""
+        if not self._open:
+            return
+        self._open = False
+        try:
+            await self.limiter.close()
+            await self.cache.close()
+        finally:
+            await self.db.close()
+
+    async def __aenter__(self) -> Self:
+        return await self.open()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def health(self) -> HealthReport:
+        """Check the database and the cache."""
+        db_ok = await self.db.ping()
+        cache_ok = await self.cache.ping()
+        status: Literal["ok", "degraded", "down"]
+        if not db_ok:
+            status = "down"
+        elif not cache_ok:
+            status = "degraded"
+        else:
+            status = "ok"
+        return HealthReport(status, db_ok, self.db.kind, cache_ok, self.cache.backend)

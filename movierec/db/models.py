@@ -1,0 +1,192 @@
+"""Tortoise ORM models: the tables movierec stores.
+
+Indexes follow the queries that use them: favorites are listed per user newest first
+``(user_id, created_at)`` and joined across users by movie for co-favorites ``(movie_id)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+__all__ = [
+    "ApiUsage",
+    "AuditEvent",
+    "CatalogRating",
+    "Dismissal",
+    "Favorite",
+    "Movie",
+    "Recommendation",
+    "RefreshToken",
+    "User",
+]
+
+
+class User(Model):
+    """An account. ``username_key`` (lower-cased) makes usernames unique case-insensitively."""
+
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=32)
+    username_key = fields.CharField(max_length=32, unique=True)
+    email = fields.CharField(max_length=254, unique=True)
+    display_name = fields.CharField(max_length=64, null=True)
+    password_hash = fields.CharField(max_length=128)
+    role = fields.CharField(max_length=16, default="user")
+    is_active = fields.BooleanField(default=True)
+    preferences: dict[str, Any] = fields.JSONField(default=dict)
+    favorites_version = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "users"
+
+
+class Favorite(Model):
+    """A movie a user marked as a favorite: one row per (user, movie)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="favorites", on_delete=fields.CASCADE
+    )
+    movie_id = fields.IntField(db_index=True)
+    movie_title = fields.CharField(max_length=512)
+    poster_url = fields.CharField(max_length=512, null=True)
+    release_year = fields.IntField(null=True)
+    genre_ids: list[int] = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "favorites"
+        unique_together = (("user", "movie_id"),)
+        indexes = (("user_id", "created_at"),)
+
+
+class Recommendation(Model):
+    """One item of a recommendation list as it was shown to a user (the serving log)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="recommendations", on_delete=fields.CASCADE
+    )
+    movie_id = fields.IntField()
+    score = fields.FloatField()
+    reason = fields.CharField(max_length=256)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "recommendations"
+        indexes = (("user_id", "created_at"),)
+
+
+class Dismissal(Model):
+    """A movie a user asked never to be recommended again."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="dismissals", on_delete=fields.CASCADE
+    )
+    movie_id = fields.IntField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "dismissals"
+        unique_together = (("user", "movie_id"),)
+
+
+class Movie(Model):
+    """Local copy of movie metadata: seen on TMDb, or imported into the offline catalog."""
+
+    id = fields.IntField(primary_key=True, generated=False)
+    title = fields.CharField(max_length=512)
+    original_title = fields.CharField(max_length=512, null=True)
+    search_title = fields.CharField(max_length=512, db_index=True, default="")
+    overview = fields.TextField(default="")
+    release_date = fields.DateField(null=True)
+    genre_ids: list[int] = fields.JSONField(default=list)
+    keywords: list[str] = fields.JSONField(default=list)
+    popularity = fields.FloatField(default=0.0)
+    vote_average = fields.FloatField(default=0.0)
+    vote_count = fields.IntField(default=0)
+    poster_path = fields.CharField(max_length=256, null=True)
+    imdb_id = fields.CharField(max_length=16, null=True, db_index=True)
+    movielens_id = fields.IntField(null=True, db_index=True)
+    in_catalog = fields.BooleanField(default=False)
+    rating_count = fields.IntField(default=0)
+    rating_mean = fields.FloatField(default=0.0)
+    recent_rating_count = fields.IntField(default=0)
+    fetched_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "movies"
+
+
+class RefreshToken(Model):
+    """An opaque refresh token, stored hashed, rotated on use, revoked by family."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="refresh_tokens", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    family_id = fields.CharField(max_length=36, db_index=True)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    rotated_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "refresh_tokens"
+
+
+class ApiUsage(Model):
+    """Aggregated TMDb calls per (time bucket, endpoint, status class)."""
+
+    id = fields.IntField(primary_key=True)
+    bucket = fields.DatetimeField()
+    endpoint = fields.CharField(max_length=64)
+    status_class = fields.CharField(max_length=8)
+    calls = fields.IntField(default=0)
+    retries = fields.IntField(default=0)
+    cache_hits = fields.IntField(default=0)
+    cache_misses = fields.IntField(default=0)
+    stale_serves = fields.IntField(default=0)
+    rate_limit_waits = fields.IntField(default=0)
+    latency_ms_sum = fields.FloatField(default=0.0)
+    latency_histogram: list[int] = fields.JSONField(default=list)
+
+    class Meta:
+        table = "api_usage"
+        unique_together = (("bucket", "endpoint", "status_class"),)
+
+
+class CatalogRating(Model):
+    """A rating from an imported public data set (MovieLens): the recommender's prior."""
+
+    id = fields.IntField(primary_key=True)
+    rater = fields.IntField()
+    movie_id = fields.IntField(db_index=True)
+    rating = fields.FloatField()
+    rated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "catalog_ratings"
+        indexes = (("rater", "rated_at"),)
+
+
+class AuditEvent(Model):
+    """Who did what, when, from where: logins, role changes, deletions, imports."""
+
+    id = fields.IntField(primary_key=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    actor_id = fields.IntField(null=True, db_index=True)
+    action = fields.CharField(max_length=64, db_index=True)
+    target_id = fields.IntField(null=True)
+    ip = fields.CharField(max_length=64, null=True)
+    success = fields.BooleanField(default=True)
+    details: dict[str, Any] = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "audit_events"

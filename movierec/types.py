@@ -1,0 +1,58 @@
+"""Typed values that cross the library's boundary (returned to frontends and callers)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Genre", "Movie", "Page", "Source"]
+
+Source = Literal["tmdb", "catalog"]
+T = TypeVar("T")
+
+
+class Genre(BaseModel):
+    """A TMDb genre."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name: str
+
+
+class Movie(BaseModel):
+    """A movie as TMDb (or the offline catalog) describes it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int = Field(description="TMDb movie id")
+    title: str
+    original_title: str | None = None
+    overview: str = ""
+    release_date: date | None = None
+    genre_ids: tuple[int, ...] = ()
+    popularity: float = 0.0
+    vote_average: float = 0.0
+    vote_count: int = 0
+    poster_path: str | None = None
+    poster_url: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        """Release year, when known."""
+        return self.release_date.year if self.release_date else None
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of results, with where it came from and whether it was cached."""
+
+    page: int = 1
+    total_pages: int = 1
+    total_results: int = 0
+    results: list[T] = Field(default_factory=list)
+    source: Source = "catalog"
+    cached: bool = False
+    stale: bool = False
+    note: str | None = Field(None, description="e.g. which window the offline trending covers")

@@ -1,0 +1,35 @@
+"""Command line of the server process (``python -m movierec_server``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from movierec import MovieRecError, Settings
+from movierec_server.app import run_server
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments, load settings, serve until interrupted."""
+    parser = argparse.ArgumentParser(prog="movierec serve", description="Serve the movierec API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
+    parser.add_argument("--access-log", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.load()
+    except MovieRecError as exc:
+        sys.stderr.write(f"error: {exc.message}\n")
+        raise SystemExit(exc.exit_code) from None
+    ssl = {"cert": args.cert, "key": args.key} if args.cert and args.key else None
+    run_server(
+        settings,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        ssl=ssl,
+        access_log=args.access_log,
+    )

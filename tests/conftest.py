@@ -1,0 +1,198 @@
+"""Fixtures that build real objects on real backends.
+
+Every test that takes ``settings``/``mr`` runs twice: on the embedded backend (SQLite +
+in-process cache) and on the services running on this machine (PostgreSQL + Redis).
+Each test session gets its own PostgreSQL database (created and dropped) and each test
+its own Redis key prefix, so runs never collide. With ``MOVIEREC_REQUIRE_SERVICES=1``
+(``.ci/run`` sets it) a missing service fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+import redis as sync_redis
+
+from movierec import MovieRec, Settings
+from movierec.clock import Clock
+
+REQUIRE_SERVICES = os.environ.get("MOVIEREC_REQUIRE_SERVICES", "") == "1"
+PG_ADMIN_DSN = os.environ.get("MOVIEREC_TEST_PG", "postgres://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("MOVIEREC_TEST_REDIS", "redis://127.0.0.1:6379/0")
+RUN_ID = uuid.uuid4().hex[:10]
+START_HINT = (
+    "start them with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start; "
+    'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's shell never changes a test."""
+    for name in list(os.environ):
+        if name.startswith(("MOVIEREC_", "TMDB_")) and name != "MOVIEREC_REQUIRE_SERVICES":
+            monkeypatch.delenv(name, raising=False)
+
+
+def _pg_dsn(database: str) -> str:
+    return PG_ADMIN_DSN.rsplit("/", 1)[0] + "/" + database
+
+
+def _service_problem() -> str | None:
+    try:
+        client = sync_redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+        client.ping()
+        client.close()
+    except Exception as exc:
+        return f"Redis at {REDIS_URL} is not reachable ({exc})"
+
+    async def probe() -> None:
+        conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=2)
+        await conn.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception as exc:
+        return f"PostgreSQL at {PG_ADMIN_DSN} is not reachable ({exc})"
+    return None
+
+
+@dataclass(frozen=True)
+class Services:
+    """Where the real services are for this run."""
+
+    database_url: str
+    redis_url: str
+
+
+@pytest.fixture(scope="session")
+def services() -> Iterator[Services]:
+    """A fresh PostgreSQL database for this run (dropped after), and the Redis URL."""
+    problem = _service_problem()
+    if problem:
+        message = f"{problem}; {START_HINT}"
+        if REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"movierec_test_{RUN_ID}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(PG_ADMIN_DSN)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(PG_ADMIN_DSN)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    try:
+        yield Services(database_url=_pg_dsn(name), redis_url=REDIS_URL)
+    finally:
+        asyncio.run(drop())
+        client = sync_redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(match=f"mrt-{RUN_ID}:*", count=1000):
+            client.delete(key)
+        client.close()
+
+
+_prefix_counter = iter(range(1_000_000_000))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``services_only`` run on the PostgreSQL + Redis pair alone."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_embedded = callspec is not None and callspec.params.get("backend") == "embedded"
+        if on_embedded and item.get_closest_marker("services_only"):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(params=["embedded", "services"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which backend pair this test runs on."""
+    if request.param == "services":
+        request.getfixturevalue("services")
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Settings for one test: isolated data folder, database and cache namespace."""
+    values: dict[str, Any] = {
+        "data_dir": tmp_path / "data",
+        "config_dir": tmp_path / "config",
+        "jwt_secret": "test-secret-" + "x" * 40,
+        "bcrypt_rounds": 4,
+        "tmdb_base_url": "http://127.0.0.1:9/3",
+        "cache_prefix": f"mrt-{RUN_ID}:{next(_prefix_counter)}:",
+    }
+    if backend == "services":
+        svc: Services = request.getfixturevalue("services")
+        values["database_url"] = svc.database_url
+        values["redis_url"] = svc.redis_url
+    else:
+        values["database_url"] = "sqlite://:memory:"
+    return Settings(**values)
+
+
+MakeMovieRec = Callable[..., Awaitable[MovieRec]]
+
+
+@pytest.fixture
+async def make_mr(settings: Settings) -> AsyncIterator[MakeMovieRec]:
+    """Open ``MovieRec`` instances on this test's backend; all closed, and data wiped, after.
+
+    ``await make_mr(clock=..., **setting_overrides)``.
+    """
+    opened: list[MovieRec] = []
+
+    async def make(clock: Clock | None = None, **overrides: Any) -> MovieRec:
+        mr = MovieRec(settings.model_copy(update=overrides), clock=clock)
+        await mr.open()
+        opened.append(mr)
+        return mr
+
+    yield make
+    for mr in reversed(opened):
+        if mr.is_open and mr.db.kind == "postgres":
+            await _truncate(mr)
+            break
+    for mr in reversed(opened):
+        await mr.close()
+    if settings.redis_url:
+        client = sync_redis.Redis.from_url(settings.redis_url)
+        for key in client.scan_iter(match=settings.cache_prefix + "*", count=1000):
+            client.delete(key)
+        client.close()
+
+
+async def _truncate(mr: MovieRec) -> None:
+    tables = ", ".join(f'"{table}"' for table in mr.db.model_tables())
+    with mr.db.activate():
+        await mr.db.connection().execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+async def mr(make_mr: MakeMovieRec) -> MovieRec:
+    """An open ``MovieRec`` on this test's backend."""
+    return await make_mr()

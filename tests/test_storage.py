@@ -1,0 +1,109 @@
+"""The models, their constraints and indexes, on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from tortoise.exceptions import IntegrityError
+
+from movierec import MovieRec, Settings
+from movierec.db.models import Favorite, Movie, Recommendation, RefreshToken, User
+
+
+async def make_user(name: str = "alice") -> User:
+    return await User.create(
+        username=name, username_key=name.lower(), email=f"{name}@example.com", password_hash="x"
+    )
+
+
+async def test_a_fresh_database_has_every_table_and_no_pending_migration(mr: MovieRec) -> None:
+    assert await mr.db.pending_migrations() == []
+    assert {"users", "favorites", "movies", "recommendations", "refresh_tokens"} <= set(
+        mr.db.model_tables()
+    )
+
+
+async def test_usernames_are_unique_case_insensitively(mr: MovieRec) -> None:
+    await make_user("Alice")
+    with pytest.raises(IntegrityError):
+        await User.create(
+            username="ALICE", username_key="alice", email="other@example.com", password_hash="x"
+        )
+
+
+async def test_one_favorite_row_per_user_and_movie(mr: MovieRec) -> None:
+    user = await make_user()
+    await Favorite.create(user=user, movie_id=603, movie_title="The Matrix")
+    with pytest.raises(IntegrityError):
+        await Favorite.create(user=user, movie_id=603, movie_title="The Matrix")
+    other = await make_user("bob")
+    await Favorite.create(user=other, movie_id=603, movie_title="The Matrix")
+    assert await Favorite.filter(movie_id=603).count() == 2
+
+
+async def test_deleting_a_user_cascades_to_their_rows(mr: MovieRec) -> None:
+    user = await make_user()
+    await Favorite.create(user=user, movie_id=1, movie_title="One")
+    await Recommendation.create(user=user, movie_id=2, score=0.5, reason="because")
+    await user.delete()
+    assert await Favorite.all().count() == 0
+    assert await Recommendation.all().count() == 0
+
+
+async def test_movies_keep_the_tmdb_id_as_primary_key(mr: MovieRec) -> None:
+    await Movie.create(id=603, title="The Matrix", genre_ids=[28, 878])
+    movie = await Movie.get(id=603)
+    assert movie.genre_ids == [28, 878]
+
+
+async def test_refresh_token_hashes_are_unique(mr: MovieRec) -> None:
+    from datetime import UTC, datetime
+
+    user = await make_user()
+    expires = datetime(2030, 1, 1, tzinfo=UTC)
+    await RefreshToken.create(user=user, token_hash="h" * 64, family_id="f", expires_at=expires)
+    with pytest.raises(IntegrityError):
+        await RefreshToken.create(user=user, token_hash="h" * 64, family_id="g", expires_at=expires)
+
+
+@pytest.mark.services_only
+async def test_favorites_have_the_indexes_their_queries_need(mr: MovieRec) -> None:
+    conn = mr.db.connection()
+    with mr.db.activate():
+        rows = await conn.execute_query_dict(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'favorites'"
+        )
+    definitions = " ".join(row["indexdef"] for row in rows)
+    assert "(user_id, created_at)" in definitions
+    assert "(movie_id)" in definitions
+    assert "UNIQUE" in definitions
+
+
+async def test_two_instances_keep_their_databases_apart(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, jwt_secret="s" * 40)
+    first = MovieRec(settings.model_copy(update={"database_url": f"sqlite://{tmp_path}/a.db"}))
+    second = MovieRec(settings.model_copy(update={"database_url": f"sqlite://{tmp_path}/b.db"}))
+    async with first, second:
+        with first.db.activate():
+            await make_user("only_in_a")
+        with second.db.activate():
+            assert await User.all().count() == 0
+        with first.db.activate():
+            assert await User.all().count() == 1
+
+
+async def test_the_embedded_default_creates_its_database_file(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "fresh" / "data", jwt_secret="s" * 40)
+    async with MovieRec(settings) as mr:
+        assert (await mr.health()).status == "ok"
+    assert (tmp_path / "fresh" / "data" / "movierec.sqlite3").is_file()
+
+
+async def test_concurrent_tasks_see_the_instance_database(mr: MovieRec) -> None:
+    async def count() -> int:
+        return await User.all().count()
+
+    await make_user()
+    assert await asyncio.gather(count(), count()) == [1, 1]
