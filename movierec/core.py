@@ -55,6 +55,24 @@ class MovieRec:
         self.loader = CachedLoader(self.cache, self.clock)
         self.limiter = self._make_limiter()
         self._open = False
+        self._attach_services()
+
+    def _attach_services(self) -> None:
+        """Build the services; each keeps a reference to this instance.
+
+        One block per area, so areas can grow independently.
+        """
+        # --- discovery (movierec.movies, movierec.usage, movierec.tmdb, movierec.catalog)
+
+        # --- accounts (movierec.auth, movierec.profiles, movierec.admin)
+
+        # --- favorites (movierec.favorites)
+
+        # --- recommendations (movierec.recommend)
+
+        # --- operations (movierec.audit)
+
+        return
 
     def _make_cache(self) -> Cache:
         if self.settings.redis_url:

@@ -7,7 +7,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Genre", "Movie", "Page", "Source"]
+__all__ = ["Genre", "Movie", "MovieDetails", "Page", "Principal", "Source"]
 
 Source = Literal["tmdb", "catalog"]
 T = TypeVar("T")
@@ -56,3 +56,29 @@ class Page(BaseModel, Generic[T]):
     cached: bool = False
     stale: bool = False
     note: str | None = Field(None, description="e.g. which window the offline trending covers")
+
+
+class MovieDetails(Movie):
+    """A movie with the extra fields of TMDb's details endpoint."""
+
+    runtime: int | None = None
+    tagline: str | None = None
+    imdb_id: str | None = None
+    keywords: tuple[str, ...] = ()
+    genres: tuple[Genre, ...] = ()
+
+
+class Principal(BaseModel):
+    """Who is calling: the verified claims of an access token."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: int
+    username: str
+    role: Literal["user", "admin"] = "user"
+    token_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """True for the admin role."""
+        return self.role == "admin"

@@ -34,8 +34,19 @@ def root(
     """Personalized movie recommendations from your terminal."""
 
 
+# --- foundation
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+
+# --- discovery
+
+# --- accounts
+
+# --- favorites
+
+# --- recommendations
+
+# --- operations
 
 
 def main() -> None:

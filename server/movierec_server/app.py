@@ -78,7 +78,19 @@ def create_app(
         """The OpenAPI document (also at /docs/openapi.json)."""
         return json(SpecificationBuilder().build(request.app).serialize())
 
+    # --- foundation
     app.blueprint(health.bp)
+
+    # --- discovery
+
+    # --- accounts
+
+    # --- favorites
+
+    # --- recommendations
+
+    # --- operations
+
     return app
 
 
