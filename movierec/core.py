@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal, Self
 
-from movierec.cache import Cache, CachedLoader, MemoryCache, RateLimiter, RedisCache
+from movierec.cache import (
+    Cache,
+    CachedLoader,
+    MemoryCache,
+    RateLimiter,
+    RedisCache,
+    ResilientCache,
+)
 from movierec.clock import Clock, SystemClock
 from movierec.config import Settings
 from movierec.db import Database
@@ -75,9 +82,11 @@ class MovieRec:
         return
 
     def _make_cache(self) -> Cache:
+        memory = MemoryCache(self.settings.cache_max_entries, clock=self.clock)
         if self.settings.redis_url:
-            return RedisCache(self.settings.redis_url, self.settings.cache_prefix)
-        return MemoryCache(self.settings.cache_max_entries, clock=self.clock)
+            redis = RedisCache(self.settings.redis_url, self.settings.cache_prefix)
+            return ResilientCache(redis, memory)
+        return memory
 
     def _make_limiter(self) -> RateLimiter:
         if self.settings.redis_url:

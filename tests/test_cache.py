@@ -6,10 +6,11 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from conftest import MakeMovieRec
 
 from movierec import ManualClock, MovieRec, Settings, UpstreamUnavailable
 from movierec.cache import Cache, CachedLoader, MemoryCache, RedisCache
+
+from conftest import MakeMovieRec
 
 
 @pytest.fixture

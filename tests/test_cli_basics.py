@@ -7,10 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from movierec_cli import app
 from typer.testing import CliRunner
 
 from movierec import __version__
+from movierec_cli import app
 
 runner = CliRunner()
 

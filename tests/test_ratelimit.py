@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MakeMovieRec
 
 from movierec import InvalidInput, MovieRec, RateLimited
+
+from conftest import MakeMovieRec
 
 
 async def test_hits_past_the_limit_are_refused(mr: MovieRec) -> None:

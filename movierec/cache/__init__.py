@@ -5,6 +5,7 @@ from movierec.cache.loader import CachedLoader, Loaded
 from movierec.cache.memory import MemoryCache
 from movierec.cache.ratelimit import RateDecision, RateLimiter
 from movierec.cache.redis import RedisCache
+from movierec.cache.resilient import ResilientCache
 
 __all__ = [
     "Cache",
@@ -15,4 +16,5 @@ __all__ = [
     "RateDecision",
     "RateLimiter",
     "RedisCache",
+    "ResilientCache",
 ]

@@ -34,7 +34,11 @@ class Cache(Protocol):
     """
 
     backend: str
-    distributed: bool
+
+    @property
+    def distributed(self) -> bool:
+        """True when several processes share this cache (cross-process locks apply)."""
+        ...
 
     async def get(self, key: str) -> Any | None:
         """The value under ``key``, or ``None`` if absent or expired."""

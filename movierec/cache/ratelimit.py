@@ -6,6 +6,7 @@ Built on the ``limits`` library's async moving-window limiter.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from movierec.errors import InvalidInput, RateLimited
 
 __all__ = ["RateDecision", "RateLimiter", "parse_rate"]
+
+logger = logging.getLogger("movierec.ratelimit")
 
 
 def parse_rate(rate: str) -> RateLimitItem:
@@ -46,11 +49,44 @@ class RateDecision:
 
 
 class RateLimiter:
-    """Moving-window rate limits keyed by any string."""
+    """Moving-window rate limits keyed by any string.
 
-    def __init__(self, storage: Storage) -> None:
+    With a shared (Redis) storage, an outage falls back to counting in this process
+    (``degraded``) instead of failing requests; the shared storage is tried again after
+    ``retry_after`` seconds.
+    """
+
+    def __init__(self, storage: Storage, *, retry_after: float = 2.0) -> None:
         self.storage = storage
         self._strategy = MovingWindowRateLimiter(storage)
+        self._fallback: MovingWindowRateLimiter | None = None
+        if not isinstance(storage, MemoryStorage):
+            self._fallback = MovingWindowRateLimiter(MemoryStorage())
+        self.retry_after = retry_after
+        self._next_try = 0.0
+        self.degraded = False
+
+    async def _decide(self, item: RateLimitItem, key: str, cost: int) -> tuple[bool, float, int]:
+        strategy = self._strategy
+        if self._fallback is not None and self.degraded and time.monotonic() < self._next_try:
+            strategy = self._fallback
+        try:
+            allowed = await strategy.hit(item, key, cost=cost)
+            stats = await strategy.get_window_stats(item, key)
+        except Exception as exc:
+            if self._fallback is None or strategy is self._fallback:
+                raise
+            if not self.degraded:
+                logger.warning("rate-limit storage unavailable, counting in-process: %s", exc)
+            self.degraded = True
+            self._next_try = time.monotonic() + self.retry_after
+            allowed = await self._fallback.hit(item, key, cost=cost)
+            stats = await self._fallback.get_window_stats(item, key)
+        else:
+            if strategy is self._strategy and self.degraded:
+                logger.warning("rate-limit storage recovered")
+                self.degraded = False
+        return allowed, stats.reset_time, stats.remaining
 
     @classmethod
     def in_memory(cls) -> RateLimiter:
@@ -66,10 +102,9 @@ class RateLimiter:
     async def hit(self, key: str, rate: str | RateLimitItem, cost: int = 1) -> RateDecision:
         """Count one hit against ``rate`` for ``key``."""
         item = parse_rate(rate) if isinstance(rate, str) else rate
-        allowed = await self._strategy.hit(item, key, cost=cost)
-        stats = await self._strategy.get_window_stats(item, key)
-        reset_after = max(0.0, stats.reset_time - time.time())
-        return RateDecision(allowed, item.amount, max(0, stats.remaining), reset_after)
+        allowed, reset_time, remaining = await self._decide(item, key, cost)
+        reset_after = max(0.0, reset_time - time.time())
+        return RateDecision(allowed, item.amount, max(0, remaining), reset_after)
 
     async def acquire(self, key: str, rate: str | RateLimitItem, max_wait: float = 30.0) -> float:
         """Wait until a hit is allowed; returns the seconds waited.

@@ -1,0 +1,121 @@
+"""Keep answering when Redis goes away: fall back to in-process, recover by itself.
+
+A :class:`ResilientCache` forwards to its primary (Redis). When the primary fails it
+serves from an in-process :class:`~movierec.cache.MemoryCache` and leaves the primary
+alone for ``retry_after`` seconds, so a dead Redis costs one failed call per interval,
+not one per request. The first success after that switches back. ``/ready`` reports
+the degraded state through :meth:`ping`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from movierec.cache.base import Cache, CacheStats
+from movierec.errors import ServiceUnavailable
+
+__all__ = ["ResilientCache"]
+
+T = TypeVar("T")
+logger = logging.getLogger("movierec.cache")
+
+
+class ResilientCache:
+    """A distributed cache with an in-process fallback for outages."""
+
+    def __init__(self, primary: Cache, fallback: Cache, *, retry_after: float = 2.0) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.retry_after = retry_after
+        self.backend = primary.backend
+        self._down_since: float | None = None
+        self._next_try = 0.0
+        self.failovers = 0
+
+    @property
+    def distributed(self) -> bool:
+        """True while the shared backend is in use (single-flight locks only make sense then)."""
+        return self._down_since is None and self.primary.distributed
+
+    @property
+    def degraded(self) -> bool:
+        """True while serving from the in-process fallback."""
+        return self._down_since is not None
+
+    async def _call(
+        self, primary: Callable[[], Awaitable[T]], fallback: Callable[[], Awaitable[T]]
+    ) -> T:
+        now = time.monotonic()
+        if self._down_since is not None and now < self._next_try:
+            return await fallback()
+        try:
+            result = await primary()
+        except ServiceUnavailable as exc:
+            if self._down_since is None:
+                self._down_since = now
+                self.failovers += 1
+                logger.warning("cache backend unavailable, serving uncached/in-process: %s", exc)
+            self._next_try = now + self.retry_after
+            return await fallback()
+        if self._down_since is not None:
+            logger.warning("cache backend recovered after %.1fs", now - self._down_since)
+            self._down_since = None
+            await self.fallback.clear()
+        return result
+
+    async def get(self, key: str) -> Any | None:
+        """The value under ``key``, or ``None``."""
+        return await self._call(lambda: self.primary.get(key), lambda: self.fallback.get(key))
+
+    async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
+        """Store ``value`` for ``ttl`` seconds."""
+        await self._call(
+            lambda: self.primary.set(key, value, ttl), lambda: self.fallback.set(key, value, ttl)
+        )
+
+    async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        """Store only if absent."""
+        return await self._call(
+            lambda: self.primary.add(key, value, ttl), lambda: self.fallback.add(key, value, ttl)
+        )
+
+    async def delete(self, key: str) -> bool:
+        """Remove ``key``."""
+        return await self._call(lambda: self.primary.delete(key), lambda: self.fallback.delete(key))
+
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        """Increment a counter."""
+        return await self._call(
+            lambda: self.primary.incr(key, amount, ttl),
+            lambda: self.fallback.incr(key, amount, ttl),
+        )
+
+    async def clear(self) -> int:
+        """Clear both layers."""
+        cleared = await self.fallback.clear()
+        return cleared + await self._call(self.primary.clear, _zero)
+
+    async def stats(self) -> CacheStats:
+        """The primary's stats, or the fallback's (marked degraded) during an outage."""
+        stats = await self._call(self.primary.stats, self.fallback.stats)
+        details = {**stats.details, "degraded": self.degraded, "failovers": self.failovers}
+        return CacheStats(self.backend, stats.entries, stats.hits, stats.misses, details)
+
+    async def ping(self) -> bool:
+        """Whether the shared backend answers (False means degraded, still serving)."""
+        ok = await self.primary.ping()
+        if ok and self._down_since is not None:
+            self._next_try = 0.0  # let the next call switch back at once
+        return ok
+
+    async def close(self) -> None:
+        """Close both layers."""
+        await self.fallback.close()
+        await self.primary.close()
+
+
+async def _zero() -> int:
+    return 0
