@@ -24,6 +24,7 @@ from movierec.clock import Clock, SystemClock
 from movierec.config import Settings
 from movierec.db import Database
 from movierec.keys import jwt_secret
+from movierec.monitoring import Monitoring
 
 __all__ = ["HealthReport", "MovieRec"]
 
@@ -78,6 +79,7 @@ class MovieRec:
         # --- recommendations (movierec.recommend)
 
         # --- operations (movierec.audit)
+        self.monitoring = Monitoring(self)
 
         return
 

@@ -17,8 +17,8 @@ from sanic.worker.loader import AppLoader
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import MovieRec, Settings, __version__
-from movierec_server import errors
-from movierec_server.routes import health
+from movierec_server import errors, observability
+from movierec_server.routes import health, operations
 
 __all__ = ["create_app", "run_server"]
 
@@ -90,6 +90,8 @@ def create_app(
     # --- recommendations
 
     # --- operations
+    observability.install(app)
+    app.blueprint(operations.bp)
 
     return app
 

@@ -7,6 +7,7 @@ import sys
 
 from movierec import MovieRecError, Settings
 from movierec_server.app import run_server
+from movierec_server.observability import configure_logging
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> None:
     except MovieRecError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
         raise SystemExit(exc.exit_code) from None
+    configure_logging(settings)
     ssl = {"cert": args.cert, "key": args.key} if args.cert and args.key else None
     run_server(
         settings,

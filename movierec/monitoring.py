@@ -1,0 +1,88 @@
+"""What the metrics endpoint reports about the library: cache counters and TMDb calls.
+
+Cache counters are the backend's own (per process for the in-process cache, shared for
+Redis). TMDb call totals are read from the ``api_usage`` table, so they cover every
+worker and host writing to the same database, for the usage window still retained.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+from tortoise.functions import Sum
+
+from movierec.db.models import ApiUsage
+
+if TYPE_CHECKING:
+    from movierec.core import MovieRec
+
+__all__ = ["CacheCounters", "Monitoring", "MonitoringSnapshot", "TmdbCallTotal"]
+
+
+class CacheCounters(BaseModel):
+    """The cache backend's hit, miss and entry counts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    backend: str
+    entries: int
+    hits: int
+    misses: int
+
+
+class TmdbCallTotal(BaseModel):
+    """TMDb calls recorded for one (endpoint, status class)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    endpoint: str
+    status_class: str
+    calls: int
+    retries: int
+    rate_limit_waits: int
+
+
+class MonitoringSnapshot(BaseModel):
+    """Everything ``/metrics`` reads from the library in one call."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cache: CacheCounters
+    tmdb: list[TmdbCallTotal]
+
+
+class Monitoring:
+    """Read-only figures for metrics scrapes (``mr.monitoring``)."""
+
+    def __init__(self, mr: MovieRec) -> None:
+        self._mr = mr
+
+    async def snapshot(self) -> MonitoringSnapshot:
+        """Cache counters and TMDb call totals, as of now."""
+        stats = await self._mr.cache.stats()
+        cache = CacheCounters(
+            backend=stats.backend, entries=stats.entries, hits=stats.hits, misses=stats.misses
+        )
+        rows = (
+            await ApiUsage.all()
+            .annotate(
+                total_calls=Sum("calls"),
+                total_retries=Sum("retries"),
+                total_waits=Sum("rate_limit_waits"),
+            )
+            .group_by("endpoint", "status_class")
+            .order_by("endpoint", "status_class")
+            .values("endpoint", "status_class", "total_calls", "total_retries", "total_waits")
+        )
+        tmdb = [
+            TmdbCallTotal(
+                endpoint=str(row["endpoint"]),
+                status_class=str(row["status_class"]),
+                calls=int(row["total_calls"] or 0),
+                retries=int(row["total_retries"] or 0),
+                rate_limit_waits=int(row["total_waits"] or 0),
+            )
+            for row in rows
+        ]
+        return MonitoringSnapshot(cache=cache, tmdb=tmdb)

@@ -1,0 +1,131 @@
+"""Request ids, one access-log line per request, and request metrics.
+
+Every reply carries ``X-Request-ID``: the caller's own value when it is a short token of
+safe characters, else a fresh one. One log line per request goes to the
+``movierec.access`` logger with the request id, method, route pattern, status, latency
+and (when authenticated) the user id; :func:`configure_logging` renders it as JSON when
+``MOVIEREC_LOG_FORMAT=json`` and as readable text otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sanic import Request, Sanic
+from sanic.response import BaseHTTPResponse
+
+from movierec import Settings
+from movierec.types import Principal
+from movierec_server.metrics import ServerMetrics
+
+__all__ = ["REQUEST_ID_HEADER", "JsonFormatter", "configure_logging", "install", "route_of"]
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+access_logger = logging.getLogger("movierec.access")
+
+
+def request_id_for(incoming: str | None) -> str:
+    """The caller's id when it is safe to echo and log, else a new one."""
+    if incoming and _SAFE_ID.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+def route_of(request: Request) -> str:
+    """The matched route pattern (``/movies/<movie_id:int>``), never the raw path.
+
+    Unmatched paths share one label so a scan cannot blow up metric cardinality.
+    """
+    if request.route is None:
+        return "<unmatched>"
+    return "/" + request.route.path.lstrip("/")
+
+
+def _user_id(request: Request) -> int | None:
+    for name in ("principal", "auth_outcome"):
+        value = getattr(request.ctx, name, None)
+        if isinstance(value, Principal):
+            return value.user_id
+    return None
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and the record's ``fields``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return orjson.dumps(entry, default=str).decode()
+
+
+def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
+    """Send movierec's logs to stderr, as JSON lines or as text (the server calls this)."""
+    handler = logging.StreamHandler(sys.stderr)
+    if settings.log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("movierec")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def install(app: Sanic[Any, Any]) -> ServerMetrics:
+    """Register the request-id, access-log and metrics middleware; returns the metrics."""
+    metrics = ServerMetrics()
+    app.ctx.metrics = metrics
+
+    @app.on_request(priority=1000)
+    async def start_request(request: Request) -> None:
+        request.ctx.started = time.perf_counter()
+        request.ctx.request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))
+
+    @app.on_response(priority=1000)
+    async def finish_request(request: Request, response: BaseHTTPResponse) -> None:
+        started = getattr(request.ctx, "started", None)
+        if started is None:  # the request failed before any middleware ran
+            request.ctx.started = started = time.perf_counter()
+            request.ctx.request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))
+        seconds = time.perf_counter() - started
+        request_id: str = request.ctx.request_id
+        response.headers[REQUEST_ID_HEADER] = request_id
+        route = route_of(request)
+        status = response.status
+        metrics.observe(request.method, route, status, seconds)
+        fields = {
+            "request_id": request_id,
+            "method": request.method,
+            "route": route,
+            "path": request.path,
+            "status": status,
+            "latency_ms": round(seconds * 1000, 2),
+            "user_id": _user_id(request),
+        }
+        access_logger.info(
+            "%s %s -> %s in %.1f ms [%s]%s",
+            request.method,
+            request.path,
+            status,
+            seconds * 1000,
+            request_id,
+            f" user={fields['user_id']}" if fields["user_id"] is not None else "",
+            extra={"fields": fields},
+        )
+
+    return metrics
