@@ -102,6 +102,20 @@ class Settings(BaseModel):
     log_format: Literal["text", "json"] = "text"
     metrics_public: bool = False
 
+    # operations: background jobs, retention, notifications
+    celery_broker_url: str | None = None
+    celery_result_backend: str | None = None
+    celery_queue: str = "movierec"
+    usage_retention_days: int = Field(90, ge=1)
+    audit_retention_days: int = Field(365, ge=1)
+    notifier: str = "log"
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = Field(None, repr=False)
+    smtp_starttls: bool = False
+    smtp_from: str = "movierec@localhost"
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str | None) -> str | None:
@@ -119,6 +133,23 @@ class Settings(BaseModel):
         assert value is not None
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("celery_broker_url", "celery_result_backend")
+    @classmethod
+    def _check_celery_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not value.startswith(("redis://", "rediss://", "unix://", "memory://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("notifier")
+    @classmethod
+    def _check_notifier(cls, value: str) -> str:
+        if value not in ("log", "smtp") and ":" not in value:
+            raise ValueError("must be log, smtp or a 'package.module:factory' path")
         return value
 
     @field_validator("tmdb_base_url", "tmdb_image_base_url")
@@ -149,6 +180,16 @@ class Settings(BaseModel):
     def database_kind(self) -> Literal["sqlite", "postgres"]:
         """Which database engine the URL names."""
         return "sqlite" if self.resolved_database_url.startswith("sqlite://") else "postgres"
+
+    @property
+    def resolved_broker_url(self) -> str | None:
+        """The Celery broker: ``celery_broker_url``, else the Redis URL."""
+        return self.celery_broker_url or self.redis_url
+
+    @property
+    def resolved_result_backend(self) -> str | None:
+        """The Celery result backend: ``celery_result_backend``, else the broker."""
+        return self.celery_result_backend or self.resolved_broker_url
 
     @property
     def tmdb_enabled(self) -> bool:

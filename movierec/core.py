@@ -23,8 +23,11 @@ from movierec.cache import (
 from movierec.clock import Clock, SystemClock
 from movierec.config import Settings
 from movierec.db import Database
+from movierec.jobs import Jobs
 from movierec.keys import jwt_secret
+from movierec.maintenance import Maintenance
 from movierec.monitoring import Monitoring
+from movierec.notify import Notifier, make_notifier
 
 __all__ = ["HealthReport", "MovieRec"]
 
@@ -80,6 +83,9 @@ class MovieRec:
 
         # --- operations (movierec.audit)
         self.monitoring = Monitoring(self)
+        self.maintenance = Maintenance(self)
+        self.notifier: Notifier = make_notifier(self.settings)
+        self.jobs = Jobs(self)
 
         return
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from movierec import __version__
-from movierec_cli.commands import db, serve
+from movierec_cli.commands import db, jobs, serve
 
 app = typer.Typer(
     name="movierec",
@@ -47,6 +47,8 @@ app.command("serve")(serve.serve)
 # --- recommendations
 
 # --- operations
+app.add_typer(jobs.app, name="jobs")
+app.command("worker")(jobs.worker)
 
 
 def main() -> None:

@@ -1,0 +1,68 @@
+"""Housekeeping: drop rows that have outlived their use.
+
+Expired refresh tokens can never be used again; usage buckets and audit events are kept
+for ``usage_retention_days`` and ``audit_retention_days``. A scheduled job runs
+:meth:`Maintenance.prune`; ``movierec jobs run prune`` runs it by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+
+from movierec.clock import utc_datetime
+from movierec.db.models import ApiUsage, AuditEvent, RefreshToken
+
+if TYPE_CHECKING:
+    from movierec.core import MovieRec
+
+__all__ = ["Maintenance", "PruneReport"]
+
+
+class PruneReport(BaseModel):
+    """How many rows each prune removed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    refresh_tokens: int
+    usage_buckets: int
+    audit_events: int
+
+    @property
+    def total(self) -> int:
+        """Rows removed in all."""
+        return self.refresh_tokens + self.usage_buckets + self.audit_events
+
+
+class Maintenance:
+    """Pruning of expired and old rows (``mr.maintenance``)."""
+
+    def __init__(self, mr: MovieRec) -> None:
+        self._mr = mr
+
+    async def prune_refresh_tokens(self) -> int:
+        """Delete refresh tokens past their expiry; returns how many."""
+        now = utc_datetime(self._mr.clock)
+        return int(await RefreshToken.filter(expires_at__lt=now).delete())
+
+    async def prune_usage(self, older_than_days: int | None = None) -> int:
+        """Delete TMDb usage buckets older than the retention; returns how many."""
+        days = older_than_days or self._mr.settings.usage_retention_days
+        cutoff = utc_datetime(self._mr.clock) - timedelta(days=days)
+        return int(await ApiUsage.filter(bucket__lt=cutoff).delete())
+
+    async def prune_audit(self, older_than_days: int | None = None) -> int:
+        """Delete audit events older than the retention; returns how many."""
+        days = older_than_days or self._mr.settings.audit_retention_days
+        cutoff = utc_datetime(self._mr.clock) - timedelta(days=days)
+        return int(await AuditEvent.filter(created_at__lt=cutoff).delete())
+
+    async def prune(self) -> PruneReport:
+        """All three prunes, with the configured retentions."""
+        return PruneReport(
+            refresh_tokens=await self.prune_refresh_tokens(),
+            usage_buckets=await self.prune_usage(),
+            audit_events=await self.prune_audit(),
+        )
