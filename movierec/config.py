@@ -91,6 +91,10 @@ class Settings(BaseModel):
     ttl_recommendations: int = Field(60 * 60, ge=1)
     stale_ttl: int = Field(7 * 24 * 3600, ge=0)
 
+    # favorites
+    favorites_max_per_user: int = Field(5000, ge=1)
+    favorites_import_max_bytes: int = Field(2_000_000, ge=1024)
+
     # HTTP server
     rate_limit_anonymous: str = "120/minute"
     rate_limit_user: str = "300/minute"

@@ -23,6 +23,7 @@ from movierec.cache import (
 from movierec.clock import Clock, SystemClock
 from movierec.config import Settings
 from movierec.db import Database
+from movierec.favorites import Favorites
 from movierec.jobs import Jobs
 from movierec.keys import jwt_secret
 from movierec.maintenance import Maintenance
@@ -78,6 +79,7 @@ class MovieRec:
         # --- accounts (movierec.auth, movierec.profiles, movierec.admin)
 
         # --- favorites (movierec.favorites)
+        self.favorites = Favorites(self)
 
         # --- recommendations (movierec.recommend)
 

@@ -56,6 +56,7 @@ class Favorite(Model):
     poster_url = fields.CharField(max_length=512, null=True)
     release_year = fields.IntField(null=True)
     genre_ids: list[int] = fields.JSONField(default=list)
+    genre_key = fields.CharField(max_length=256, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -122,6 +122,7 @@ class Migration(migrations.Migration):
                 ('poster_url', fields.CharField(null=True, max_length=512)),
                 ('release_year', fields.IntField(null=True)),
                 ('genre_ids', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('genre_key', fields.CharField(default='', max_length=256)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'favorites', 'app': 'models', 'unique_together': (('user', 'movie_id'),), 'indexes': [Index(fields=['user_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'A movie a user marked as a favorite: one row per (user, movie).'},

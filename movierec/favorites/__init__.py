@@ -1,0 +1,29 @@
+"""Favorites: a user's favorite movies (``mr.favorites``), with import and export."""
+
+from movierec.favorites.service import MAX_PAGE_SIZE, Favorites, ProgressCallback
+from movierec.favorites.types import (
+    ExportFormat,
+    FavoriteItem,
+    FavoriteResult,
+    FavoritesPage,
+    ImportCandidate,
+    ImportFormat,
+    ImportIssue,
+    ImportMatch,
+    ImportReport,
+)
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "ExportFormat",
+    "FavoriteItem",
+    "FavoriteResult",
+    "Favorites",
+    "FavoritesPage",
+    "ImportCandidate",
+    "ImportFormat",
+    "ImportIssue",
+    "ImportMatch",
+    "ImportReport",
+    "ProgressCallback",
+]

@@ -1,0 +1,291 @@
+"""``mr.favorites``: add, remove, check and list a user's favorite movies.
+
+Rules the service keeps on every backend:
+
+- one row per (user, movie), enforced by the unique constraint: concurrent adds of one
+  movie end with one row, the losers answer "already a favorite";
+- every change bumps ``User.favorites_version`` in the same transaction (an atomic
+  ``F()`` increment), so recommendations cached under the old version are recomputed;
+- lists are newest first (``created_at``, then ``id``), served by the
+  ``(user_id, created_at)`` index, by page number or by an opaque cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import builtins
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from movierec.clock import utc_datetime
+from movierec.db.models import Favorite, User
+from movierec.errors import Conflict, InvalidInput, NotFound
+from movierec.favorites.formats import check_movie_id, parse_rows, render_export
+from movierec.favorites.importer import ImportPlan, owned_movie_ids, plan_import
+from movierec.favorites.resolve import movie_details
+from movierec.favorites.types import (
+    ExportFormat,
+    FavoriteItem,
+    FavoriteResult,
+    FavoritesPage,
+    ImportFormat,
+    ImportReport,
+)
+from movierec.types import Movie
+
+if TYPE_CHECKING:
+    from movierec.core import MovieRec
+
+__all__ = ["MAX_PAGE_SIZE", "Favorites", "ProgressCallback"]
+
+MAX_PAGE_SIZE = 100
+ProgressCallback = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while an import resolves its rows."""
+
+
+def genre_key(genre_ids: tuple[int, ...] | list[int]) -> str:
+    """``|28|12|``: what the genre filter matches with ``LIKE '%|28|%'`` on any database."""
+    return "|" + "|".join(str(g) for g in genre_ids) + "|" if genre_ids else ""
+
+
+def _item(row: Favorite) -> FavoriteItem:
+    return FavoriteItem(
+        movie_id=row.movie_id,
+        title=row.movie_title,
+        poster_url=row.poster_url,
+        release_year=row.release_year,
+        genre_ids=tuple(row.genre_ids or ()),
+        added_at=row.created_at,
+    )
+
+
+def _encode_cursor(row: Favorite) -> str:
+    raw = f"{row.created_at.isoformat()}|{row.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, ident = raw.split("|")
+        return datetime.fromisoformat(stamp), int(ident)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput.field("cursor", "not a cursor this API returned") from None
+
+
+def _bounded(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput.field(name, f"must be an integer between {low} and {high}")
+    return value
+
+
+class Favorites:
+    """A user's favorite movies; every method takes the acting user's id."""
+
+    def __init__(self, mr: MovieRec) -> None:
+        self._mr = mr
+
+    @property
+    def limit(self) -> int:
+        """Most favorites one user may keep."""
+        return self._mr.settings.favorites_max_per_user
+
+    def _transaction(self) -> Any:
+        return in_transaction(self._mr.db.kind)
+
+    async def _bump(self, user_id: int) -> None:
+        """Increment the user's favorites version (and lock their row until commit)."""
+        updated = await User.filter(id=user_id).update(favorites_version=F("favorites_version") + 1)
+        if not updated:
+            raise NotFound(f"no user {user_id}", details={"user_id": user_id})
+
+    async def version(self, user_id: int) -> int:
+        """The user's favorites version: changes whenever their favorites change."""
+        found = await User.get_or_none(id=user_id).only("id", "favorites_version")
+        if found is None:
+            raise NotFound(f"no user {user_id}", details={"user_id": user_id})
+        return found.favorites_version
+
+    async def _check_room(self, user_id: int, adding: int) -> None:
+        count = await Favorite.filter(user_id=user_id).count()
+        if count + adding > self.limit:
+            raise Conflict(
+                f"a user may keep at most {self.limit} favorites ({count} stored)",
+                details={"limit": self.limit, "count": count},
+            )
+
+    def _new_row(self, user_id: int, movie: Movie, at: datetime) -> Favorite:
+        return Favorite(
+            user_id=user_id,
+            movie_id=movie.id,
+            movie_title=movie.title[:512],
+            poster_url=(movie.poster_url or "")[:512] or None,
+            release_year=movie.year,
+            genre_ids=list(movie.genre_ids),
+            genre_key=genre_key(movie.genre_ids)[:256],
+            created_at=at,
+        )
+
+    async def add(self, user_id: int, movie_id: int) -> FavoriteResult:
+        """Mark a movie as a favorite; adding it again changes nothing and says so.
+
+        Raises :class:`InvalidInput` for an id outside 1..2**31-1, :class:`NotFound` for
+        a movie discovery does not know, :class:`Conflict` past the per-user limit.
+        """
+        ident = check_movie_id(movie_id)
+        existing = await Favorite.get_or_none(user_id=user_id, movie_id=ident)
+        if existing is not None:
+            return FavoriteResult(favorite=_item(existing), created=False)
+        movie = await movie_details(self._mr, ident)
+        row = self._new_row(user_id, movie, utc_datetime(self._mr.clock))
+        try:
+            async with self._transaction():
+                await self._bump(user_id)
+                await self._check_room(user_id, 1)
+                await row.save()
+        except IntegrityError:
+            existing = await Favorite.get_or_none(user_id=user_id, movie_id=ident)
+            if existing is None:
+                raise NotFound(f"no user {user_id}", details={"user_id": user_id}) from None
+            return FavoriteResult(favorite=_item(existing), created=False)
+        return FavoriteResult(favorite=_item(row), created=True)
+
+    async def remove(self, user_id: int, movie_id: int) -> bool:
+        """Remove a favorite; :class:`NotFound` when the movie is not one."""
+        ident = check_movie_id(movie_id)
+        async with self._transaction():
+            deleted = await Favorite.filter(user_id=user_id, movie_id=ident).delete()
+            if not deleted:
+                raise NotFound(
+                    f"movie {ident} is not among your favorites", details={"movie_id": ident}
+                )
+            await self._bump(user_id)
+        return True
+
+    async def is_favorite(self, user_id: int, movie_id: int) -> bool:
+        """Whether the user marked this movie as a favorite."""
+        ident = check_movie_id(movie_id)
+        return await Favorite.filter(user_id=user_id, movie_id=ident).exists()
+
+    async def get(self, user_id: int, movie_id: int) -> FavoriteItem:
+        """One favorite; :class:`NotFound` when the movie is not one."""
+        ident = check_movie_id(movie_id)
+        row = await Favorite.get_or_none(user_id=user_id, movie_id=ident)
+        if row is None:
+            raise NotFound(
+                f"movie {ident} is not among your favorites", details={"movie_id": ident}
+            )
+        return _item(row)
+
+    def _query(self, user_id: int, genre_id: int | None) -> QuerySet[Favorite]:
+        query = Favorite.filter(user_id=user_id)
+        if genre_id is not None:
+            genre = _bounded("genre", genre_id, 1, 2**31 - 1)
+            query = query.filter(genre_key__contains=f"|{genre}|")
+        return query
+
+    async def list(
+        self,
+        user_id: int,
+        *,
+        page: int | None = None,
+        size: int = 20,
+        cursor: str | None = None,
+        genre_id: int | None = None,
+    ) -> FavoritesPage:
+        """The user's favorites, newest first, by ``page`` (from 1) or after ``cursor``."""
+        size = _bounded("size", size, 1, MAX_PAGE_SIZE)
+        if page is not None and cursor is not None:
+            raise InvalidInput.field("cursor", "give either page or cursor, not both")
+        query = self._query(user_id, genre_id)
+        total = await query.count()
+        ordered = query.order_by("-created_at", "-id")
+        if cursor is not None:
+            stamp, ident = _decode_cursor(cursor)
+            ordered = ordered.filter(Q(created_at__lt=stamp) | Q(created_at=stamp, id__lt=ident))
+        else:
+            page = _bounded("page", 1 if page is None else page, 1, 1_000_000)
+            ordered = ordered.offset((page - 1) * size)
+        rows = await ordered.limit(size + 1)
+        more = len(rows) > size
+        rows = rows[:size]
+        return FavoritesPage(
+            items=[_item(row) for row in rows],
+            total=total,
+            page=page,
+            size=size,
+            next_cursor=_encode_cursor(rows[-1]) if more and rows else None,
+        )
+
+    async def all(self, user_id: int) -> builtins.list[FavoriteItem]:
+        """Every favorite of the user, newest first (bounded by the per-user limit)."""
+        rows = await Favorite.filter(user_id=user_id).order_by("-created_at", "-id")
+        return [_item(row) for row in rows]
+
+    async def export(self, user_id: int, format: ExportFormat = "json") -> str:
+        """The user's favorites as JSON or CSV text (both import back)."""
+        if format not in ("json", "csv"):
+            raise InvalidInput.field("format", "must be json or csv")
+        items = await self.all(user_id)
+        stamp = utc_datetime(self._mr.clock).isoformat()
+        return render_export(items, format, stamp)
+
+    async def import_(
+        self,
+        user_id: int,
+        content: str,
+        format: ImportFormat = "json",
+        *,
+        skip_errors: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """Add the movies of an export file; all or nothing unless ``skip_errors``.
+
+        Rows are resolved first (TMDb id, IMDb id through the catalog's links, or title
+        and year through search). When any row is ambiguous or unresolvable and
+        ``skip_errors`` is false, nothing is stored and :class:`InvalidInput` carries the
+        report in ``details``; otherwise the matched rows are added in one transaction.
+        """
+        limit = self._mr.settings.favorites_import_max_bytes
+        if len(content) > limit:
+            raise InvalidInput.field("content", f"at most {limit} characters")
+        rows = parse_rows(content, format)
+        if len(rows) > self.limit:
+            raise InvalidInput.field("content", f"at most {self.limit} rows")
+        await self.version(user_id)
+        plan = await plan_import(self._mr, user_id, rows, progress)
+        report = plan.report(format)
+        if (report.ambiguous or report.skipped) and not skip_errors:
+            failed = len(report.ambiguous) + len(report.skipped)
+            raise InvalidInput(
+                f"{failed} of {len(rows)} rows could not be matched; nothing was imported "
+                "(use skip_errors to import the rest)",
+                details=report.model_dump(mode="json"),
+            )
+        added = await self._store(user_id, plan)
+        return report.model_copy(update={"added": added, "written": True})
+
+    async def _store(self, user_id: int, plan: ImportPlan) -> int:
+        if not plan.new_movies:
+            return 0
+        now = utc_datetime(self._mr.clock)
+        async with self._transaction():
+            await self._bump(user_id)
+            await self._check_room(user_id, len(plan.new_movies))
+            wanted = [m.id for m in plan.new_movies]
+            present = await owned_movie_ids(user_id, wanted)
+            fresh = [m for m in plan.new_movies if m.id not in present]
+            # The file's first row ends up newest, so an export imports back in order.
+            rows = [
+                self._new_row(user_id, movie, now - timedelta(microseconds=index))
+                for index, movie in enumerate(fresh)
+            ]
+            await Favorite.bulk_create(rows, batch_size=500)
+        return len(fresh)
