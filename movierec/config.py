@@ -95,6 +95,18 @@ class Settings(BaseModel):
     favorites_max_per_user: int = Field(5000, ge=1)
     favorites_import_max_bytes: int = Field(2_000_000, ge=1024)
 
+    # recommendations (defaults chosen by `movierec eval`, see docs/recommendations.md)
+    recommend_weight_collaborative: float = Field(1.0, ge=0)
+    recommend_weight_content: float = Field(0.6, ge=0)
+    recommend_weight_popularity: float = Field(0.05, ge=0)
+    recommend_recency_half_life: float = Field(5.0, ge=0)
+    recommend_diversity: float = Field(0.8, ge=0, le=1)
+    recommend_neighbours: int = Field(50, ge=1, le=1000)
+    recommend_shrink: float = Field(10.0, ge=0)
+    recommend_seed_favorites: int = Field(5, ge=0, le=50)
+    recommend_concurrency: int = Field(4, ge=1, le=64)
+    recommend_model_ttl: int = Field(10 * 60, ge=1)
+
     # HTTP server
     rate_limit_anonymous: str = "120/minute"
     rate_limit_user: str = "300/minute"

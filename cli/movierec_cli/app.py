@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from movierec import __version__
-from movierec_cli.commands import db, jobs, serve
+from movierec_cli.commands import db, jobs, recommend, serve
 
 app = typer.Typer(
     name="movierec",
@@ -45,6 +45,7 @@ app.command("serve")(serve.serve)
 # --- favorites
 
 # --- recommendations
+app.command("eval")(recommend.eval_command)
 
 # --- operations
 app.add_typer(jobs.app, name="jobs")

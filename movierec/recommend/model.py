@@ -1,0 +1,156 @@
+"""The hybrid model: item-kNN, content and popularity over one item catalogue, and ranking.
+
+Pure numpy/scipy and synchronous: callers run :meth:`HybridModel.rank` through
+``asyncio.to_thread``. The same object serves the evaluation harness and the live
+service, so the quality measured is the quality served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from movierec.config import Settings
+from movierec.recommend.blend import BlendWeights, blend
+from movierec.recommend.content import ContentModel, ItemFeatures, build_content_model
+from movierec.recommend.diversify import franchise_similarity, mmr
+from movierec.recommend.itemknn import ItemKNN, fit_item_knn
+from movierec.recommend.matrix import FloatArray, IdMap, IntArray
+from movierec.recommend.popularity import item_counts, log_popularity
+
+__all__ = ["HybridModel", "ModelParams", "Ranked", "recency_weights"]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelParams:
+    """Knobs of ranking (the served defaults come from :class:`~movierec.Settings`)."""
+
+    weights: BlendWeights = field(default_factory=BlendWeights)
+    recency_half_life: float = 5.0
+    diversity: float = 0.8
+    pool: int = 100
+    neighbours: int = 50
+    shrink: float = 10.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ModelParams:
+        """The served parameters."""
+        return cls(
+            weights=BlendWeights(
+                collaborative=settings.recommend_weight_collaborative,
+                content=settings.recommend_weight_content,
+                popularity=settings.recommend_weight_popularity,
+            ),
+            recency_half_life=settings.recommend_recency_half_life,
+            diversity=settings.recommend_diversity,
+            neighbours=settings.recommend_neighbours,
+            shrink=settings.recommend_shrink,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """One ranked item: its position, blended score, signals and strongest anchor."""
+
+    item: int
+    score: float
+    collaborative: float
+    content: float
+    popularity: float
+    anchor: int | None
+
+
+def recency_weights(count: int, half_life: float) -> FloatArray:
+    """Weights for ``count`` favorites ordered oldest to newest: the newest weighs 1.
+
+    A favorite ``half_life`` places older than the newest weighs 1/2; ``half_life <= 0``
+    weighs every favorite 1.
+    """
+    if half_life <= 0:
+        return np.ones(count, dtype=np.float64)
+    age = np.arange(count - 1, -1, -1, dtype=np.float64)
+    return np.asarray(0.5 ** (age / half_life), dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class HybridModel:
+    """Everything fitted over one catalogue of items."""
+
+    items: IdMap
+    knn: ItemKNN
+    content: ContentModel
+    popularity: FloatArray
+    titles: tuple[str, ...]
+
+    @classmethod
+    def fit(
+        cls,
+        items: IdMap,
+        interactions: sparse.csr_matrix,
+        features: Sequence[ItemFeatures],
+        *,
+        popularity: FloatArray | None = None,
+        params: ModelParams | None = None,
+    ) -> HybridModel:
+        """Fit on a binary ``users x items`` matrix and per-item features."""
+        params = params or ModelParams()
+        knn = fit_item_knn(interactions, k=params.neighbours, shrink=params.shrink)
+        content = build_content_model(features)
+        pop = log_popularity(item_counts(interactions)) if popularity is None else popularity
+        return cls(items, knn, content, pop, tuple(f.title for f in features))
+
+    def rank(
+        self,
+        profile: IntArray,
+        n: int,
+        params: ModelParams,
+        *,
+        exclude: IntArray | None = None,
+        extra_evidence: FloatArray | None = None,
+    ) -> list[Ranked]:
+        """The ``n`` best items for a user whose favorites are ``profile`` (oldest first).
+
+        ``extra_evidence`` (aligned with items) adds to the collaborative signal, e.g.
+        provider recommendations. Items of ``profile`` and ``exclude`` never appear.
+        """
+        weights = recency_weights(len(profile), params.recency_half_life)
+        cf = self.knn.score(profile, weights)
+        if extra_evidence is not None:
+            top = float(cf.max()) if len(cf) else 0.0
+            cf = cf + extra_evidence * (top if top > 0 else 1.0)
+        content = self.content.score(self.content.profile(profile, weights))
+        scores = blend(cf, content, self.popularity, params.weights)
+        banned = np.zeros(len(scores), dtype=bool)
+        banned[profile] = True
+        if exclude is not None and len(exclude):
+            banned[exclude] = True
+        scores[banned] = -np.inf
+        pool = min(max(params.pool, n), int((~banned).sum()))
+        if pool <= 0:
+            return []
+        candidates = np.argpartition(-scores, pool - 1)[:pool]
+        candidates = candidates[np.lexsort((candidates, -scores[candidates]))]
+        if params.diversity < 1.0:
+            sim = np.maximum(
+                self.content.genre_similarity(candidates),
+                franchise_similarity([self.titles[i] for i in candidates]),
+            )
+            picked = candidates[mmr(scores[candidates], sim, n, params.diversity)]
+        else:
+            picked = candidates[:n]
+        anchors = self.knn.contributions(profile, weights, picked)
+        cf_top = float(cf.max()) if len(cf) and cf.max() > 0 else 1.0
+        return [
+            Ranked(
+                item=int(i),
+                score=float(scores[i]),
+                collaborative=float(cf[i] / cf_top),
+                content=float(content[i]),
+                popularity=float(self.popularity[i]),
+                anchor=int(profile[a]) if a >= 0 else None,
+            )
+            for i, a in zip(picked, anchors, strict=True)
+        ]
