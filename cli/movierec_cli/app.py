@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from movierec import __version__
-from movierec_cli.commands import db, jobs, recommend, serve
+from movierec_cli.commands import db, jobs, openapi, recommend, serve
 
 app = typer.Typer(
     name="movierec",
@@ -50,6 +50,7 @@ app.command("eval")(recommend.eval_command)
 # --- operations
 app.add_typer(jobs.app, name="jobs")
 app.command("worker")(jobs.worker)
+app.command("openapi")(openapi.openapi)
 
 
 def main() -> None:

@@ -19,7 +19,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--access-log", action="store_true")
+    parser.add_argument(
+        "--openapi", action="store_true", help="print the OpenAPI document as JSON and exit"
+    )
     args = parser.parse_args(argv)
+    if args.openapi:
+        from movierec_server.openapi import export_openapi
+
+        sys.stdout.write(export_openapi())
+        return
     try:
         settings = Settings.load()
     except MovieRecError as exc:
