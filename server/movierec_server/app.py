@@ -17,7 +17,7 @@ from sanic.worker.loader import AppLoader
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import MovieRec, Settings, __version__
-from movierec_server import errors, observability
+from movierec_server import errors, observability, spec
 from movierec_server.routes import health, operations
 
 __all__ = ["create_app", "run_server"]
@@ -76,7 +76,7 @@ def create_app(
     @app.get("/openapi.json")
     async def openapi_json(request: Request) -> HTTPResponse:
         """The OpenAPI document (also at /docs/openapi.json)."""
-        return json(SpecificationBuilder().build(request.app).serialize())
+        return json(spec.complete(SpecificationBuilder().build(request.app).serialize()))
 
     # --- foundation
     app.blueprint(health.bp)

@@ -2,20 +2,54 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import BaseModel
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
 from movierec import __version__
 from movierec_server.context import movierec
+from movierec_server.spec import json_content
 
 bp = Blueprint("health")
+
+
+class CacheState(BaseModel):
+    """Which cache backend serves, and whether it answers."""
+
+    backend: str
+    ok: bool
+
+
+class DatabaseState(BaseModel):
+    """Which database engine, and whether it answers."""
+
+    kind: str
+    ok: bool
+
+
+class HealthBody(BaseModel):
+    """``GET /health``."""
+
+    status: Literal["ok", "degraded"]
+    version: str
+    cache: CacheState
+
+
+class ReadyBody(BaseModel):
+    """``GET /ready``."""
+
+    status: Literal["ok", "degraded", "down"]
+    database: DatabaseState
+    cache: CacheState
 
 
 @bp.get("/health")
 @openapi.summary("Liveness: the process answers")
 @openapi.tag("operations")
-@openapi.response(200, {"application/json": {"status": str, "version": str}}, "alive")
+@openapi.response(200, json_content(HealthBody), "alive (degraded: the cache is down)")
 async def health(request: Request) -> HTTPResponse:
     """Liveness: the process answers; the cache backend's state is reported."""
     mr = movierec(request)
@@ -32,8 +66,8 @@ async def health(request: Request) -> HTTPResponse:
 @bp.get("/ready")
 @openapi.summary("Readiness: database and cache reachable")
 @openapi.tag("operations")
-@openapi.response(200, {"application/json": dict}, "ready (possibly degraded)")
-@openapi.response(503, {"application/json": dict}, "not ready")
+@openapi.response(200, json_content(ReadyBody), "ready (degraded: the cache is down)")
+@openapi.response(503, json_content(ReadyBody), "not ready: the database does not answer")
 async def ready(request: Request) -> HTTPResponse:
     """Readiness: 200 when the database answers (cache down = degraded), else 503."""
     report = await movierec(request).health()

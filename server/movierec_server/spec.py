@@ -1,0 +1,137 @@
+"""Make the served OpenAPI document say exactly what the API does.
+
+sanic-ext documents what each route declares; two things it cannot know are added here,
+once, for every operation:
+
+* the JSON error body ``{"error": {"code", "message", "details"}}`` as a component, used
+  by every 4xx/5xx response;
+* the error statuses every route can answer with because of the server's shared
+  machinery: 400 (bad parameters or body), 401 (bearer-protected), 404 (path
+  parameters), 413/415 (bodies), 429 (rate limits), 503 (a backing service down).
+
+:func:`json_content` documents a pydantic model precisely (required fields, enums,
+bounds, unknown fields rejected), which sanic-ext's own model introspection does not:
+``@openapi.body(json_content(RegisterInput), required=True)``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pydantic import BaseModel
+
+__all__ = ["ERROR_SCHEMA", "complete", "json_content", "schema_of"]
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {},
+            },
+        }
+    },
+}
+_DESCRIPTIONS = {
+    "400": "invalid input (error body names the fields)",
+    "401": "missing, invalid or expired bearer token",
+    "403": "not allowed for this account",
+    "404": "not found",
+    "409": "conflict",
+    "413": "request body too large",
+    "415": "unsupported content type",
+    "429": "rate limited (see Retry-After)",
+    "502": "TMDb answered with an error",
+    "503": "a backing service (database, TMDb) is unavailable",
+}
+_UNDOCUMENTED = {"/openapi.json", "/docs/openapi.json"}
+
+
+def schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema in OpenAPI 3.0 form, every ``$ref`` inlined."""
+    raw = model.model_json_schema(mode="serialization")
+    defs = raw.pop("$defs", {})
+    return _to_oas30(raw, defs)
+
+
+def json_content(model: type[BaseModel]) -> dict[str, Any]:
+    """Content for ``openapi.body``/``openapi.response``: JSON described by ``model``."""
+    return {"application/json": {"schema": schema_of(model)}}
+
+
+def _to_oas30(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, list):
+        return [_to_oas30(item, defs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        target = defs[node["$ref"].rsplit("/", 1)[1]]
+        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return _to_oas30(merged, defs)
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("examples", "$schema", "discriminator"):
+            continue
+        if key == "const":
+            out["enum"] = [value]
+        elif key in ("exclusiveMinimum", "exclusiveMaximum") and not isinstance(value, bool):
+            out[key.replace("exclusiveM", "m")] = value
+            out[key] = True
+        else:
+            out[key] = _to_oas30(value, defs)
+    for combiner in ("anyOf", "oneOf"):
+        options = out.get(combiner)
+        if isinstance(options, list) and {"type": "null"} in options:
+            rest = [o for o in options if o != {"type": "null"}]
+            del out[combiner]
+            out["nullable"] = True
+            if len(rest) == 1:
+                out.update({k: v for k, v in rest[0].items() if k not in out})
+            else:
+                out[combiner] = rest
+    if out.get("type") == "null":
+        out.pop("type")
+        out["nullable"] = True
+    return out
+
+
+def complete(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` with the shared error body and error statuses documented."""
+    spec = copy.deepcopy(spec)
+    components = spec.setdefault("components", {})
+    components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path, item in spec.get("paths", {}).items():
+        if path in _UNDOCUMENTED:
+            continue
+        for method, operation in item.items():
+            if method.lower() in ("get", "post", "put", "patch", "delete"):
+                _complete_operation(path, method, operation, spec)
+    return spec
+
+
+def _complete_operation(path: str, method: str, operation: dict[str, Any], spec: Any) -> None:
+    responses = {str(status): body for status, body in operation.get("responses", {}).items()}
+    operation["responses"] = responses
+    params = operation.get("parameters", [])
+    extra = {"429", "503"}
+    if params or "requestBody" in operation:
+        extra.add("400")
+    if "requestBody" in operation:
+        extra.update({"413", "415"})
+    if any(p.get("in") == "path" for p in params) or "{" in path:
+        extra.add("404")
+    if operation.get("security", spec.get("security")):
+        extra.add("401")
+    for status in sorted(extra):
+        responses.setdefault(status, {"description": _DESCRIPTIONS[status]})
+    for status, response in responses.items():
+        if status.isdigit() and int(status) >= 400:
+            response.setdefault("description", _DESCRIPTIONS.get(status, "error"))
+            response.setdefault("content", {"application/json": {"schema": ERROR_REF}})
