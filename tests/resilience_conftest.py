@@ -1,0 +1,110 @@
+"""Fixtures of the resilience drills: a served app on real services, a user and a token.
+
+Test modules load this with ``pytest_plugins = ["resilience_conftest"]``. Everything here
+runs a real ``python -m movierec_server`` process (see :mod:`helpers.served`) on a
+PostgreSQL database of its own and a Redis key prefix of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis as sync_redis
+
+from movierec import MovieRec, Settings
+
+from conftest import PG_ADMIN_DSN, RUN_ID, Services
+from helpers.served import (
+    JWT_SECRET,
+    ServedApp,
+    create_database,
+    database_dsn,
+    drop_database,
+    server_env,
+)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A private database and cache namespace on the real services."""
+
+    database: str
+    database_url: str
+    redis_url: str
+    cache_prefix: str
+    home: Path
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The served app's environment on this stack."""
+        return server_env(
+            database_url=self.database_url,
+            redis_url=self.redis_url,
+            data_dir=self.home,
+            cache_prefix=self.cache_prefix,
+            extra=extra,
+        )
+
+    def settings(self, **overrides: object) -> Settings:
+        """Library settings on this stack (to prepare or inspect data)."""
+        values: dict[str, object] = {
+            "database_url": self.database_url,
+            "redis_url": self.redis_url,
+            "data_dir": self.home / "data",
+            "config_dir": self.home / "config",
+            "cache_prefix": self.cache_prefix,
+            "jwt_secret": JWT_SECRET,
+            "bcrypt_rounds": 4,
+            **overrides,
+        }
+        return Settings(**values)  # type: ignore[arg-type]
+
+
+def _make_stack(services: Services, home: Path) -> Iterator[Stack]:
+    name = create_database(PG_ADMIN_DSN, f"movierec_res_{RUN_ID}")
+    prefix = f"mrt-{RUN_ID}:res-{uuid.uuid4().hex[:6]}:"
+    stack = Stack(name, database_dsn(PG_ADMIN_DSN, name), services.redis_url, prefix, home)
+
+    async def migrate() -> None:
+        # Migrate once up front: several workers starting on an empty database at once
+        # would each try to create the schema.
+        async with MovieRec(stack.settings()):
+            pass
+
+    asyncio.run(migrate())
+    try:
+        yield stack
+    finally:
+        drop_database(PG_ADMIN_DSN, name)
+        client = sync_redis.Redis.from_url(services.redis_url)
+        for key in client.scan_iter(match=prefix + "*", count=1000):
+            client.delete(key)
+        client.close()
+
+
+@pytest.fixture(scope="module")
+def module_stack(services: Services, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack shared by the tests of one module."""
+    yield from _make_stack(services, tmp_path_factory.mktemp("stack"))
+
+
+@pytest.fixture
+def stack(services: Services, tmp_path: Path) -> Iterator[Stack]:
+    """A stack for one test."""
+    yield from _make_stack(services, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def served(module_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+    """One served app (single worker) on the module's stack."""
+    log = tmp_path_factory.mktemp("served") / "server.log"
+    app = ServedApp(module_stack.env(), log_path=log)
+    app.start()
+    try:
+        yield app
+    finally:
+        app.stop()
