@@ -10,58 +10,15 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import redis as sync_redis
 
-from movierec import MovieRec, Settings
+from movierec import MovieRec
 
 from conftest import PG_ADMIN_DSN, RUN_ID, Services
-from helpers.served import (
-    JWT_SECRET,
-    ServedApp,
-    create_database,
-    database_dsn,
-    drop_database,
-    server_env,
-)
-
-
-@dataclass(frozen=True)
-class Stack:
-    """A private database and cache namespace on the real services."""
-
-    database: str
-    database_url: str
-    redis_url: str
-    cache_prefix: str
-    home: Path
-
-    def env(self, **extra: str) -> dict[str, str]:
-        """The served app's environment on this stack."""
-        return server_env(
-            database_url=self.database_url,
-            redis_url=self.redis_url,
-            data_dir=self.home,
-            cache_prefix=self.cache_prefix,
-            extra=extra,
-        )
-
-    def settings(self, **overrides: object) -> Settings:
-        """Library settings on this stack (to prepare or inspect data)."""
-        values: dict[str, object] = {
-            "database_url": self.database_url,
-            "redis_url": self.redis_url,
-            "data_dir": self.home / "data",
-            "config_dir": self.home / "config",
-            "cache_prefix": self.cache_prefix,
-            "jwt_secret": JWT_SECRET,
-            "bcrypt_rounds": 4,
-            **overrides,
-        }
-        return Settings(**values)  # type: ignore[arg-type]
+from helpers.served import ServedApp, Stack, create_database, database_dsn, drop_database
 
 
 def _make_stack(services: Services, home: Path) -> Iterator[Stack]:

@@ -1,0 +1,36 @@
+"""Fingerprints of a whole PostgreSQL database, to prove a request changed nothing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+TABLES = """
+SELECT tablename FROM pg_tables
+WHERE schemaname = 'public' AND tablename NOT LIKE 'tortoise%'
+ORDER BY tablename
+"""
+ROWS = """
+SELECT count(*) AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h
+FROM "{table}" t
+"""
+
+
+async def fingerprint_async(dsn: str) -> dict[str, tuple[int, str]]:
+    """``{table: (row count, md5 of every row)}`` for every table of the database."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        tables = [row["tablename"] for row in await conn.fetch(TABLES)]
+        result: dict[str, tuple[int, str]] = {}
+        for table in tables:
+            row = await conn.fetchrow(ROWS.format(table=table))
+            result[table] = (int(row["n"]), str(row["h"]))
+        return result
+    finally:
+        await conn.close()
+
+
+def fingerprint(dsn: str) -> dict[str, tuple[int, str]]:
+    """Synchronous :func:`fingerprint_async`."""
+    return asyncio.run(fingerprint_async(dsn))
