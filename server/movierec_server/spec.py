@@ -134,4 +134,11 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any], spec:
     for status, response in responses.items():
         if status.isdigit() and int(status) >= 400:
             response.setdefault("description", _DESCRIPTIONS.get(status, "error"))
-            response.setdefault("content", {"application/json": {"schema": ERROR_REF}})
+            if not _declares_json_schema(response):
+                response["content"] = {"application/json": {"schema": ERROR_REF}}
+
+
+def _declares_json_schema(response: dict[str, Any]) -> bool:
+    """True when a route documented its own JSON body for this error status exactly."""
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return "$ref" in schema or "required" in schema
