@@ -17,6 +17,7 @@ bp = Blueprint("operations")
 @openapi.summary("Prometheus metrics (admin token, unless MOVIEREC_METRICS_PUBLIC)")
 @openapi.tag("operations")
 @openapi.response(200, {CONTENT_TYPE: str}, "Prometheus text exposition format")
+@openapi.response(403, description="not public, and the caller is no admin")
 async def metrics(request: Request) -> HTTPResponse:
     """Request counts and latencies by route and status, cache and TMDb figures."""
     mr = movierec(request)
