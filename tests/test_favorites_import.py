@@ -10,6 +10,7 @@ import pytest
 
 from movierec import Conflict, InvalidInput, MovieRec
 from movierec.db.models import Favorite
+from movierec.favorites import detect_format
 from tests.conftest import MakeMovieRec
 
 from helpers.favorites import make_user, seed_movies
@@ -180,3 +181,35 @@ async def test_csv_export_defuses_spreadsheet_formulas(mr: MovieRec, alice: int)
     await mr.favorites.add(alice, 42)
     exported = await mr.favorites.export(alice, "csv")
     assert "'=HYPERLINK(1)" in exported
+
+
+async def test_match_finds_one_title_or_lists_close_candidates(mr: MovieRec, alice: int) -> None:
+    matrix = await mr.favorites.match("the matrix")
+    assert matrix.movie is not None
+    assert matrix.movie.id == 603
+    crash = await mr.favorites.match("Crash")
+    assert crash.movie is None
+    assert {c.movie_id for c in crash.candidates} == {1640, 20382}
+    dated = await mr.favorites.match("Crash (1996)")
+    assert dated.movie is not None
+    assert dated.movie.id == 20382
+    nothing = await mr.favorites.match("Zzyzx Qwerty")
+    assert (nothing.movie, nothing.candidates) == (None, [])
+    with pytest.raises(InvalidInput):
+        await mr.favorites.match("   ")
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "expected"),
+    [
+        ("[603]", None, "json"),
+        ("anything", "mine.JSON", "json"),
+        (IMDB, "ratings.csv", "imdb"),
+        (LETTERBOXD, "watched.csv", "letterboxd"),
+        ("\ufeffmovie_id,title\n603,The Matrix\n", "favorites.csv", "csv"),
+    ],
+)
+def test_the_import_format_is_detected_from_name_and_header(
+    content: str, filename: str | None, expected: str
+) -> None:
+    assert detect_format(content, filename) == expected

@@ -1,5 +1,6 @@
 """Favorites: a user's favorite movies (``mr.favorites``), with import and export."""
 
+from movierec.favorites.formats import detect_format
 from movierec.favorites.service import MAX_PAGE_SIZE, Favorites, ProgressCallback
 from movierec.favorites.types import (
     ExportFormat,
@@ -11,6 +12,7 @@ from movierec.favorites.types import (
     ImportIssue,
     ImportMatch,
     ImportReport,
+    TitleMatch,
 )
 
 __all__ = [
@@ -26,4 +28,6 @@ __all__ = [
     "ImportMatch",
     "ImportReport",
     "ProgressCallback",
+    "TitleMatch",
+    "detect_format",
 ]

@@ -33,6 +33,7 @@ __all__ = [
     "CSV_COLUMNS",
     "EXPORT_VERSION",
     "ImportRow",
+    "detect_format",
     "parse_rows",
     "render_export",
 ]
@@ -189,6 +190,23 @@ def parse_rows(content: str, format: ImportFormat) -> list[ImportRow]:
     if parser is None:
         raise InvalidInput.field("format", f"must be one of {', '.join(_PARSERS)}")
     return parser(content)
+
+
+def detect_format(content: str, filename: str | None = None) -> ImportFormat:
+    """Guess an import file's format from its name and first line.
+
+    ``.json`` (or text starting with ``[``/``{``) is JSON; a CSV header with ``Const`` is
+    IMDb, with ``Name`` (and no ``movie_id``) Letterboxd; any other CSV is movierec's.
+    """
+    head = content.lstrip("\ufeff \t\r\n")
+    if (filename or "").lower().endswith(".json") or head[:1] in ("[", "{"):
+        return "json"
+    header = {name.strip().lower() for name in head.split("\n", 1)[0].split(",")}
+    if "const" in header:
+        return "imdb"
+    if "name" in header and "movie_id" not in header:
+        return "letterboxd"
+    return "csv"
 
 
 def render_export(items: Iterable[FavoriteItem], format: ExportFormat, exported_at: str) -> str:

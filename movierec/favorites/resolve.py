@@ -10,7 +10,6 @@ or the offline catalog alike:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -19,13 +18,13 @@ from unidecode import unidecode
 
 from movierec.db.models import Movie as MovieRow
 from movierec.errors import NotFound
-from movierec.favorites.types import ImportCandidate
+from movierec.favorites.types import ImportCandidate, TitleMatch
 from movierec.types import Movie, MovieDetails
 
 if TYPE_CHECKING:
     from movierec.core import MovieRec
 
-__all__ = ["TitleMatch", "match_title", "movie_details", "movie_id_for_imdb"]
+__all__ = ["match_title", "movie_details", "movie_id_for_imdb"]
 
 MIN_SCORE = 80.0
 """Below this title similarity a search result is not a candidate at all."""
@@ -71,14 +70,6 @@ async def movie_id_for_imdb(mr: MovieRec, imdb_id: str) -> int | None:
     return found.id if found is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class TitleMatch:
-    """The movie a title means, or the candidates when it is ambiguous (or nothing)."""
-
-    movie: Movie | None
-    candidates: list[ImportCandidate] = field(default_factory=list)
-
-
 def _fold(text: str) -> str:
     return " ".join(unidecode(text).lower().replace("&", "and").split())
 
@@ -109,7 +100,7 @@ async def match_title(mr: MovieRec, title: str, year: int | None) -> TitleMatch:
         for s, m in scored[:MAX_CANDIDATES]
     ]
     if not scored:
-        return TitleMatch(None)
+        return TitleMatch()
     if len(scored) == 1 or scored[0][0] - scored[1][0] >= CLEAR_LEAD:
-        return TitleMatch(scored[0][1], candidates[:1])
-    return TitleMatch(None, candidates)
+        return TitleMatch(movie=scored[0][1], candidates=candidates[:1])
+    return TitleMatch(candidates=candidates)

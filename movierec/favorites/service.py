@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import builtins
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ from movierec.db.models import Favorite, User
 from movierec.errors import Conflict, InvalidInput, NotFound
 from movierec.favorites.formats import check_movie_id, parse_rows, render_export
 from movierec.favorites.importer import ImportPlan, owned_movie_ids, plan_import
-from movierec.favorites.resolve import movie_details
+from movierec.favorites.resolve import match_title, movie_details
 from movierec.favorites.types import (
     ExportFormat,
     FavoriteItem,
@@ -37,6 +38,7 @@ from movierec.favorites.types import (
     FavoritesPage,
     ImportFormat,
     ImportReport,
+    TitleMatch,
 )
 from movierec.types import Movie
 
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
 __all__ = ["MAX_PAGE_SIZE", "Favorites", "ProgressCallback"]
 
 MAX_PAGE_SIZE = 100
+MAX_TITLE = 200
+_TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)$")
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while an import resolves its rows."""
 
@@ -157,6 +161,20 @@ class Favorites:
             return FavoriteResult(favorite=_item(existing), created=False)
         return FavoriteResult(favorite=_item(row), created=True)
 
+    async def match(self, title: str) -> TitleMatch:
+        """The movie a title means: ``"Crash (2004)"`` or ``"Crash"`` (then maybe ambiguous).
+
+        A trailing ``(year)`` narrows the search. The result has the movie when one is a
+        clear match, else the close candidates (none when nothing is similar).
+        """
+        text = " ".join(str(title).split())
+        if not text or len(text) > MAX_TITLE:
+            raise InvalidInput.field("title", f"must be 1..{MAX_TITLE} characters")
+        found = _TITLE_YEAR.match(text)
+        if found is not None:
+            return await match_title(self._mr, found["title"], int(found["year"]))
+        return await match_title(self._mr, text, None)
+
     async def remove(self, user_id: int, movie_id: int) -> bool:
         """Remove a favorite; :class:`NotFound` when the movie is not one."""
         ident = check_movie_id(movie_id)
@@ -191,6 +209,31 @@ class Favorites:
             query = query.filter(genre_key__contains=f"|{genre}|")
         return query
 
+    def list_query(
+        self,
+        user_id: int,
+        *,
+        page: int | None = None,
+        size: int = 20,
+        cursor: str | None = None,
+        genre_id: int | None = None,
+    ) -> QuerySet[Favorite]:
+        """The rows query :meth:`list` runs: ``size + 1`` rows, newest first.
+
+        Public so benchmarks and operators can ``EXPLAIN`` exactly what is served.
+        """
+        size = _bounded("size", size, 1, MAX_PAGE_SIZE)
+        if page is not None and cursor is not None:
+            raise InvalidInput.field("cursor", "give either page or cursor, not both")
+        ordered = self._query(user_id, genre_id).order_by("-created_at", "-id")
+        if cursor is not None:
+            stamp, ident = _decode_cursor(cursor)
+            ordered = ordered.filter(Q(created_at__lt=stamp) | Q(created_at=stamp, id__lt=ident))
+        else:
+            page = _bounded("page", 1 if page is None else page, 1, 1_000_000)
+            ordered = ordered.offset((page - 1) * size)
+        return ordered.limit(size + 1)
+
     async def list(
         self,
         user_id: int,
@@ -200,26 +243,19 @@ class Favorites:
         cursor: str | None = None,
         genre_id: int | None = None,
     ) -> FavoritesPage:
-        """The user's favorites, newest first, by ``page`` (from 1) or after ``cursor``."""
-        size = _bounded("size", size, 1, MAX_PAGE_SIZE)
-        if page is not None and cursor is not None:
-            raise InvalidInput.field("cursor", "give either page or cursor, not both")
-        query = self._query(user_id, genre_id)
-        total = await query.count()
-        ordered = query.order_by("-created_at", "-id")
-        if cursor is not None:
-            stamp, ident = _decode_cursor(cursor)
-            ordered = ordered.filter(Q(created_at__lt=stamp) | Q(created_at=stamp, id__lt=ident))
-        else:
-            page = _bounded("page", 1 if page is None else page, 1, 1_000_000)
-            ordered = ordered.offset((page - 1) * size)
-        rows = await ordered.limit(size + 1)
+        """The user's favorites, newest first, by ``page`` (from 1) or after ``cursor``.
+
+        ``size`` is 1..100; ``genre_id`` keeps the movies of one TMDb genre.
+        """
+        query = self.list_query(user_id, page=page, size=size, cursor=cursor, genre_id=genre_id)
+        total = await self._query(user_id, genre_id).count()
+        rows = await query
         more = len(rows) > size
         rows = rows[:size]
         return FavoritesPage(
             items=[_item(row) for row in rows],
             total=total,
-            page=page,
+            page=(page or 1) if cursor is None else None,
             size=size,
             next_cursor=_encode_cursor(rows[-1]) if more and rows else None,
         )

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from movierec.types import Movie
+
 __all__ = [
     "ExportFormat",
     "FavoriteItem",
@@ -17,6 +19,7 @@ __all__ = [
     "ImportIssue",
     "ImportMatch",
     "ImportReport",
+    "TitleMatch",
 ]
 
 ExportFormat = Literal["json", "csv"]
@@ -96,3 +99,10 @@ class ImportReport(BaseModel):
     ambiguous: list[ImportIssue] = Field(default_factory=list)
     skipped: list[ImportIssue] = Field(default_factory=list)
     written: bool = Field(description="false when nothing was stored")
+
+
+class TitleMatch(BaseModel):
+    """The movie a title means, or the close candidates when it is ambiguous (or none)."""
+
+    movie: Movie | None = None
+    candidates: list[ImportCandidate] = Field(default_factory=list)
