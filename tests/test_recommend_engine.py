@@ -18,10 +18,10 @@ from movierec.recommend.evaluate import split_favorites
 from movierec.recommend.itemknn import fit_item_knn
 from movierec.recommend.matrix import IdMap, interaction_matrix
 from movierec.recommend.metrics import coverage, ndcg_at_k, recall_at_k
-from movierec.recommend.model import recency_weights
+from movierec.recommend.model import HybridModel, _spread_anchors, recency_weights
 from movierec.recommend.movielens import read_movielens
 from movierec_cli import app
-from tests.helpers.movielens import write_movielens
+from tests.helpers.taste_data import write_movielens
 
 
 def test_ndcg_of_one_hit_at_rank_two_is_one_over_log2_of_three() -> None:
@@ -146,3 +146,31 @@ def test_cli_eval_prints_json_and_a_missing_folder_is_one_red_line(tmp_path: Pat
     missing = runner.invoke(app, ["eval", str(tmp_path / "nope")])
     assert missing.exit_code == 3
     assert "Traceback" not in missing.output
+
+
+def test_one_favorite_does_not_explain_the_whole_list_when_others_contribute_too() -> None:
+    # two favorites contribute almost equally to three items: reasons alternate
+    contributions = np.array([[1.0, 0.9, 1.0], [0.8, 1.0, 0.7]])
+    assert _spread_anchors(contributions) == [0, 1, 0]
+    # a favorite contributing under half the best is never named
+    assert _spread_anchors(np.array([[1.0], [0.4]])) == [0]
+    assert _spread_anchors(np.zeros((2, 1))) == [-1]
+
+
+def test_a_model_extended_with_new_movies_ranks_them_by_content() -> None:
+    features = [ItemFeatures(genres=(28,), title="A"), ItemFeatures(genres=(35,), title="B")]
+    rows, cols = np.array([0, 0, 1]), np.array([0, 1, 0])
+    model = HybridModel.fit(
+        IdMap([10, 20]), interaction_matrix(rows, cols, (2, 2)), features, known_genres=(28, 35)
+    )
+    bigger = model.extended(
+        [30, 40, 10],
+        [ItemFeatures(genres=(28,), title="C"), ItemFeatures(genres=(35,), title="D"), features[0]],
+        np.array([0.1, 0.1, 0.1]),
+    )
+    assert len(bigger.items) == 4
+    assert len(model.items) == 2
+    ranked = bigger.rank(bigger.items.positions([10]), 3, ModelParams(diversity=1.0))
+    ids = [bigger.items.external(r.item) for r in ranked]
+    assert 10 not in ids
+    assert ids.index(30) < ids.index(40)

@@ -46,48 +46,56 @@ class ItemKNN:
         rows = self.similarity[profile]
         return np.asarray(rows.T @ w, dtype=np.float64).ravel()
 
-    def contributions(self, profile: IntArray, weights: FloatArray, items: IntArray) -> IntArray:
-        """For each of ``items``, the profile position contributing most (-1 when none)."""
+    def contributions(self, profile: IntArray, weights: FloatArray, items: IntArray) -> FloatArray:
+        """``weights[p] * similarity[profile[p], item]``: a ``len(profile) x len(items)`` array.
+
+        Row ``p`` says how much favorite ``p`` contributes to each item's evidence.
+        """
         if len(profile) == 0 or len(items) == 0:
-            return np.full(len(items), -1, dtype=np.int64)
-        block = self.similarity[profile][:, items].toarray() * weights[:, None]
-        best = np.argmax(block, axis=0)
-        best_value = block[best, np.arange(len(items))]
-        return np.where(best_value > 0, best, -1).astype(np.int64)
+            return np.zeros((len(profile), len(items)), dtype=np.float64)
+        block = self.similarity[profile][:, items].toarray()
+        return np.asarray(block * weights[:, None], dtype=np.float64)
 
 
 def fit_item_knn(
     interactions: sparse.csr_matrix, k: int = 100, shrink: float = 10.0, block: int = 1024
 ) -> ItemKNN:
-    """Fit item-item neighbours on a binary ``users x items`` matrix."""
+    """Fit item-item neighbours on a binary ``users x items`` matrix.
+
+    Co-occurrences are computed sparse, ``block`` items at a time, and only the ``k``
+    best entries of each row are kept, so memory follows the co-occurrence count.
+    """
     x = sparse.csc_matrix(interactions, dtype=np.float32)
     x.data[:] = 1.0
     n_items = x.shape[1]
-    norms = np.sqrt(np.asarray(x.sum(axis=0), dtype=np.float32).ravel())
-    xt = x.T.tocsr()
+    norms = np.sqrt(np.asarray(x.sum(axis=0), dtype=np.float64).ravel())
+    xt = sparse.csr_matrix(x.T)
     rows: list[IntArray] = []
     cols: list[IntArray] = []
     vals: list[FloatArray] = []
-    keep = max(1, min(k, n_items - 1)) if n_items > 1 else 0
     for start in range(0, n_items, block):
         end = min(start + block, n_items)
-        co = (xt[start:end] @ x).toarray()
-        denom = norms[start:end, None] * norms[None, :] + shrink
-        sim = np.divide(co, denom, out=np.zeros_like(co), where=denom > 0)
-        idx = np.arange(start, end)
-        sim[idx - start, idx] = 0.0
-        if keep == 0:
-            continue
-        top = np.argpartition(-sim, keep - 1, axis=1)[:, :keep]
-        top_vals = np.take_along_axis(sim, top, axis=1)
-        mask = top_vals > 0
-        rows.append(np.repeat(idx, keep)[mask.ravel()])
-        cols.append(top.ravel()[mask.ravel()])
-        vals.append(top_vals.ravel()[mask.ravel()].astype(np.float64))
+        co = sparse.csr_matrix(xt[start:end] @ x)
+        counts = np.diff(co.indptr)
+        r = np.repeat(np.arange(start, end, dtype=np.int64), counts)
+        c = co.indices.astype(np.int64)
+        v = co.data.astype(np.float64) / (norms[r] * norms[c] + shrink)
+        v[r == c] = 0.0
+        keep = np.zeros(len(v), dtype=bool)
+        for row in np.flatnonzero(counts):
+            lo, hi = co.indptr[row], co.indptr[row + 1]
+            if hi - lo <= k:
+                keep[lo:hi] = True
+            else:
+                keep[lo + np.argpartition(-v[lo:hi], k - 1)[:k]] = True
+        keep &= v > 0
+        rows.append(r[keep])
+        cols.append(c[keep])
+        vals.append(v[keep])
     if rows:
-        r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+        rr, cc, vv = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
     else:
-        r = c = np.zeros(0, dtype=np.int64)
-        v = np.zeros(0, dtype=np.float64)
-    similarity = sparse.csr_matrix((v, (r, c)), shape=(n_items, n_items))
+        rr = cc = np.zeros(0, dtype=np.int64)
+        vv = np.zeros(0, dtype=np.float64)
+    similarity = sparse.csr_matrix((vv, (rr, cc)), shape=(n_items, n_items))
     return ItemKNN(similarity)

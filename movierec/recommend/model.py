@@ -7,7 +7,7 @@ service, so the quality measured is the quality served.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,13 +94,40 @@ class HybridModel:
         *,
         popularity: FloatArray | None = None,
         params: ModelParams | None = None,
+        known_genres: Sequence[Hashable] = (),
     ) -> HybridModel:
         """Fit on a binary ``users x items`` matrix and per-item features."""
         params = params or ModelParams()
         knn = fit_item_knn(interactions, k=params.neighbours, shrink=params.shrink)
-        content = build_content_model(features)
+        content = build_content_model(features, known_genres=known_genres)
         pop = log_popularity(item_counts(interactions)) if popularity is None else popularity
         return cls(items, knn, content, pop, tuple(f.title for f in features))
+
+    def extended(
+        self, ids: Sequence[int], features: Sequence[ItemFeatures], popularity: FloatArray
+    ) -> HybridModel:
+        """A copy knowing the new items ``ids`` too (no collaborative data for them yet).
+
+        Used for movies first seen after the model was fitted (e.g. fresh from TMDb):
+        they get content vectors with the existing vocabulary and the given popularity.
+        """
+        fresh = [(i, f, p) for i, f, p in zip(ids, features, popularity, strict=True)]
+        fresh = [row for row in fresh if row[0] not in self.items]
+        if not fresh:
+            return self
+        items = IdMap(self.items.ids)
+        for ident, _, _ in fresh:
+            items.add(ident)
+        n = len(items)
+        similarity = self.knn.similarity.copy()
+        similarity.resize((n, n))
+        return HybridModel(
+            items,
+            ItemKNN(sparse.csr_matrix(similarity)),
+            self.content.extended([f for _, f, _ in fresh]),
+            np.concatenate([self.popularity, np.asarray([p for _, _, p in fresh])]),
+            self.titles + tuple(f.title for _, f, _ in fresh),
+        )
 
     def rank(
         self,
@@ -141,7 +168,7 @@ class HybridModel:
             picked = candidates[mmr(scores[candidates], sim, n, params.diversity)]
         else:
             picked = candidates[:n]
-        anchors = self.knn.contributions(profile, weights, picked)
+        anchors = _spread_anchors(self.knn.contributions(profile, weights, picked))
         cf_top = float(cf.max()) if len(cf) and cf.max() > 0 else 1.0
         return [
             Ranked(
@@ -154,3 +181,25 @@ class HybridModel:
             )
             for i, a in zip(picked, anchors, strict=True)
         ]
+
+
+ANCHOR_SHARE = 0.5
+"""A favorite can explain an item when it contributes at least this share of the
+strongest contribution; among those, the one used least so far is named, so one recent
+favorite does not explain the whole page."""
+
+
+def _spread_anchors(contributions: FloatArray) -> list[int]:
+    """For each item (column), the profile row to name as its reason (-1 for none)."""
+    used: dict[int, int] = {}
+    anchors: list[int] = []
+    for column in contributions.T:
+        best = float(column.max()) if len(column) else 0.0
+        if best <= 0:
+            anchors.append(-1)
+            continue
+        eligible = np.flatnonzero(column >= ANCHOR_SHARE * best)
+        ranked = sorted(eligible.tolist(), key=lambda p: (used.get(p, 0), -column[p]))
+        anchors.append(ranked[0])
+        used[ranked[0]] = used.get(ranked[0], 0) + 1
+    return anchors
