@@ -16,6 +16,7 @@ from sanic.handlers import ErrorHandler
 from sanic.response import HTTPResponse, json
 
 from movierec import MovieRecError, RateLimited, Unauthenticated
+from movierec.db import as_service_unavailable
 
 logger = logging.getLogger("movierec.server")
 
@@ -44,6 +45,11 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 def response_for(exc: BaseException) -> HTTPResponse:
     """Map any exception to a JSON error response."""
     headers: dict[str, str] = {}
+    if not isinstance(exc, MovieRecError):
+        lost = as_service_unavailable(exc)
+        if lost is not None:
+            logger.warning("database connection lost: %r", exc)
+            exc = lost
     if isinstance(exc, MovieRecError):
         if isinstance(exc, RateLimited):
             headers["Retry-After"] = str(max(1, round(exc.retry_after + 0.499)))

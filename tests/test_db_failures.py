@@ -1,0 +1,60 @@
+"""A database connection lost mid-request is a 503 ``service_unavailable``, never a 500."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+from tortoise.exceptions import IntegrityError, OperationalError
+
+from movierec import MovieRec, ServiceUnavailable
+from movierec.db import as_service_unavailable, is_connection_failure
+from movierec.db.models import User
+from movierec_server.errors import response_for
+
+from conftest import PG_ADMIN_DSN
+
+
+def test_connection_failures_are_recognised_through_wrappers() -> None:
+    lost = asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation")
+    wrapped = OperationalError("query failed")
+    wrapped.__cause__ = lost
+    assert is_connection_failure(lost)
+    assert is_connection_failure(wrapped)
+    assert is_connection_failure(ConnectionRefusedError(111, "refused"))
+    assert not is_connection_failure(IntegrityError("duplicate key"))
+    assert not is_connection_failure(ValueError("bad"))
+
+
+def test_the_server_answers_a_lost_connection_with_503_service_unavailable() -> None:
+    response = response_for(asyncpg.ConnectionDoesNotExistError("closed mid-operation"))
+    assert response.status == 503
+    assert b'"service_unavailable"' in response.body
+
+
+@pytest.mark.services_only
+async def test_a_query_killed_mid_flight_becomes_service_unavailable_and_the_next_one_works(
+    mr: MovieRec,
+) -> None:
+    async def kill_the_sleeper() -> None:
+        conn = await asyncpg.connect(PG_ADMIN_DSN)
+        try:
+            for _ in range(50):
+                killed = await conn.fetch(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE query LIKE 'SELECT pg_sleep(2.5)%' AND pid <> pg_backend_pid()"
+                )
+                if killed:
+                    return
+                await asyncio.sleep(0.05)
+        finally:
+            await conn.close()
+
+    killer = asyncio.create_task(kill_the_sleeper())
+    with pytest.raises(Exception) as caught:
+        await mr.db.connection().execute_query("SELECT pg_sleep(2.5)")
+    await killer
+    translated = as_service_unavailable(caught.value)
+    assert isinstance(translated, ServiceUnavailable)
+    assert await User.all().count() == 0
