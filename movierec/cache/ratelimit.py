@@ -68,8 +68,14 @@ class RateLimiter:
 
     async def _decide(self, item: RateLimitItem, key: str, cost: int) -> tuple[bool, float, int]:
         strategy = self._strategy
-        if self._fallback is not None and self.degraded and time.monotonic() < self._next_try:
-            strategy = self._fallback
+        if self._fallback is not None and self.degraded:
+            now = time.monotonic()
+            if now < self._next_try:
+                strategy = self._fallback
+            else:
+                # One probe per interval: calls made while it is pending keep counting here,
+                # so a Redis that hangs (rather than refuses) stalls one request, not all.
+                self._next_try = now + self.retry_after
         try:
             allowed = await strategy.hit(item, key, cost=cost)
             stats = await strategy.get_window_stats(item, key)
@@ -94,10 +100,17 @@ class RateLimiter:
         return cls(MemoryStorage())
 
     @classmethod
-    def on_redis(cls, url: str, prefix: str) -> RateLimiter:
+    def on_redis(cls, url: str, prefix: str, *, timeout: float = 2.0) -> RateLimiter:
         """Limits shared through Redis by every process using the same prefix."""
         uri = "async+" + url if not url.startswith("async+") else url
-        return cls(RedisStorage(uri, implementation="redispy", key_prefix=prefix + "rl"))
+        storage = RedisStorage(
+            uri,
+            implementation="redispy",
+            key_prefix=prefix + "rl",
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+        )
+        return cls(storage)
 
     async def hit(self, key: str, rate: str | RateLimitItem, cost: int = 1) -> RateDecision:
         """Count one hit against ``rate`` for ``key``."""

@@ -49,8 +49,12 @@ class ResilientCache:
         self, primary: Callable[[], Awaitable[T]], fallback: Callable[[], Awaitable[T]]
     ) -> T:
         now = time.monotonic()
-        if self._down_since is not None and now < self._next_try:
-            return await fallback()
+        if self._down_since is not None:
+            if now < self._next_try:
+                return await fallback()
+            # One probe per interval: calls made while it is pending use the fallback, so
+            # a Redis that hangs (rather than refuses) stalls one request, not all of them.
+            self._next_try = now + self.retry_after
         try:
             result = await primary()
         except ServiceUnavailable as exc:
@@ -58,7 +62,7 @@ class ResilientCache:
                 self._down_since = now
                 self.failovers += 1
                 logger.warning("cache backend unavailable, serving uncached/in-process: %s", exc)
-            self._next_try = now + self.retry_after
+            self._next_try = time.monotonic() + self.retry_after
             return await fallback()
         if self._down_since is not None:
             logger.warning("cache backend recovered after %.1fs", now - self._down_since)

@@ -76,6 +76,14 @@ class BackgroundProxy:
         """Stop the proxy and its thread."""
         self.proxy.stalled = False
         self._run(self.proxy.cut())
+        self._run(_cancel_pending())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
         self._loop.close()
+
+
+async def _cancel_pending() -> None:
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
