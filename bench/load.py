@@ -28,7 +28,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -154,21 +153,16 @@ def database(admin_dsn: str) -> Iterator[str]:
 def fake_tmdb() -> Iterator[dict[str, str]]:
     """The fake TMDb server on a background thread; the settings that point at it."""
     try:
-        from movierec.testing import FakeTMDb
-    except ImportError:
+        from helpers.background_tmdb import BackgroundTMDb
+
+        fake = BackgroundTMDb()
+    except ImportError:  # before movierec.testing existed: the offline catalog serves
         yield {}
         return
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    fake = FakeTMDb()
-    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(30)
     try:
-        yield {"MOVIEREC_TMDB_BASE_URL": fake.base_url, "TMDB_API_KEY": "bench-key"}
+        yield fake.env()
     finally:
-        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
+        fake.close()
 
 
 def sign_in(base: str) -> str:

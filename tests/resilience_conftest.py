@@ -18,6 +18,7 @@ import redis as sync_redis
 from movierec import MovieRec
 
 from conftest import PG_ADMIN_DSN, RUN_ID, Services
+from helpers.background_tmdb import BackgroundTMDb, tmdb_env
 from helpers.served import ServedApp, Stack, create_database, database_dsn, drop_database
 
 
@@ -55,11 +56,39 @@ def stack(services: Services, tmp_path: Path) -> Iterator[Stack]:
     yield from _make_stack(services, tmp_path)
 
 
+def _fake_tmdb() -> Iterator[BackgroundTMDb | None]:
+    try:
+        fake = BackgroundTMDb()
+    except ImportError:  # movierec.testing not there yet: the offline catalog serves
+        yield None
+        return
+    try:
+        yield fake
+    finally:
+        fake.close()
+
+
 @pytest.fixture(scope="module")
-def served(module_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
-    """One served app (single worker) on the module's stack."""
+def module_tmdb() -> Iterator[BackgroundTMDb | None]:
+    """A fake TMDb shared by the tests of one module."""
+    yield from _fake_tmdb()
+
+
+@pytest.fixture
+def tmdb() -> Iterator[BackgroundTMDb | None]:
+    """A fake TMDb for one test (its faults never leak into another)."""
+    yield from _fake_tmdb()
+
+
+@pytest.fixture(scope="module")
+def served(
+    module_stack: Stack,
+    module_tmdb: BackgroundTMDb | None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[ServedApp]:
+    """One served app (single worker) on the module's stack and fake TMDb."""
     log = tmp_path_factory.mktemp("served") / "server.log"
-    app = ServedApp(module_stack.env(), log_path=log)
+    app = ServedApp(module_stack.env(**tmdb_env(module_tmdb)), log_path=log)
     app.start()
     try:
         yield app

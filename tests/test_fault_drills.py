@@ -9,6 +9,7 @@ by itself, without a restart.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 
 from conftest import PG_ADMIN_DSN, Services
 from helpers.background_proxy import BackgroundProxy
+from helpers.background_tmdb import BackgroundTMDb, tmdb_env
 from helpers.client import Account, has_route, register
 from helpers.served import ServedApp, Stack
 from helpers.spec_walk import operations
@@ -102,7 +104,7 @@ def test_a_redis_outage_under_load_degrades_and_recovers_without_a_restart(
     time.sleep(1.0)
     getattr(redis_proxy, outage)()
     assert wait_for(lambda: ready_status(app) == "degraded"), "never reported degraded"
-    time.sleep(3.0)
+    time.sleep(1.5)
     during = sum(len(t.outcomes) for t in traffic)
     redis_proxy.start()
     assert wait_for(lambda: ready_status(app) == "ok", timeout=15), "never recovered"
@@ -134,8 +136,8 @@ def kill_connections(stack: Stack) -> int:
 
 
 @pytest.fixture
-def app_on_stack(stack: Stack, tmp_path: Path) -> Iterator[ServedApp]:
-    app = ServedApp(stack.env(), workers=1, log_path=tmp_path / "log")
+def app_on_stack(stack: Stack, tmdb: BackgroundTMDb | None, tmp_path: Path) -> Iterator[ServedApp]:
+    app = ServedApp(stack.env(**tmdb_env(tmdb)), workers=1, log_path=tmp_path / "log")
     app.start()
     yield app
     app.stop()
@@ -169,3 +171,95 @@ def test_killing_database_connections_under_load_never_answers_500(
     after = [o for t, m in zip(traffic, mark, strict=True) for o in t.since(m)]
     assert after, summary(outcomes)
     assert not failures(after), f"not recovered: {summary(after)}"
+
+
+# --- TMDb misbehaving
+
+TMDB_LIMITS = {
+    "MOVIEREC_TMDB_TIMEOUT": "1",
+    "MOVIEREC_TMDB_MAX_RETRIES": "1",
+    "MOVIEREC_TMDB_RETRY_BUDGET": "3",
+    "MOVIEREC_TTL_TRENDING": "1",
+}
+
+
+@pytest.fixture
+def app_on_tmdb(stack: Stack, tmdb: BackgroundTMDb | None, tmp_path: Path) -> Iterator[ServedApp]:
+    """A served app with short TMDb timeouts and a 1 s trending TTL."""
+    if tmdb is None:
+        pytest.skip("movierec.testing.FakeTMDb is not there yet")
+    app = ServedApp(stack.env(**tmdb.env(), **TMDB_LIMITS), log_path=tmp_path / "log")
+    app.start()
+    if not has_route(app.url, "/movies/search"):
+        app.stop()
+        pytest.skip("discovery routes are not served yet")
+    yield app
+    app.stop()
+
+
+def _timed_get(url: str) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = httpx.get(url, timeout=30)
+    return response, time.monotonic() - started
+
+
+def test_tmdb_down_serves_the_stale_copy_and_refuses_the_rest_clearly(
+    app_on_tmdb: ServedApp, tmdb: BackgroundTMDb
+) -> None:
+    warm = httpx.get(app_on_tmdb.url + "/movies/trending", timeout=30)
+    assert warm.status_code == 200, warm.text
+    time.sleep(1.5)  # past the 1 s TTL: only a stale copy is left
+    tmdb.fake.fail_next(1000, status=503)
+    stale, _ = _timed_get(app_on_tmdb.url + "/movies/trending")
+    assert stale.status_code == 200, stale.text
+    assert stale.json() == warm.json()
+    fresh, seconds = _timed_get(app_on_tmdb.url + "/movies/search?query=never-cached")
+    assert fresh.status_code == 503, fresh.text
+    assert fresh.json()["error"]["code"] == "upstream_unavailable"
+    assert seconds < 5
+
+
+def test_tmdb_too_slow_is_a_clear_503_within_the_retry_budget(
+    app_on_tmdb: ServedApp, tmdb: BackgroundTMDb
+) -> None:
+    tmdb.fake.slow(30)
+    response, seconds = _timed_get(app_on_tmdb.url + "/movies/search?query=slow")
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "upstream_unavailable"
+    assert seconds < 3 + 2  # the retry budget, plus slack for a loaded machine
+
+
+# --- graceful stop
+
+
+def test_sigterm_mid_load_lets_the_requests_in_flight_finish(
+    stack: Stack, tmdb: BackgroundTMDb | None, tmp_path: Path
+) -> None:
+    if tmdb is None:
+        pytest.skip("movierec.testing.FakeTMDb is not there yet")
+    app = ServedApp(stack.env(**tmdb.env()), workers=2, log_path=tmp_path / "log")
+    app.start()
+    try:
+        if not has_route(app.url, "/movies/search"):
+            pytest.skip("discovery routes are not served yet")
+        tmdb.fake.slow(2.0)
+        outcomes: list[Any] = []
+
+        def one(n: int) -> None:
+            try:
+                outcomes.append(httpx.get(f"{app.url}/movies/search?query=drain{n}", timeout=30))
+            except httpx.HTTPError as exc:
+                outcomes.append(exc)
+
+        threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        assert wait_for(lambda: len(tmdb.fake.requests) >= 8, timeout=10)
+        app.terminate()
+        for thread in threads:
+            thread.join(30)
+        assert app.wait(30) == 0, app.log()
+    finally:
+        app.stop()
+    statuses = [o.status_code if isinstance(o, httpx.Response) else repr(o) for o in outcomes]
+    assert statuses == [200] * 8, statuses
