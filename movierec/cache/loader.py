@@ -5,13 +5,18 @@ shared future, across processes (Redis backend) through a short lock key that ot
 processes wait on. Values are stored in an envelope ``{"v": value, "t": fresh_until}``
 and kept ``stale_ttl`` seconds past freshness, so an upstream outage can be answered
 with the last good copy, marked stale.
+
+:meth:`CachedLoader.refresh_ahead` lets a scheduled job reload entries that are about
+to expire (cache pre-warming), so readers never meet a miss; a failed reload keeps the
+current copy.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +27,7 @@ from movierec.errors import MovieRecError, ServiceUnavailable, UpstreamError
 __all__ = ["CachedLoader", "Loaded"]
 
 Loader = Callable[[], Awaitable[Any]]
+_refresh_ahead: ContextVar[float] = ContextVar("movierec_refresh_ahead", default=0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,16 @@ class CachedLoader:
         self.poll_interval = poll_interval
         self._inflight: dict[str, asyncio.Future[Loaded]] = {}
 
+    @staticmethod
+    @contextlib.contextmanager
+    def refresh_ahead(seconds: float) -> Iterator[None]:
+        """Within this block, entries fresh for less than ``seconds`` more are reloaded."""
+        token = _refresh_ahead.set(max(0.0, seconds))
+        try:
+            yield
+        finally:
+            _refresh_ahead.reset(token)
+
     async def _read(self, key: str) -> dict[str, Any] | None:
         try:
             envelope = await self.cache.get(key)
@@ -74,7 +90,7 @@ class CachedLoader:
         exists; otherwise the error propagates.
         """
         envelope = await self._read(key)
-        if envelope is not None and float(envelope["t"]) > self.clock.now():
+        if envelope is not None and float(envelope["t"]) > self.clock.now() + _refresh_ahead.get():
             return Loaded(envelope["v"], cached=True)
         pending = self._inflight.get(key)
         if pending is not None:
