@@ -83,6 +83,11 @@ class Settings(BaseModel):
     tmdb_retry_budget: float = Field(20.0, gt=0)
     tmdb_rate_limit: int = Field(40, ge=1)
 
+    # offline catalog (MovieLens)
+    movielens_url: str = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
+    movielens_sha256: str | None = Field(None, pattern=r"^[0-9a-fA-F]{64}$")
+    movielens_max_bytes: int = Field(64 * 1024 * 1024, ge=1024)
+
     # cache lifetimes, seconds
     ttl_trending: int = Field(15 * 60, ge=1)
     ttl_search: int = Field(60 * 60, ge=1)
@@ -168,7 +173,7 @@ class Settings(BaseModel):
             raise ValueError("must be log, smtp or a 'package.module:factory' path")
         return value
 
-    @field_validator("tmdb_base_url", "tmdb_image_base_url")
+    @field_validator("tmdb_base_url", "tmdb_image_base_url", "movielens_url")
     @classmethod
     def _check_http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):

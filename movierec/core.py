@@ -20,6 +20,7 @@ from movierec.cache import (
     RedisCache,
     ResilientCache,
 )
+from movierec.catalog import Catalog
 from movierec.clock import Clock, SystemClock
 from movierec.config import Settings
 from movierec.db import Database
@@ -28,6 +29,7 @@ from movierec.jobs import Jobs
 from movierec.keys import jwt_secret
 from movierec.maintenance import Maintenance
 from movierec.monitoring import Monitoring
+from movierec.movies import MovieService
 from movierec.notify import Notifier, make_notifier
 
 __all__ = ["HealthReport", "MovieRec"]
@@ -75,6 +77,8 @@ class MovieRec:
         One block per area, so areas can grow independently.
         """
         # --- discovery (movierec.movies, movierec.usage, movierec.tmdb, movierec.catalog)
+        self.catalog = Catalog(self)
+        self.movies = MovieService(self)
 
         # --- accounts (movierec.auth, movierec.profiles, movierec.admin)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from movierec import __version__
-from movierec_cli.commands import db, jobs, openapi, recommend, serve
+from movierec_cli.commands import cache, catalog, db, jobs, movies, openapi, recommend, serve
 
 app = typer.Typer(
     name="movierec",
@@ -39,6 +39,11 @@ app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
 
 # --- discovery
+app.command("trending")(movies.trending)
+app.command("search")(movies.search)
+app.command("movie")(movies.movie)
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(cache.app, name="cache")
 
 # --- accounts
 

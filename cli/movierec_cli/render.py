@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
 from pydantic import BaseModel
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-__all__ = ["console", "error_console", "print_json", "print_table", "to_jsonable"]
+__all__ = [
+    "console",
+    "error_console",
+    "print_json",
+    "print_message",
+    "print_table",
+    "progress_bar",
+    "to_jsonable",
+]
 
 console = Console()
 error_console = Console(stderr=True, soft_wrap=True)
@@ -58,3 +76,31 @@ def print_table(
 def print_message(text: str) -> None:
     """A one-line confirmation for people (suppressed by nothing; use for side effects)."""
     console.print(text, highlight=False)
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress display fed by ``report(stage, done, total)`` calls, one bar per stage.
+
+    Drawn on stderr, so ``--json`` output on stdout stays clean; ``enabled=False`` (or a
+    non-terminal stderr) gives a callback that draws nothing.
+    """
+    if not enabled or not error_console.is_terminal:
+        yield lambda stage, done, total: None
+        return
+    tasks: dict[str, TaskID] = {}
+    columns = (
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=error_console, transient=False) as progress:
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total or None)
+            progress.update(tasks[stage], completed=done, total=total or None)
+
+        yield report

@@ -107,6 +107,7 @@ class Movie(Model):
     overview = fields.TextField(default="")
     release_date = fields.DateField(null=True)
     genre_ids: list[int] = fields.JSONField(default=list)
+    genre_key = fields.CharField(max_length=256, default="")
     keywords: list[str] = fields.JSONField(default=list)
     popularity = fields.FloatField(default=0.0)
     vote_average = fields.FloatField(default=0.0)
@@ -114,7 +115,7 @@ class Movie(Model):
     poster_path = fields.CharField(max_length=256, null=True)
     imdb_id = fields.CharField(max_length=16, null=True, db_index=True)
     movielens_id = fields.IntField(null=True, db_index=True)
-    in_catalog = fields.BooleanField(default=False)
+    in_catalog = fields.BooleanField(default=False, db_index=True)
     rating_count = fields.IntField(default=0)
     rating_mean = fields.FloatField(default=0.0)
     recent_rating_count = fields.IntField(default=0)
@@ -170,7 +171,7 @@ class CatalogRating(Model):
     rater = fields.IntField()
     movie_id = fields.IntField(db_index=True)
     rating = fields.FloatField()
-    rated_at = fields.DatetimeField()
+    rated_at = fields.DatetimeField(db_index=True)
 
     class Meta:
         table = "catalog_ratings"

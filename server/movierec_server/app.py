@@ -18,7 +18,7 @@ from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import MovieRec, Settings, __version__
 from movierec_server import errors, observability, spec
-from movierec_server.routes import health, operations
+from movierec_server.routes import health, movies, operations
 
 __all__ = ["create_app", "run_server"]
 
@@ -82,6 +82,7 @@ def create_app(
     app.blueprint(health.bp)
 
     # --- discovery
+    app.blueprint(movies.bp)
 
     # --- accounts
 

@@ -1,0 +1,109 @@
+"""``movierec trending``, ``movierec search``, ``movierec movie``: discovery from the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import typer
+
+from movierec import MovieRec
+from movierec.catalog import TMDB_GENRES
+from movierec.movies import MovieInfo
+from movierec.types import Movie, Page
+from movierec_cli.options import JsonOption
+from movierec_cli.render import print_json, print_table
+from movierec_cli.runner import run
+
+PageOption = Annotated[int, typer.Option("--page", "-p", help="Page number (1-500).")]
+
+
+def _caption(page: Page[Movie]) -> str:
+    parts = [f"page {page.page} of {page.total_pages} ({page.total_results} results)"]
+    parts.append(f"source: {page.source}" + (", cached" if page.cached else ""))
+    if page.stale:
+        parts.append("STALE: the provider is failing, this is the last good copy")
+    if page.note:
+        parts.append(page.note)
+    return " · ".join(parts)
+
+
+def _genres(ids: tuple[int, ...]) -> str:
+    return ", ".join(TMDB_GENRES.get(i, str(i)) for i in ids)
+
+
+def print_movies(title: str, page: Page[Movie]) -> None:
+    """A page of movies as a table."""
+    rows = [
+        (m.id, m.title, m.year, _genres(m.genre_ids), f"{m.vote_average:.1f}", m.vote_count)
+        for m in page.results
+    ]
+    columns = ("id", "title", "year", "genres", "rating", "votes")
+    print_table(title, columns, rows, caption=_caption(page))
+
+
+def show_page(
+    title: str, load: Callable[[MovieRec], Awaitable[Page[Movie]]], as_json: bool
+) -> None:
+    """Run ``load`` against an open ``MovieRec`` and print its page."""
+    result = run(load)
+    if as_json:
+        print_json(result)
+    else:
+        print_movies(title, result)
+
+
+def trending(
+    window: Annotated[str, typer.Option("--window", "-w", help="day or week.")] = "week",
+    page: PageOption = 1,
+    json: JsonOption = False,
+) -> None:
+    """Show trending movies (TMDb, or the most rated in the offline catalog)."""
+
+    async def work(mr: MovieRec) -> Page[Movie]:
+        return await mr.movies.trending(window=window, page=page)
+
+    show_page(f"Trending this {window}", work, json)
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="Title words; case and accents do not matter.")],
+    year: Annotated[int | None, typer.Option("--year", "-y", help="Release year.")] = None,
+    page: PageOption = 1,
+    json: JsonOption = False,
+) -> None:
+    """Search movies by title."""
+
+    async def work(mr: MovieRec) -> Page[Movie]:
+        return await mr.movies.search(query, page=page, year=year)
+
+    show_page(f"Search: {query}", work, json)
+
+
+def movie(
+    movie_id: Annotated[int, typer.Argument(help="TMDb movie id.")],
+    json: JsonOption = False,
+) -> None:
+    """Show one movie's details."""
+
+    async def work(mr: MovieRec) -> MovieInfo:
+        return await mr.movies.details(movie_id)
+
+    info = run(work)
+    if json:
+        print_json(info)
+        return
+    rows = [
+        ("title", info.title),
+        ("original title", info.original_title),
+        ("year", info.year),
+        ("genres", ", ".join(g.name for g in info.genres) or None),
+        ("rating", f"{info.vote_average:.1f} ({info.vote_count} votes)"),
+        ("runtime", f"{info.runtime} min" if info.runtime else None),
+        ("imdb", info.imdb_id),
+        ("keywords", ", ".join(info.keywords) or None),
+        ("poster", info.poster_url),
+        ("overview", info.overview or None),
+    ]
+    source = f"source: {info.source}" + (", cached" if info.cached else "")
+    print_table(f"{info.title} ({info.id})", ("field", "value"), rows, caption=source)

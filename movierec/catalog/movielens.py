@@ -1,0 +1,187 @@
+"""Parsing a MovieLens folder into catalog rows: pure, CPU-bound, run off the event loop.
+
+The data set is keyed by MovieLens ``movieId``; the catalog is keyed by TMDb id, taken
+from ``links.csv``. Movies without a TMDb id are skipped (and counted). When two MovieLens
+ids share one TMDb id, their ratings are merged (the first movie's metadata wins).
+
+Statistics derived from ``ratings.csv`` (``popularity`` and ``vote_*`` mirror TMDb's fields
+so the two providers rank alike):
+
+- ``rating_count``, ``rating_mean`` (0.5-5 stars), ``vote_count`` = ``rating_count``,
+  ``vote_average`` = ``rating_mean`` x 2 on TMDb's 0-10 scale;
+- ``popularity`` = ``rating_count`` (how many people rated it, all time);
+- ``recent_rating_count`` = ratings in the last :data:`RECENT_WINDOW_DAYS` days of the data
+  set, measured back from its latest rating (not from today: the data set ends in the past).
+
+MovieLens only records a release year, so ``release_date`` is January 1st of that year
+(``None`` when the title carries no year).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from movierec.catalog.genres import genre_key, map_movielens_genres
+from movierec.catalog.titles import fold, parse_movielens_title
+from movierec.errors import InvalidInput
+
+__all__ = ["RECENT_WINDOW_DAYS", "REQUIRED_FILES", "ParsedCatalog", "parse_movielens"]
+
+REQUIRED_FILES = ("movies.csv", "links.csv", "ratings.csv")
+RECENT_WINDOW_DAYS = 365
+MAX_KEYWORDS = 20
+
+
+@dataclass
+class ParsedCatalog:
+    """Everything an import writes, plus what was skipped."""
+
+    movies: list[dict[str, Any]] = field(default_factory=list)
+    ratings: list[tuple[int, int, float, datetime]] = field(default_factory=list)
+    skipped_movies: int = 0
+    merged_movies: int = 0
+    skipped_ratings: int = 0
+    tags: int = 0
+    latest_rating: datetime | None = None
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[dict[str, str]]:
+    """The rows of a CSV file, after checking it has ``columns``."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [name for name in columns if name not in (reader.fieldnames or [])]
+        if missing:
+            raise InvalidInput.field("path", f"{path.name} lacks the columns {', '.join(missing)}")
+        try:
+            yield from reader
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InvalidInput.field("path", f"{path.name}: {exc}") from None
+
+
+def _links(folder: Path) -> tuple[dict[int, int], dict[int, str]]:
+    """MovieLens id -> TMDb id, and MovieLens id -> IMDb id (``tt`` + 7 digits)."""
+    tmdb_ids: dict[int, int] = {}
+    imdb_ids: dict[int, str] = {}
+    for row in _rows(folder / "links.csv", ("movieId", "imdbId", "tmdbId")):
+        movie = int(row["movieId"])
+        tmdb = (row["tmdbId"] or "").strip()
+        if tmdb.isdigit() and int(tmdb) > 0:
+            tmdb_ids[movie] = int(tmdb)
+        imdb = (row["imdbId"] or "").strip()
+        if imdb.isdigit():
+            imdb_ids[movie] = "tt" + imdb.zfill(7)
+    return tmdb_ids, imdb_ids
+
+
+def _keywords(folder: Path, catalog: ParsedCatalog) -> dict[int, list[str]]:
+    path = folder / "tags.csv"
+    if not path.is_file():
+        return {}
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for row in _rows(path, ("movieId", "tag")):
+        tag = " ".join((row["tag"] or "").split()).lower()
+        if tag:
+            counts[int(row["movieId"])][tag] += 1
+            catalog.tags += 1
+    return {
+        movie: [tag for tag, _ in counter.most_common(MAX_KEYWORDS)]
+        for movie, counter in counts.items()
+    }
+
+
+def _read_ratings(
+    folder: Path, tmdb_of: dict[int, int], catalog: ParsedCatalog
+) -> dict[tuple[int, int], tuple[float, int]]:
+    latest: dict[tuple[int, int], tuple[float, int]] = {}
+    for row in _rows(folder / "ratings.csv", ("userId", "movieId", "rating", "timestamp")):
+        tmdb = tmdb_of.get(int(row["movieId"]))
+        if tmdb is None:
+            catalog.skipped_ratings += 1
+            continue
+        key = (int(row["userId"]), tmdb)
+        value = (float(row["rating"]), int(row["timestamp"]))
+        previous = latest.get(key)
+        if previous is None or previous[1] <= value[1]:
+            latest[key] = value
+    return latest
+
+
+def parse_movielens(folder: Path) -> ParsedCatalog:
+    """Read a MovieLens folder (``movies.csv``, ``links.csv``, ``ratings.csv``, ``tags.csv``)."""
+    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    if missing:
+        raise InvalidInput.field(
+            "path", f"{folder} is not a MovieLens folder (missing {', '.join(missing)})"
+        )
+    catalog = ParsedCatalog()
+    links, imdb = _links(folder)
+    keywords = _keywords(folder, catalog)
+    tmdb_of: dict[int, int] = {}
+    movies: dict[int, dict[str, Any]] = {}
+    for row in _rows(folder / "movies.csv", ("movieId", "title", "genres")):
+        movielens_id = int(row["movieId"])
+        tmdb = links.get(movielens_id)
+        if tmdb is None:
+            catalog.skipped_movies += 1
+            continue
+        tmdb_of[movielens_id] = tmdb
+        if tmdb in movies:
+            catalog.merged_movies += 1
+            continue
+        parsed = parse_movielens_title(row["title"])
+        genres = map_movielens_genres(row["genres"])
+        movies[tmdb] = {
+            "id": tmdb,
+            "title": parsed.title[:512],
+            "original_title": (parsed.original_title or None) and parsed.original_title[:512],
+            "search_title": fold(parsed.title)[:512],
+            "release_date": date(parsed.year, 1, 1) if parsed.year else None,
+            "genre_ids": genres,
+            "genre_key": genre_key(genres),
+            "keywords": keywords.get(movielens_id, []),
+            "imdb_id": imdb.get(movielens_id),
+            "movielens_id": movielens_id,
+        }
+    ratings = _read_ratings(folder, tmdb_of, catalog)
+    _add_statistics(movies, ratings, catalog)
+    catalog.movies = list(movies.values())
+    return catalog
+
+
+def _add_statistics(
+    movies: dict[int, dict[str, Any]],
+    ratings: dict[tuple[int, int], tuple[float, int]],
+    catalog: ParsedCatalog,
+) -> None:
+    newest = max((stamp for _, stamp in ratings.values()), default=None)
+    cutoff = (newest or 0) - RECENT_WINDOW_DAYS * 86400
+    sums: dict[int, float] = defaultdict(float)
+    counts: Counter[int] = Counter()
+    recent: Counter[int] = Counter()
+    for (rater, movie), (rating, stamp) in ratings.items():
+        sums[movie] += rating
+        counts[movie] += 1
+        if stamp > cutoff:
+            recent[movie] += 1
+        rated_at = datetime.fromtimestamp(stamp, tz=UTC)
+        catalog.ratings.append((rater, movie, rating, rated_at))
+    if newest is not None:
+        catalog.latest_rating = datetime.fromtimestamp(newest, tz=UTC)
+    for movie_id, row in movies.items():
+        count = counts[movie_id]
+        mean = sums[movie_id] / count if count else 0.0
+        row.update(
+            rating_count=count,
+            rating_mean=round(mean, 4),
+            vote_count=count,
+            vote_average=round(mean * 2, 2),
+            popularity=float(count),
+            recent_rating_count=recent[movie_id],
+            in_catalog=True,
+        )

@@ -1,0 +1,54 @@
+"""``mr.catalog``: import a MovieLens data set and describe what is imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from movierec.catalog.download import fetch_movielens
+from movierec.catalog.importer import ImportProgress, ImportReport, import_movielens_folder
+from movierec.catalog.provider import CatalogProvider
+from movierec.db.models import CatalogRating, Movie
+
+if TYPE_CHECKING:
+    from movierec.core import MovieRec
+
+__all__ = ["Catalog"]
+
+
+class Catalog:
+    """The offline catalog of one ``MovieRec``: its importer and its provider."""
+
+    def __init__(self, mr: MovieRec) -> None:
+        self._mr = mr
+        self.provider = CatalogProvider(mr.settings)
+
+    async def import_movielens(
+        self, path: Path | str | None = None, *, progress: ImportProgress | None = None
+    ) -> ImportReport:
+        """Replace the catalog with a MovieLens folder.
+
+        Without ``path``, ml-latest-small is downloaded from GroupLens into the data
+        folder (once) and checked. ``progress(stage, done, total)`` reports the
+        ``download``, ``parse``, ``movies`` and ``ratings`` stages.
+        """
+        folder = (
+            Path(path)
+            if path is not None
+            else await fetch_movielens(self._mr.settings, progress=progress)
+        )
+        return await import_movielens_folder(
+            folder,
+            self._mr.settings.resolved_database_url,
+            progress=progress,
+            clock=self._mr.clock.now,
+        )
+
+    async def stats(self) -> dict[str, Any]:
+        """How many movies and ratings are in the catalog, and the latest rating's date."""
+        latest = await CatalogRating.all().order_by("-rated_at").first()
+        return {
+            "movies": await Movie.filter(in_catalog=True).count(),
+            "ratings": await CatalogRating.all().count(),
+            "latest_rating": latest.rated_at.isoformat() if latest else None,
+        }

@@ -1,0 +1,247 @@
+"""``mr.movies``: discovery (trending, search, details, genres) with caching.
+
+One service over whichever provider is configured: the TMDb client (``mr.tmdb``) when a
+TMDb credential is set, else the offline catalog. Every answer goes through
+``mr.loader.get_or_load`` (single-flight, TTLs from settings, a stale copy served when the
+provider fails), and every movie TMDb shows us is upserted into the local ``Movie`` table.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from pydantic import BaseModel
+
+from movierec.cache import Loaded
+from movierec.catalog.remember import remember_movies
+from movierec.errors import InvalidInput, UpstreamError
+from movierec.providers import MovieProvider, TrendingWindow
+from movierec.types import Genre, Movie, MovieDetails, Page, Source
+
+if TYPE_CHECKING:
+    from movierec.core import MovieRec
+
+__all__ = ["GenreList", "MovieInfo", "MovieService"]
+
+MAX_PAGE = 500
+MAX_QUERY = 200
+MIN_YEAR, MAX_YEAR = 1870, 2100
+MAX_MOVIE_ID = 2**31 - 1
+MAX_GENRES = 10
+M = TypeVar("M", bound=BaseModel)
+
+
+class MovieInfo(MovieDetails):
+    """One movie's details, with where they came from."""
+
+    source: Source = "catalog"
+    cached: bool = False
+    stale: bool = False
+
+
+class GenreList(BaseModel):
+    """Every movie genre, with where the list came from."""
+
+    genres: list[Genre]
+    source: Source = "catalog"
+    cached: bool = False
+    stale: bool = False
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput.field(name, "must be an integer")
+    if not low <= value <= high:
+        raise InvalidInput.field(name, f"must be between {low} and {high}")
+    return value
+
+
+def check_window(window: str) -> TrendingWindow:
+    """``day`` or ``week``, else :class:`InvalidInput` naming ``window``."""
+    if window == "day":
+        return "day"
+    if window == "week":
+        return "week"
+    raise InvalidInput.field("window", "must be day or week")
+
+
+def check_page(page: int) -> int:
+    """A page number 1..500 (TMDb's own bound)."""
+    return _check_int("page", page, 1, MAX_PAGE)
+
+
+def check_movie_id(movie_id: int) -> int:
+    """A TMDb movie id, 1..2**31-1."""
+    return _check_int("movie_id", movie_id, 1, MAX_MOVIE_ID)
+
+
+def check_query(query: str) -> str:
+    """A search query of 1..200 characters once stripped."""
+    text = " ".join(str(query).split())
+    if not text:
+        raise InvalidInput.field("q", "must not be empty")
+    if len(text) > MAX_QUERY:
+        raise InvalidInput.field("q", f"must be at most {MAX_QUERY} characters")
+    return text
+
+
+def check_year(year: int | None) -> int | None:
+    """A release year 1870..2100, or ``None``."""
+    return None if year is None else _check_int("year", year, MIN_YEAR, MAX_YEAR)
+
+
+class MovieService:
+    """Trending, search, details and genres, cached, from TMDb or the offline catalog."""
+
+    def __init__(self, mr: MovieRec, provider: MovieProvider | None = None) -> None:
+        self._mr = mr
+        self._provider = provider
+        self._settings = mr.settings
+
+    @property
+    def provider(self) -> MovieProvider:
+        """The TMDb client when configured, else the offline catalog."""
+        if self._provider is not None:
+            return self._provider
+        tmdb: MovieProvider | None = getattr(self._mr, "tmdb", None)
+        if tmdb is not None:
+            return tmdb
+        catalog: MovieProvider = self._mr.catalog.provider
+        return catalog
+
+    @property
+    def language(self) -> str:
+        """The language asked of TMDb (part of every cache key)."""
+        return self._settings.tmdb_language
+
+    async def trending(self, window: str = "week", page: int = 1) -> Page[Movie]:
+        """Trending movies of the day or the week (cached ``ttl_trending``)."""
+        span, number, provider = check_window(window), check_page(page), self.provider
+        key = f"{provider.source}:trending:{span}:{number}:{self.language}"
+        return await self._page(
+            "trending",
+            key,
+            self._settings.ttl_trending,
+            lambda: provider.trending(span, number, self.language),
+        )
+
+    async def search(self, query: str, page: int = 1, year: int | None = None) -> Page[Movie]:
+        """Movies whose title matches ``query`` (cached ``ttl_search``)."""
+        text, number, when = check_query(query), check_page(page), check_year(year)
+        provider = self.provider
+        key = f"{provider.source}:search:{text.lower()}:{when or ''}:{number}:{self.language}"
+        return await self._page(
+            "search",
+            key,
+            self._settings.ttl_search,
+            lambda: provider.search(text, number, when, self.language, False),
+        )
+
+    async def discover(
+        self, genre_ids: Sequence[int], page: int = 1, sort_by: str = "popularity.desc"
+    ) -> Page[Movie]:
+        """Movies having every genre in ``genre_ids``, most popular first by default."""
+        if len(genre_ids) > MAX_GENRES:
+            raise InvalidInput.field("genre_ids", f"at most {MAX_GENRES} genres")
+        genres = sorted({_check_int("genre_ids", g, 1, MAX_MOVIE_ID) for g in genre_ids})
+        number, provider = check_page(page), self.provider
+        joined = ",".join(map(str, genres))
+        key = f"{provider.source}:discover:{joined}:{sort_by}:{number}:{self.language}"
+        return await self._page(
+            "discover",
+            key,
+            self._settings.ttl_search,
+            lambda: provider.discover(genres, number, self.language, sort_by),
+        )
+
+    async def recommendations_for(self, movie_id: int, page: int = 1) -> Page[Movie]:
+        """What the provider recommends to people who liked ``movie_id``."""
+        return await self._related("recommendations", movie_id, page)
+
+    async def similar(self, movie_id: int, page: int = 1) -> Page[Movie]:
+        """Movies similar in content to ``movie_id``."""
+        return await self._related("similar", movie_id, page)
+
+    async def _related(
+        self, kind: Literal["recommendations", "similar"], movie_id: int, page: int
+    ) -> Page[Movie]:
+        ident, number, provider = check_movie_id(movie_id), check_page(page), self.provider
+        fetch = provider.recommendations if kind == "recommendations" else provider.similar
+        return await self._page(
+            kind,
+            f"{provider.source}:{kind}:{ident}:{number}:{self.language}",
+            self._settings.ttl_recommendations,
+            lambda: fetch(ident, number, self.language),
+        )
+
+    async def details(self, movie_id: int) -> MovieInfo:
+        """One movie's details (cached ``ttl_details``); :class:`NotFound` if unknown."""
+        ident, provider = check_movie_id(movie_id), self.provider
+
+        async def load() -> dict[str, Any]:
+            movie = await provider.details(ident, self.language)
+            await self._remember(provider, [movie])
+            return movie.model_dump(mode="json")
+
+        key = f"{provider.source}:details:{ident}:{self.language}"
+        loaded = await self._load("details", key, self._settings.ttl_details, load)
+        return self._typed(MovieInfo, loaded, provider.source)
+
+    async def genres(self) -> GenreList:
+        """Every movie genre (cached ``ttl_genres``)."""
+        provider = self.provider
+
+        async def load() -> dict[str, Any]:
+            found = await provider.genres(self.language)
+            return {"genres": [genre.model_dump(mode="json") for genre in found]}
+
+        key = f"{provider.source}:genres:{self.language}"
+        loaded = await self._load("genres", key, self._settings.ttl_genres, load)
+        return self._typed(GenreList, loaded, provider.source)
+
+    async def _page(
+        self,
+        endpoint: str,
+        key: str,
+        ttl: int,
+        fetch: Callable[[], Awaitable[Page[Movie]]],
+    ) -> Page[Movie]:
+        provider = self.provider
+
+        async def load() -> dict[str, Any]:
+            page = await fetch()
+            await self._remember(provider, page.results)
+            return page.model_dump(mode="json")
+
+        loaded = await self._load(endpoint, key, ttl, load)
+        return self._typed(Page[Movie], loaded, provider.source)
+
+    async def _load(
+        self, endpoint: str, key: str, ttl: int, load: Callable[[], Awaitable[Any]]
+    ) -> Loaded:
+        loaded = await self._mr.loader.get_or_load(
+            key, load, ttl, stale_ttl=self._settings.stale_ttl, stale_on=(UpstreamError,)
+        )
+        if key.startswith("tmdb:"):
+            await self._record_cache(endpoint, loaded)
+        return loaded
+
+    @staticmethod
+    def _typed(model: type[M], loaded: Loaded, source: Source) -> M:
+        data = dict(loaded.value)
+        data.update(source=source, cached=loaded.cached, stale=loaded.stale)
+        return model.model_validate(data)
+
+    async def _remember(self, provider: MovieProvider, movies: Sequence[Movie]) -> None:
+        if provider.source == "tmdb" and movies:
+            await remember_movies(movies, self._mr.clock)
+
+    async def _record_cache(self, endpoint: str, loaded: Loaded) -> None:
+        usage = getattr(self._mr, "usage", None)
+        if usage is None:
+            return
+        outcome = usage.record_cache(endpoint, loaded.cached and not loaded.stale, loaded.stale)
+        if inspect.isawaitable(outcome):
+            await outcome

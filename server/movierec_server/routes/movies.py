@@ -1,0 +1,137 @@
+"""``/movies/*``: public discovery routes (trending, search, details, genres).
+
+Each route reads the query, calls one ``mr.movies`` method and returns its JSON, with
+``source``, ``cached`` and ``stale`` in the body and a ``Cache-Control`` aligned with the
+library's cache lifetime for that kind of answer (a stale answer is only cached briefly,
+so clients come back once the provider recovers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+from sanic_ext import openapi
+
+from movierec import InvalidInput
+from movierec.movies import GenreList, MovieInfo
+from movierec.types import Movie, Page
+from movierec_server.context import movierec
+
+bp = Blueprint("movies", url_prefix="/movies")
+
+STALE_MAX_AGE = 60
+
+
+class ErrorDetail(BaseModel):
+    """The inside of an error body."""
+
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorBody(BaseModel):
+    """``{"error": {"code", "message", "details"}}``."""
+
+    error: ErrorDetail
+
+
+MoviePage = Page[Movie]
+_JSON = "application/json"
+_ERRORS = {
+    400: "invalid query parameter (the message names it)",
+    503: "no source: TMDb down with nothing cached, or the offline catalog is empty",
+}
+
+
+def _documented_errors(*statuses: int) -> Any:
+    def decorate(handler: Any) -> Any:
+        for status in statuses:
+            text = _ERRORS.get(status, "not found")
+            handler = openapi.response(status, {_JSON: ErrorBody}, text)(handler)
+        return handler
+
+    return decorate
+
+
+def _int_arg(request: Request, name: str, default: int | None) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput.field(name, "must be an integer") from None
+
+
+def _reply(body: BaseModel, ttl: int) -> HTTPResponse:
+    stale = bool(getattr(body, "stale", False))
+    max_age = min(ttl, STALE_MAX_AGE) if stale else ttl
+    headers = {"Cache-Control": f"public, max-age={max_age}"}
+    return json(body.model_dump(mode="json"), headers=headers)
+
+
+@bp.get("/trending")
+@openapi.summary("Trending movies of the day or week")
+@openapi.description(
+    "From TMDb when configured, else the offline catalog (the most rated movies in the "
+    "latest window of the MovieLens data; `note` says which window)."
+)
+@openapi.tag("movies")
+@openapi.parameter("window", openapi.String(enum=["day", "week"], default="week"), "query")
+@openapi.parameter("page", openapi.Integer(minimum=1, maximum=500, default=1), "query")
+@openapi.response(200, {_JSON: MoviePage}, "one page of movies")
+@_documented_errors(400, 503)
+async def trending(request: Request) -> HTTPResponse:
+    """Trending movies (cached 15 minutes by default)."""
+    mr = movierec(request)
+    page = await mr.movies.trending(
+        window=request.args.get("window", "week"), page=_int_arg(request, "page", 1) or 0
+    )
+    return _reply(page, mr.settings.ttl_trending)
+
+
+@bp.get("/search")
+@openapi.summary("Search movies by title")
+@openapi.description("Case- and accent-insensitive; `year` restricts to a release year.")
+@openapi.tag("movies")
+@openapi.parameter("q", openapi.String(minLength=1, maxLength=200), "query", required=True)
+@openapi.parameter("page", openapi.Integer(minimum=1, maximum=500, default=1), "query")
+@openapi.parameter("year", openapi.Integer(minimum=1870, maximum=2100), "query")
+@openapi.response(200, {_JSON: MoviePage}, "one page of matches, best first")
+@_documented_errors(400, 503)
+async def search(request: Request) -> HTTPResponse:
+    """Title search (cached 1 hour by default)."""
+    mr = movierec(request)
+    page = await mr.movies.search(
+        request.args.get("q", ""),
+        page=_int_arg(request, "page", 1) or 0,
+        year=_int_arg(request, "year", None),
+    )
+    return _reply(page, mr.settings.ttl_search)
+
+
+@bp.get("/genres")
+@openapi.summary("Every movie genre")
+@openapi.tag("movies")
+@openapi.response(200, {_JSON: GenreList}, "TMDb genre ids and names")
+@_documented_errors(503)
+async def genres(request: Request) -> HTTPResponse:
+    """The genre list (cached 7 days by default)."""
+    mr = movierec(request)
+    return _reply(await mr.movies.genres(), mr.settings.ttl_genres)
+
+
+@bp.get("/<movie_id:int>")
+@openapi.summary("One movie's details")
+@openapi.tag("movies")
+@openapi.parameter("movie_id", openapi.Integer(minimum=1), "path", required=True)
+@openapi.response(200, {_JSON: MovieInfo}, "the movie")
+@_documented_errors(400, 404, 503)
+async def details(request: Request, movie_id: int) -> HTTPResponse:
+    """Movie details by TMDb id (cached 24 hours by default)."""
+    mr = movierec(request)
+    return _reply(await mr.movies.details(movie_id), mr.settings.ttl_details)
