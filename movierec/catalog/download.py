@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import aiohttp
@@ -130,7 +131,7 @@ def _extract(archive: Path, folder: Path) -> None:
             staging.mkdir(parents=True, exist_ok=True)
             for name, info in members.items():
                 (staging / name).write_bytes(bundle.read(info))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as exc:
         raise UpstreamError(f"the MovieLens download is not a valid zip archive: {exc}") from exc
     if folder.exists():
         for old in folder.iterdir():
