@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from movierec_cli import app
 from typer.testing import CliRunner
 
+from movierec_cli import app
 from tests.discovery_conftest import *  # noqa: F403 - the discovery fixtures
 
 runner = CliRunner()

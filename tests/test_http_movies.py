@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from movierec_server import create_app
 from sanic import Sanic
 
 from movierec import MovieRec
+from movierec_server import create_app
 from tests.discovery_conftest import *  # noqa: F403 - the discovery fixtures
 
 
