@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from movierec import MovieRec
-from tests.helpers.movielens import write_movielens
+from tests.helpers.movielens_catalog import write_movielens
 
 __all__ = ["catalog_mr", "movielens_dir"]
 
 
 @pytest.fixture
 def movielens_dir(tmp_path: Path) -> Path:
-    """The default tiny MovieLens folder (see tests/helpers/movielens.py)."""
+    """The default tiny MovieLens folder (see tests/helpers/movielens_catalog.py)."""
     return write_movielens(tmp_path / "ml-tiny")
 
 

@@ -13,7 +13,7 @@ from movierec import MovieRec, Settings, UpstreamError, UpstreamUnavailable
 from movierec.catalog import fetch_movielens, movielens_folder
 from movierec.db.models import Movie
 from tests.helpers.fileserver import ServedFile, serve_file
-from tests.helpers.movielens import movielens_zip
+from tests.helpers.movielens_catalog import movielens_zip
 
 
 def _settings(tmp_path: Path, url: str, **extra: object) -> Settings:

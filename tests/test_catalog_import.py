@@ -10,7 +10,7 @@ import pytest
 from movierec import InvalidInput, MovieRec
 from movierec.db.models import CatalogRating, Movie
 from tests.discovery_conftest import *  # noqa: F403 - the discovery fixtures
-from tests.helpers.movielens import DEFAULT, MovieLensSpec, write_movielens
+from tests.helpers.movielens_catalog import DEFAULT, MovieLensSpec, write_movielens
 
 
 async def test_import_counts_movies_ratings_and_what_it_skipped(
