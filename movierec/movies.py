@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from movierec.cache import Loaded
 from movierec.catalog.remember import remember_movies
-from movierec.errors import InvalidInput, UpstreamError
+from movierec.errors import InvalidInput, ServiceUnavailable, UpstreamError
 from movierec.providers import MovieProvider, TrendingWindow
 from movierec.types import Genre, Movie, MovieDetails, Page, Source
 
@@ -222,7 +222,11 @@ class MovieService:
         self, endpoint: str, key: str, ttl: int, load: Callable[[], Awaitable[Any]]
     ) -> Loaded:
         loaded = await self._mr.loader.get_or_load(
-            key, load, ttl, stale_ttl=self._settings.stale_ttl, stale_on=(UpstreamError,)
+            key,
+            load,
+            ttl,
+            stale_ttl=self._settings.stale_ttl,
+            stale_on=(UpstreamError, ServiceUnavailable),
         )
         if key.startswith("tmdb:"):
             await self._record_cache(endpoint, loaded)

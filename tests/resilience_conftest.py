@@ -19,6 +19,7 @@ from movierec import MovieRec
 
 from conftest import PG_ADMIN_DSN, RUN_ID, Services
 from helpers.background_tmdb import BackgroundTMDb, tmdb_env
+from helpers.movielens_catalog import write_movielens
 from helpers.served import ServedApp, Stack, create_database, database_dsn, drop_database
 
 
@@ -29,9 +30,9 @@ def _make_stack(services: Services, home: Path) -> Iterator[Stack]:
 
     async def migrate() -> None:
         # Migrate once up front: several workers starting on an empty database at once
-        # would each try to create the schema.
-        async with MovieRec(stack.settings()):
-            pass
+        # would each try to create the schema. A tiny catalog makes /movies/* answer.
+        async with MovieRec(stack.settings()) as mr:
+            await mr.catalog.import_movielens(write_movielens(home / "movielens"))
 
     asyncio.run(migrate())
     try:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
 import pytest
 
-from movierec import MovieRec, NotFound
+from movierec import ManualClock, MovieRec, NotFound, ServiceUnavailable
 from movierec.catalog import CatalogEmpty
+from tests.conftest import MakeMovieRec
 from tests.discovery_conftest import *  # noqa: F403 - the discovery fixtures
 
 
@@ -107,3 +112,32 @@ async def test_an_empty_catalog_says_to_import_movielens(mr: MovieRec) -> None:
         await mr.movies.trending()
     with pytest.raises(CatalogEmpty):
         await mr.movies.search("matrix")
+
+
+async def test_a_database_failure_serves_the_stale_copy_or_is_service_unavailable(
+    make_mr: MakeMovieRec, movielens_dir: Path
+) -> None:
+    clock = ManualClock(1_000_000.0)
+    mr = await make_mr(clock=clock)
+    await mr.catalog.import_movielens(movielens_dir)
+    fresh = await mr.movies.trending()
+    clock.advance(16 * 60)
+    async with _tables_missing(mr, "movies", "catalog_ratings"):
+        stale = await mr.movies.trending()
+        with pytest.raises(ServiceUnavailable, match="catalog database"):
+            await mr.movies.search("heat")
+    assert (stale.stale, titles(stale)) == (True, titles(fresh))
+
+
+@asynccontextmanager
+async def _tables_missing(mr: MovieRec, *tables: str) -> AsyncIterator[None]:
+    """Rename tables away (every query on them fails), then put them back."""
+    with mr.db.activate():
+        connection = mr.db.connection()
+        for table in tables:
+            await connection.execute_script(f"ALTER TABLE {table} RENAME TO {table}_away")
+        try:
+            yield
+        finally:
+            for table in tables:
+                await connection.execute_script(f"ALTER TABLE {table}_away RENAME TO {table}")

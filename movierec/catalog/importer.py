@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tortoise.exceptions import BaseORMException
 from tortoise.transactions import in_transaction
 
+from movierec.catalog.dberrors import DATABASE_ERRORS
 from movierec.catalog.movielens import ParsedCatalog, parse_movielens
 from movierec.db.database import connection_name
 from movierec.db.models import CatalogRating, Movie
@@ -117,7 +117,7 @@ async def import_movielens_folder(
             )
             await CatalogRating.all().using_db(conn).delete()
             await _chunked(ratings, "ratings", report, conn, upsert=False)
-    except BaseORMException as exc:
+    except DATABASE_ERRORS as exc:
         raise ServiceUnavailable(f"catalog import failed: {exc}") from exc
     return ImportReport(
         source=str(folder),

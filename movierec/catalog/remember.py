@@ -12,8 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import cast
 
-from tortoise.exceptions import BaseORMException
-
+from movierec.catalog.dberrors import DATABASE_ERRORS
 from movierec.catalog.rows import METADATA_FIELDS, STAT_FIELDS, row_fields
 from movierec.clock import Clock, utc_datetime
 from movierec.db.models import Movie as MovieRow
@@ -23,6 +22,7 @@ from movierec.types import Movie, MovieDetails
 __all__ = ["remember_movies"]
 
 logger = logging.getLogger("movierec.movies")
+_FAILURES: tuple[type[BaseException], ...] = (*DATABASE_ERRORS, MovieRecError)
 
 
 async def remember_movies(movies: Sequence[Movie], clock: Clock) -> None:
@@ -47,5 +47,5 @@ async def remember_movies(movies: Sequence[Movie], clock: Clock) -> None:
                     on_conflict=["id"],
                     update_fields=(*fields, "fetched_at"),
                 )
-    except (BaseORMException, MovieRecError, OSError) as exc:
+    except _FAILURES as exc:
         logger.warning("could not store %d movies locally: %s", len(unique), exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from movierec.catalog.dberrors import translate_database_errors
 from movierec.catalog.download import fetch_movielens
 from movierec.catalog.importer import ImportProgress, ImportReport, import_movielens_folder
 from movierec.catalog.provider import CatalogProvider
@@ -44,6 +45,7 @@ class Catalog:
             clock=self._mr.clock.now,
         )
 
+    @translate_database_errors
     async def stats(self) -> dict[str, Any]:
         """How many movies and ratings are in the catalog, and the latest rating's date."""
         latest = await CatalogRating.all().order_by("-rated_at").first()

@@ -1,0 +1,45 @@
+"""Database failures of the catalog become :class:`~movierec.errors.ServiceUnavailable`.
+
+A killed connection or a database restart surfaces from Tortoise, asyncpg or the socket
+layer; callers (and the frontends' error mapping) only ever see ``ServiceUnavailable``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
+
+import asyncpg
+from tortoise.exceptions import BaseORMException, DoesNotExist, IntegrityError
+
+from movierec.errors import ServiceUnavailable
+
+__all__ = ["DATABASE_ERRORS", "translate_database_errors"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (
+    BaseORMException,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    OSError,
+)
+
+
+def translate_database_errors(
+    call: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Decorate an async method so database failures raise ``ServiceUnavailable``."""
+
+    @functools.wraps(call)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await call(*args, **kwargs)
+        except (DoesNotExist, IntegrityError):
+            raise
+        except DATABASE_ERRORS as exc:
+            raise ServiceUnavailable(f"the catalog database failed: {exc}") from exc
+
+    return wrapper
