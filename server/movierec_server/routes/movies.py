@@ -19,39 +19,28 @@ from movierec import InvalidInput
 from movierec.movies import GenreList, MovieInfo
 from movierec.types import Movie, Page
 from movierec_server.context import movierec
+from movierec_server.spec import json_content
 
 bp = Blueprint("movies", url_prefix="/movies")
 
 STALE_MAX_AGE = 60
 
 
-class ErrorDetail(BaseModel):
-    """The inside of an error body."""
-
-    code: str
-    message: str
-    details: Any = None
-
-
-class ErrorBody(BaseModel):
-    """``{"error": {"code", "message", "details"}}``."""
-
-    error: ErrorDetail
-
-
-MoviePage = Page[Movie]
-_JSON = "application/json"
+_PAGE = json_content(Page[Movie])
 _ERRORS = {
-    400: "invalid query parameter (the message names it)",
-    503: "no source: TMDb down with nothing cached, or the offline catalog is empty",
+    400: "invalid query parameter (the error body names it)",
+    404: "no movie with this id",
+    503: "no source: TMDb down with nothing cached, the database down, or the offline "
+    "catalog empty (`catalog_empty`: run `movierec catalog import movielens`)",
 }
 
 
 def _documented_errors(*statuses: int) -> Any:
+    """Describe the error statuses (their body is the shared JSON error body)."""
+
     def decorate(handler: Any) -> Any:
         for status in statuses:
-            text = _ERRORS.get(status, "not found")
-            handler = openapi.response(status, {_JSON: ErrorBody}, text)(handler)
+            handler = openapi.response(status, description=_ERRORS[status])(handler)
         return handler
 
     return decorate
@@ -83,7 +72,7 @@ def _reply(body: BaseModel, ttl: int) -> HTTPResponse:
 @openapi.tag("movies")
 @openapi.parameter("window", openapi.String(enum=["day", "week"], default="week"), "query")
 @openapi.parameter("page", openapi.Integer(minimum=1, maximum=500, default=1), "query")
-@openapi.response(200, {_JSON: MoviePage}, "one page of movies")
+@openapi.response(200, _PAGE, "one page of movies")
 @_documented_errors(400, 503)
 async def trending(request: Request) -> HTTPResponse:
     """Trending movies (cached 15 minutes by default)."""
@@ -101,7 +90,7 @@ async def trending(request: Request) -> HTTPResponse:
 @openapi.parameter("q", openapi.String(minLength=1, maxLength=200), "query", required=True)
 @openapi.parameter("page", openapi.Integer(minimum=1, maximum=500, default=1), "query")
 @openapi.parameter("year", openapi.Integer(minimum=1870, maximum=2100), "query")
-@openapi.response(200, {_JSON: MoviePage}, "one page of matches, best first")
+@openapi.response(200, _PAGE, "one page of matches, best first")
 @_documented_errors(400, 503)
 async def search(request: Request) -> HTTPResponse:
     """Title search (cached 1 hour by default)."""
@@ -117,7 +106,7 @@ async def search(request: Request) -> HTTPResponse:
 @bp.get("/genres")
 @openapi.summary("Every movie genre")
 @openapi.tag("movies")
-@openapi.response(200, {_JSON: GenreList}, "TMDb genre ids and names")
+@openapi.response(200, json_content(GenreList), "TMDb genre ids and names")
 @_documented_errors(503)
 async def genres(request: Request) -> HTTPResponse:
     """The genre list (cached 7 days by default)."""
@@ -129,7 +118,7 @@ async def genres(request: Request) -> HTTPResponse:
 @openapi.summary("One movie's details")
 @openapi.tag("movies")
 @openapi.parameter("movie_id", openapi.Integer(minimum=1), "path", required=True)
-@openapi.response(200, {_JSON: MovieInfo}, "the movie")
+@openapi.response(200, json_content(MovieInfo), "the movie")
 @_documented_errors(400, 404, 503)
 async def details(request: Request, movie_id: int) -> HTTPResponse:
     """Movie details by TMDb id (cached 24 hours by default)."""
