@@ -24,6 +24,7 @@ DATABASE_ERRORS: tuple[type[BaseException], ...] = (
     BaseORMException,
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
     OSError,
 )
 
