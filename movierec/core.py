@@ -8,9 +8,10 @@ Usable from any asyncio program::
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Literal, Self
+from typing import Literal, Protocol, Self
 
 from movierec.cache import (
     Cache,
@@ -31,8 +32,27 @@ from movierec.maintenance import Maintenance
 from movierec.monitoring import Monitoring
 from movierec.movies import MovieService
 from movierec.notify import Notifier, make_notifier
+from movierec.tmdb import TMDbClient
+from movierec.usage import UsageRecorder
 
-__all__ = ["HealthReport", "MovieRec"]
+__all__ = ["HealthReport", "Managed", "MovieRec"]
+
+logger = logging.getLogger(__name__)
+
+
+class Managed(Protocol):
+    """A service with resources: opened after the database, closed before it (in reverse).
+
+    Register one with ``self._managed.append(service)`` in ``_attach_services``.
+    """
+
+    async def open(self) -> None:
+        """Acquire resources (sessions, background tasks)."""
+        ...
+
+    async def close(self) -> None:
+        """Release them (flushing what must be kept); safe to call twice."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +89,7 @@ class MovieRec:
         self.loader = CachedLoader(self.cache, self.clock)
         self.limiter = self._make_limiter()
         self._open = False
+        self._managed: list[Managed] = []
         self._attach_services()
 
     def _attach_services(self) -> None:
@@ -77,6 +98,12 @@ class MovieRec:
         One block per area, so areas can grow independently.
         """
         # --- discovery (movierec.movies, movierec.usage, movierec.tmdb, movierec.catalog)
+        self.usage = UsageRecorder(self.db, self.clock, self.settings.usage_flush_interval)
+        self._managed.append(self.usage)
+        self.tmdb: TMDbClient | None = None
+        if self.settings.tmdb_enabled:
+            self.tmdb = TMDbClient(self.settings, limiter=self.limiter, usage=self.usage)
+            self._managed.append(self.tmdb)
         self.catalog = Catalog(self)
         self.movies = MovieService(self)
 
@@ -123,8 +150,22 @@ class MovieRec:
             return self
         await self.db.open(migrate=self.settings.auto_migrate)
         self.db.enter()
+        try:
+            for service in self._managed:
+                await service.open()
+        except BaseException:
+            await self._close_managed()
+            await self.db.close()
+            raise
         self._open = True
         return self
+
+    async def _close_managed(self) -> None:
+        for service in reversed(self._managed):
+            try:
+                await service.close()
+            except Exception:
+                logger.exception("closing %s failed", type(service).__name__)
 
     async def close(self) -> None:
         """Close every resource; safe to call twice."""
@@ -132,6 +173,7 @@ class MovieRec:
             return
         self._open = False
         try:
+            await self._close_managed()
             await self.limiter.close()
             await self.cache.close()
         finally:

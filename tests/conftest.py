@@ -196,3 +196,31 @@ async def _truncate(mr: MovieRec) -> None:
 async def mr(make_mr: MakeMovieRec) -> MovieRec:
     """An open ``MovieRec`` on this test's backend."""
     return await make_mr()
+
+
+# --- discovery: the TMDb-shaped server (movierec.testing.FakeTMDb)
+
+from movierec.testing import FakeTMDb  # noqa: E402 - kept with the fixtures that use it
+
+
+@pytest.fixture
+async def fake_tmdb() -> AsyncIterator[FakeTMDb]:
+    """A TMDb-shaped server on 127.0.0.1 serving the built-in fixture movies.
+
+    Point a ``MovieRec`` at it with ``await make_mr(**fake_tmdb.settings_overrides())``
+    (``auth="api_key"`` for the v3 form); add ``fast_retries()`` to keep backoff short.
+    """
+    async with FakeTMDb() as server:
+        yield server
+
+
+def fast_retries(**overrides: Any) -> dict[str, Any]:
+    """Setting overrides for tests of the TMDb client: millisecond backoff, short budget."""
+    values: dict[str, Any] = {
+        "tmdb_backoff_base": 0.01,
+        "tmdb_backoff_max": 0.05,
+        "tmdb_retry_budget": 5.0,
+        "tmdb_timeout": 2.0,
+    }
+    values.update(overrides)
+    return values

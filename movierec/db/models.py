@@ -144,7 +144,12 @@ class RefreshToken(Model):
 
 
 class ApiUsage(Model):
-    """Aggregated TMDb calls per (time bucket, endpoint, status class)."""
+    """TMDb calls and cache lookups per (hour bucket, endpoint template, status class).
+
+    ``status_class`` is 2xx, 4xx, 5xx or err (no usable reply) for calls, and cache for
+    cache lookups. Latency is kept as fixed histogram buckets (``latency_le_<ms>``,
+    ``latency_gt_10000``) so several processes can add to a row with atomic increments.
+    """
 
     id = fields.IntField(primary_key=True)
     bucket = fields.DatetimeField()
@@ -156,8 +161,20 @@ class ApiUsage(Model):
     cache_misses = fields.IntField(default=0)
     stale_serves = fields.IntField(default=0)
     rate_limit_waits = fields.IntField(default=0)
+    rate_limit_wait_s = fields.FloatField(default=0.0)
     latency_ms_sum = fields.FloatField(default=0.0)
-    latency_histogram: list[int] = fields.JSONField(default=list)
+    latency_le_5 = fields.IntField(default=0)
+    latency_le_10 = fields.IntField(default=0)
+    latency_le_25 = fields.IntField(default=0)
+    latency_le_50 = fields.IntField(default=0)
+    latency_le_100 = fields.IntField(default=0)
+    latency_le_250 = fields.IntField(default=0)
+    latency_le_500 = fields.IntField(default=0)
+    latency_le_1000 = fields.IntField(default=0)
+    latency_le_2500 = fields.IntField(default=0)
+    latency_le_5000 = fields.IntField(default=0)
+    latency_le_10000 = fields.IntField(default=0)
+    latency_gt_10000 = fields.IntField(default=0)
 
     class Meta:
         table = "api_usage"
