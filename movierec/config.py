@@ -82,9 +82,15 @@ class Settings(BaseModel):
     tmdb_max_retries: int = Field(3, ge=0, le=10)
     tmdb_retry_budget: float = Field(20.0, gt=0)
     tmdb_rate_limit: int = Field(40, ge=1)
-    tmdb_backoff_base: float = Field(0.5, ge=0)
-    tmdb_backoff_max: float = Field(8.0, ge=0)
-    usage_flush_interval: float = Field(5.0, gt=0)
+    tmdb_backoff_base: float = Field(
+        0.5, ge=0, description="First TMDb retry waits up to this many seconds (doubling)."
+    )
+    tmdb_backoff_max: float = Field(
+        8.0, ge=0, description="Longest wait between two TMDb retries, seconds."
+    )
+    usage_flush_interval: float = Field(
+        5.0, gt=0, description="Seconds between writes of TMDb usage counts to the database."
+    )
 
     # offline catalog (MovieLens)
     movielens_url: str = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
