@@ -173,13 +173,22 @@ async def _measure(
 
 
 async def _explain(mr: MovieRec, user: int) -> str:
-    query = mr.favorites.list_query(user, page=1, size=20)
-    sql = query.sql(params_inline=True)
-    conn = mr.db.connection()
-    with mr.db.activate():
-        _, rows = await conn.execute_query(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-    plan = "\n".join(str(row["QUERY PLAN"]) for row in rows)
-    return f"{sql}\n\n{plan}"
+    """The plans of the first page and of a cursor page, with a verdict on each."""
+    first = await mr.favorites.list(user, size=20)
+    queries = {
+        "page 1": mr.favorites.list_query(user, page=1, size=20),
+        "cursor page": mr.favorites.list_query(user, size=20, cursor=first.next_cursor),
+    }
+    out = []
+    for label, query in queries.items():
+        sql = query.sql(params_inline=True)
+        with mr.db.activate():
+            _, rows = await mr.db.connection().execute_query(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        plan = "\n".join(str(row["QUERY PLAN"]) for row in rows)
+        indexed = "Index Scan" in plan and "idx_favorites_user_id" in plan
+        verdict = "OK" if indexed and "Seq Scan" not in plan else "NOT AN INDEX SCAN"
+        out.append(f"-- {label}: {verdict}\n{sql}\n\n{plan}")
+    return "\n\n".join(out)
 
 
 async def main() -> None:
@@ -218,7 +227,7 @@ async def main() -> None:
                 for operation, figures in results.items():
                     cells = "  ".join(f"{k} {v:>7.2f}" for k, v in figures.items())
                     print(f"  {operation:<15} {cells}")
-                print("\nEXPLAIN (ANALYZE, BUFFERS) of the list query:")
+                print("\nEXPLAIN (ANALYZE, BUFFERS) of the list queries:")
                 print(await _explain(mr, args.users // 2))
     finally:
         if not args.keep:

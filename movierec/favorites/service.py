@@ -228,7 +228,11 @@ class Favorites:
         ordered = self._query(user_id, genre_id).order_by("-created_at", "-id")
         if cursor is not None:
             stamp, ident = _decode_cursor(cursor)
-            ordered = ordered.filter(Q(created_at__lt=stamp) | Q(created_at=stamp, id__lt=ident))
+            # (created_at, id) < (stamp, ident), written as one index range plus a filter
+            # so PostgreSQL walks (user_id, created_at) backwards and stops after a page.
+            ordered = ordered.filter(
+                Q(created_at__lt=stamp) | Q(id__lt=ident), created_at__lte=stamp
+            )
         else:
             page = _bounded("page", 1 if page is None else page, 1, 1_000_000)
             ordered = ordered.offset((page - 1) * size)
