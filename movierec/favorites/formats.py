@@ -90,7 +90,7 @@ def _year(raw: object) -> int | None:
     return int(text) if text.isdigit() and 1870 <= int(text) <= 2100 else None
 
 
-def _text(raw: object, limit: int = 300) -> str | None:
+def _text(raw: object, limit: int = 200) -> str | None:
     text = " ".join(str(raw or "").split())
     return text[:limit] or None
 

@@ -10,14 +10,12 @@ or the offline catalog alike:
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
-from unidecode import unidecode
 
+from movierec.catalog.titles import fold
 from movierec.db.models import Movie as MovieRow
-from movierec.errors import NotFound
 from movierec.favorites.types import ImportCandidate, TitleMatch
 from movierec.types import Movie, MovieDetails
 
@@ -34,34 +32,13 @@ MAX_CANDIDATES = 5
 
 
 async def movie_details(mr: MovieRec, movie_id: int) -> MovieDetails:
-    """The movie with this TMDb id; :class:`NotFound` when neither source knows it."""
-    row = await MovieRow.get_or_none(id=movie_id)
-    if row is None:
-        raise NotFound(f"no movie {movie_id}", details={"movie_id": movie_id})
-    base = mr.settings.tmdb_image_base_url.rstrip("/")
-    poster = f"{base}/{mr.settings.tmdb_poster_size}/{(row.poster_path or '').lstrip('/')}"
-    return MovieDetails(
-        id=row.id,
-        title=row.title,
-        release_date=row.release_date,
-        genre_ids=tuple(row.genre_ids or ()),
-        poster_path=row.poster_path,
-        poster_url=poster if row.poster_path else None,
-        imdb_id=row.imdb_id,
-    )
+    """The movie with this TMDb id (cached); :class:`NotFound` when the source lacks it."""
+    return await mr.movies.details(movie_id)
 
 
 async def _search(mr: MovieRec, title: str, year: int | None) -> list[Movie]:
-    query = MovieRow.filter(title__icontains=title)
-    if year is not None:
-        query = query.filter(
-            release_date__gte=date(year, 1, 1), release_date__lte=date(year, 12, 31)
-        )
-    rows = await query.limit(20)
-    return [
-        Movie(id=r.id, title=r.title, release_date=r.release_date, genre_ids=tuple(r.genre_ids))
-        for r in rows
-    ]
+    """The first page of discovery's search (cached), best matches first."""
+    return list((await mr.movies.search(title, year=year)).results)
 
 
 async def movie_id_for_imdb(mr: MovieRec, imdb_id: str) -> int | None:
@@ -70,14 +47,10 @@ async def movie_id_for_imdb(mr: MovieRec, imdb_id: str) -> int | None:
     return found.id if found is not None else None
 
 
-def _fold(text: str) -> str:
-    return " ".join(unidecode(text).lower().replace("&", "and").split())
-
-
 def _score(title: str, movie: Movie) -> float:
-    wanted = _fold(title)
+    wanted = fold(title)
     names = [movie.title] + ([movie.original_title] if movie.original_title else [])
-    return max(float(fuzz.ratio(wanted, _fold(name))) for name in names)
+    return max(float(fuzz.ratio(wanted, fold(name))) for name in names)
 
 
 async def match_title(mr: MovieRec, title: str, year: int | None) -> TitleMatch:

@@ -25,6 +25,7 @@ from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from movierec.catalog.genres import genre_key
 from movierec.clock import utc_datetime
 from movierec.db.models import Favorite, User
 from movierec.errors import Conflict, InvalidInput, NotFound
@@ -52,11 +53,6 @@ MAX_TITLE = 200
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)$")
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while an import resolves its rows."""
-
-
-def genre_key(genre_ids: tuple[int, ...] | list[int]) -> str:
-    """``|28|12|``: what the genre filter matches with ``LIKE '%|28|%'`` on any database."""
-    return "|" + "|".join(str(g) for g in genre_ids) + "|" if genre_ids else ""
 
 
 def _item(row: Favorite) -> FavoriteItem:

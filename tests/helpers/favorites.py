@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from movierec.catalog.genres import genre_key
+from movierec.catalog.titles import fold
 from movierec.db.models import Movie as MovieRow
 from movierec.db.models import User
 
@@ -38,8 +40,10 @@ async def seed_movies(movies: tuple[SeedMovie, ...] = MOVIES) -> None:
         await MovieRow.create(
             id=movie.id,
             title=movie.title,
+            search_title=fold(movie.title),
             release_date=date(movie.year, 6, 1),
             genre_ids=list(movie.genre_ids),
+            genre_key=genre_key(movie.genre_ids),
             poster_path=f"/poster{movie.id}.jpg",
             imdb_id=movie.imdb_id,
             in_catalog=True,
