@@ -81,6 +81,17 @@ def tmdb() -> Iterator[BackgroundTMDb | None]:
     yield from _fake_tmdb()
 
 
+def _serve(
+    stack: Stack, fake: BackgroundTMDb | None, log_dir: Path, workers: int
+) -> Iterator[ServedApp]:
+    app = ServedApp(stack.env(**tmdb_env(fake)), workers=workers, log_path=log_dir / "log")
+    app.start()
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
 @pytest.fixture(scope="module")
 def served(
     module_stack: Stack,
@@ -88,10 +99,14 @@ def served(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ServedApp]:
     """One served app (single worker) on the module's stack and fake TMDb."""
-    log = tmp_path_factory.mktemp("served") / "server.log"
-    app = ServedApp(module_stack.env(**tmdb_env(module_tmdb)), log_path=log)
-    app.start()
-    try:
-        yield app
-    finally:
-        app.stop()
+    yield from _serve(module_stack, module_tmdb, tmp_path_factory.mktemp("served"), 1)
+
+
+@pytest.fixture(scope="module")
+def served_two_workers(
+    module_stack: Stack,
+    module_tmdb: BackgroundTMDb | None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[ServedApp]:
+    """Two worker processes on the module's stack and fake TMDb (races across processes)."""
+    yield from _serve(module_stack, module_tmdb, tmp_path_factory.mktemp("served"), 2)

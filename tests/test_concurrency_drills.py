@@ -12,7 +12,7 @@ import random
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -20,7 +20,7 @@ import asyncpg
 import httpx
 import pytest
 
-from helpers.background_tmdb import BackgroundTMDb, tmdb_env
+from helpers.background_tmdb import BackgroundTMDb
 from helpers.client import Account, has_route, register
 from helpers.served import ServedApp, Stack
 
@@ -28,19 +28,6 @@ pytest_plugins = ["resilience_conftest"]
 pytestmark = pytest.mark.services_only
 
 CLIENTS = 8
-
-
-@pytest.fixture(scope="module")
-def two_workers(
-    module_stack: Stack,
-    module_tmdb: BackgroundTMDb | None,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[ServedApp]:
-    log = tmp_path_factory.mktemp("workers") / "server.log"
-    app = ServedApp(module_stack.env(**tmdb_env(module_tmdb)), workers=2, log_path=log)
-    app.start()
-    yield app
-    app.stop()
 
 
 def race(n: int, call: Callable[[httpx.Client, int], httpx.Response], base: str) -> list[Any]:
@@ -74,9 +61,9 @@ def require(app: ServedApp, path: str) -> None:
 
 
 def test_one_username_registered_by_many_clients_at_once_has_exactly_one_account(
-    two_workers: ServedApp, module_stack: Stack
+    served_two_workers: ServedApp, module_stack: Stack
 ) -> None:
-    require(two_workers, "/auth/register")
+    require(served_two_workers, "/auth/register")
     name = f"race{uuid.uuid4().hex[:8]}"
 
     def register_once(client: httpx.Client, i: int) -> httpx.Response:
@@ -89,7 +76,7 @@ def test_one_username_registered_by_many_clients_at_once_has_exactly_one_account
         }
         return client.post("/auth/register", json=body)
 
-    responses = race(CLIENTS, register_once, two_workers.url)
+    responses = race(CLIENTS, register_once, served_two_workers.url)
     statuses = Counter(r.status_code for r in responses)
     assert statuses == {201: 1, 409: CLIENTS - 1}, [r.text for r in responses]
     assert all(r.json()["error"]["code"] == "conflict" for r in responses if r.status_code == 409)
@@ -98,9 +85,9 @@ def test_one_username_registered_by_many_clients_at_once_has_exactly_one_account
 
 
 def test_one_email_registered_by_many_clients_at_once_has_exactly_one_account(
-    two_workers: ServedApp, module_stack: Stack
+    served_two_workers: ServedApp, module_stack: Stack
 ) -> None:
-    require(two_workers, "/auth/register")
+    require(served_two_workers, "/auth/register")
     email = f"shared{uuid.uuid4().hex[:8]}@example.com"
 
     def register_once(client: httpx.Client, i: int) -> httpx.Response:
@@ -111,23 +98,23 @@ def test_one_email_registered_by_many_clients_at_once_has_exactly_one_account(
         }
         return client.post("/auth/register", json=body)
 
-    responses = race(CLIENTS, register_once, two_workers.url)
+    responses = race(CLIENTS, register_once, served_two_workers.url)
     assert Counter(r.status_code for r in responses) == {201: 1, 409: CLIENTS - 1}
     rows = sql(module_stack, "SELECT count(*) AS n FROM users WHERE email = $1", email)
     assert rows[0]["n"] == 1
 
 
 def test_racing_refreshes_of_one_token_rotate_it_exactly_once(
-    two_workers: ServedApp, module_stack: Stack
+    served_two_workers: ServedApp, module_stack: Stack
 ) -> None:
-    require(two_workers, "/auth/refresh")
-    account: Account = register(two_workers.url)
+    require(served_two_workers, "/auth/refresh")
+    account: Account = register(served_two_workers.url)
     assert account.refresh_token
 
     def refresh(client: httpx.Client, i: int) -> httpx.Response:
         return client.post("/auth/refresh", json={"refresh_token": account.refresh_token})
 
-    responses = race(CLIENTS, refresh, two_workers.url)
+    responses = race(CLIENTS, refresh, served_two_workers.url)
     statuses = Counter(r.status_code for r in responses)
     assert statuses == {200: 1, 401: CLIENTS - 1}, [r.text for r in responses]
     rows = sql(
@@ -139,18 +126,18 @@ def test_racing_refreshes_of_one_token_rotate_it_exactly_once(
     assert sorted(r["live"] for r in rows) == [False, True]  # the old one rotated, one new
     winner = next(r for r in responses if r.status_code == 200).json()
     again = httpx.post(
-        two_workers.url + "/auth/refresh", json={"refresh_token": winner["refresh_token"]}
+        served_two_workers.url + "/auth/refresh", json={"refresh_token": winner["refresh_token"]}
     )
     assert again.status_code == 200, again.text
 
 
 def test_a_storm_of_favorite_adds_and_removes_leaves_one_row_per_movie(
-    two_workers: ServedApp, module_stack: Stack, module_tmdb: BackgroundTMDb | None
+    served_two_workers: ServedApp, module_stack: Stack, module_tmdb: BackgroundTMDb | None
 ) -> None:
-    require(two_workers, "/favorites")
+    require(served_two_workers, "/favorites")
     if module_tmdb is None:
         pytest.skip("movierec.testing.FakeTMDb is not there yet")
-    account = register(two_workers.url)
+    account = register(served_two_workers.url)
     movie_ids = sorted(module_tmdb.fake.movies)[:4]
 
     def storm(client: httpx.Client, i: int) -> httpx.Response:
@@ -169,7 +156,7 @@ def test_a_storm_of_favorite_adds_and_removes_leaves_one_row_per_movie(
         assert last is not None
         return last
 
-    race(CLIENTS, storm, two_workers.url)
+    race(CLIENTS, storm, served_two_workers.url)
     rows = sql(
         module_stack,
         "SELECT f.movie_id, count(*) AS n FROM favorites f JOIN users u ON u.id = f.user_id "
@@ -178,7 +165,7 @@ def test_a_storm_of_favorite_adds_and_removes_leaves_one_row_per_movie(
     )
     assert all(r["n"] == 1 for r in rows), rows
     listed = httpx.get(
-        two_workers.url + "/favorites", params={"size": 100}, headers=account.headers
+        served_two_workers.url + "/favorites", params={"size": 100}, headers=account.headers
     ).json()
     assert sorted(item["movie_id"] for item in listed["items"]) == sorted(
         r["movie_id"] for r in rows
