@@ -6,7 +6,7 @@ import asyncio
 
 import asyncpg
 import pytest
-from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.exceptions import IntegrityError, OperationalError, ValidationError
 
 from movierec import MovieRec, ServiceUnavailable
 from movierec.db import as_service_unavailable, is_connection_failure
@@ -31,6 +31,12 @@ def test_the_server_answers_a_lost_connection_with_503_service_unavailable() -> 
     response = response_for(asyncpg.ConnectionDoesNotExistError("closed mid-operation"))
     assert response.status == 503
     assert b'"service_unavailable"' in response.body
+
+
+def test_a_value_no_column_can_hold_is_invalid_input_not_a_500() -> None:
+    response = response_for(ValidationError("username_key: Length of '000…' 320 > 32"))
+    assert response.status == 400
+    assert b'"invalid_input"' in response.body
 
 
 @pytest.mark.services_only

@@ -76,9 +76,11 @@ def response_for(exc: BaseException) -> HTTPResponse:
 
 
 def _is_validation_error(exc: BaseException) -> bool:
+    # Tortoise validates a field's value when it is stored or used in a filter: a value
+    # no column can hold (a 300-character username looked up) is the caller's mistake.
     name = type(exc).__name__
     module = type(exc).__module__
-    return name == "ValidationError" and module.startswith(("sanic_ext", "pydantic"))
+    return name == "ValidationError" and module.startswith(("sanic_ext", "pydantic", "tortoise"))
 
 
 def _validation_message(exc: BaseException) -> str:
