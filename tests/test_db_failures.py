@@ -8,8 +8,8 @@ import asyncpg
 import pytest
 from tortoise.exceptions import IntegrityError, OperationalError, ValidationError
 
-from movierec import MovieRec, ServiceUnavailable
-from movierec.db import as_service_unavailable, is_connection_failure
+from movierec import InvalidInput, MovieRec, ServiceUnavailable
+from movierec.db import as_invalid_input, as_service_unavailable, is_connection_failure
 from movierec.db.models import User
 from movierec_server.errors import response_for
 
@@ -37,6 +37,26 @@ def test_a_value_no_column_can_hold_is_invalid_input_not_a_500() -> None:
     response = response_for(ValidationError("username_key: Length of '000…' 320 > 32"))
     assert response.status == 400
     assert b'"invalid_input"' in response.body
+
+
+def test_a_value_postgresql_refuses_as_data_is_invalid_input() -> None:
+    refused = asyncpg.CharacterNotInRepertoireError('invalid byte sequence for "UTF8": 0x00')
+    wrapped = OperationalError(str(refused))
+    wrapped.__cause__ = refused
+    response = response_for(wrapped)
+    assert response.status == 400
+    assert b'"invalid_input"' in response.body
+
+
+@pytest.mark.services_only
+async def test_a_text_with_a_nul_character_is_refused_by_postgresql_as_invalid_input(
+    mr: MovieRec,
+) -> None:
+    if mr.db.kind != "postgres":
+        pytest.skip("SQLite stores NUL characters")
+    with pytest.raises(Exception) as caught:
+        await User.get_or_none(username_key="a\x00b")
+    assert isinstance(as_invalid_input(caught.value), InvalidInput)
 
 
 @pytest.mark.services_only

@@ -1,4 +1,4 @@
-"""Recognise a lost or refused database connection, whatever layer reports it.
+"""Recognise database failures that are not bugs: a lost connection, or a bad value.
 
 A connection killed mid-query (``pg_terminate_backend``, a database restart, a network
 cut) surfaces as a raw asyncpg error, a Tortoise wrapper around one, or a socket error,
@@ -6,6 +6,9 @@ depending on where it hit. :func:`as_service_unavailable` turns each of those in
 :class:`~movierec.errors.ServiceUnavailable` (HTTP 503), so a frontend's error boundary
 answers "try again" instead of a 500. Idle connections killed between requests are
 replaced by the pool on the next checkout, so only requests in flight see the error.
+
+A value PostgreSQL refuses as data (SQLSTATE class 22: a NUL character in text, a number
+out of range) came from the caller: :func:`as_invalid_input` makes it a 400.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from __future__ import annotations
 import asyncpg
 from tortoise.exceptions import DBConnectionError, OperationalError
 
-from movierec.errors import ServiceUnavailable
+from movierec.errors import InvalidInput, ServiceUnavailable
 
-__all__ = ["as_service_unavailable", "is_connection_failure"]
+__all__ = ["as_invalid_input", "as_service_unavailable", "is_connection_failure"]
 
 _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
@@ -28,18 +31,33 @@ _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything it wraps, outermost first."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
 def is_connection_failure(exc: BaseException) -> bool:
     """True when ``exc`` (or what it wraps) says the database connection is gone."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, _CONNECTION_ERRORS):
-            return True
-        if isinstance(current, OperationalError) and "connection" in str(current).lower():
-            return True
-        current = current.__cause__ or current.__context__
-    return False
+    return any(
+        isinstance(e, _CONNECTION_ERRORS)
+        or (isinstance(e, OperationalError) and "connection" in str(e).lower())
+        for e in _chain(exc)
+    )
+
+
+def as_invalid_input(exc: BaseException) -> InvalidInput | None:
+    """The :class:`InvalidInput` for a value the database refused as data, or ``None``."""
+    refused = next((e for e in _chain(exc) if isinstance(e, asyncpg.DataError)), None)
+    if refused is None:
+        return None
+    error = InvalidInput(f"a value cannot be stored or searched: {refused}")
+    error.__cause__ = exc
+    return error
 
 
 def as_service_unavailable(exc: BaseException) -> ServiceUnavailable | None:

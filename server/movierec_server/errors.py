@@ -16,7 +16,7 @@ from sanic.handlers import ErrorHandler
 from sanic.response import HTTPResponse, json
 
 from movierec import MovieRecError, RateLimited, Unauthenticated
-from movierec.db import as_service_unavailable
+from movierec.db import as_invalid_input, as_service_unavailable
 
 logger = logging.getLogger("movierec.server")
 
@@ -46,10 +46,10 @@ def response_for(exc: BaseException) -> HTTPResponse:
     """Map any exception to a JSON error response."""
     headers: dict[str, str] = {}
     if not isinstance(exc, MovieRecError):
-        lost = as_service_unavailable(exc)
-        if lost is not None:
-            logger.warning("database connection lost: %r", exc)
-            exc = lost
+        translated = as_service_unavailable(exc) or as_invalid_input(exc)
+        if translated is not None:
+            logger.warning("database refused: %r", exc)
+            exc = translated
     if isinstance(exc, MovieRecError):
         if isinstance(exc, RateLimited):
             headers["Retry-After"] = str(max(1, round(exc.retry_after + 0.499)))
