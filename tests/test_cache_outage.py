@@ -83,6 +83,19 @@ async def test_redis_coming_back_is_picked_up_without_a_restart(
     assert (await flaky_mr.health()).status == "ok"
 
 
+async def test_a_delete_made_during_the_outage_reaches_redis_when_it_returns(
+    flaky_mr: MovieRec, proxy: TcpProxy
+) -> None:
+    await flaky_mr.cache.set("lock:movie:1", 1)
+    await proxy.cut()
+    await flaky_mr.cache.delete("lock:movie:1")
+    assert await flaky_mr.cache.get("lock:movie:1") is None
+    await proxy.start()
+    await asyncio.sleep(0.1)
+    await flaky_mr.cache.get("anything")  # the first call after the outage switches back
+    assert await flaky_mr.cache.primary.get("lock:movie:1") is None  # type: ignore[attr-defined]
+
+
 async def test_rate_limits_fall_back_to_in_process_counting(
     flaky_mr: MovieRec, proxy: TcpProxy
 ) -> None:

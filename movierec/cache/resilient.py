@@ -5,6 +5,10 @@ serves from an in-process :class:`~movierec.cache.MemoryCache` and leaves the pr
 alone for ``retry_after`` seconds, so a dead Redis costs one failed call per interval,
 not one per request. The first success after that switches back. ``/ready`` reports
 the degraded state through :meth:`ping`.
+
+Deletes made during an outage (an invalidation, a single-flight lock released) are
+remembered and replayed on Redis when it comes back: otherwise Redis would go on serving
+what this process already threw away, or keep a lock nobody holds until it expires.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from movierec.errors import ServiceUnavailable
 __all__ = ["ResilientCache"]
 
 T = TypeVar("T")
+MAX_MISSED_DELETES = 10_000
 logger = logging.getLogger("movierec.cache")
 
 
@@ -34,6 +39,7 @@ class ResilientCache:
         self._down_since: float | None = None
         self._next_try = 0.0
         self.failovers = 0
+        self._missed_deletes: set[str] = set()
 
     @property
     def distributed(self) -> bool:
@@ -68,7 +74,17 @@ class ResilientCache:
             logger.warning("cache backend recovered after %.1fs", now - self._down_since)
             self._down_since = None
             await self.fallback.clear()
+            await self._replay_deletes()
         return result
+
+    async def _replay_deletes(self) -> None:
+        missed, self._missed_deletes = self._missed_deletes, set()
+        for key in missed:
+            try:
+                await self.primary.delete(key)
+            except ServiceUnavailable:
+                self._missed_deletes.update(missed)  # down again: keep them for next time
+                return
 
     async def get(self, key: str) -> Any | None:
         """The value under ``key``, or ``None``."""
@@ -87,8 +103,14 @@ class ResilientCache:
         )
 
     async def delete(self, key: str) -> bool:
-        """Remove ``key``."""
-        return await self._call(lambda: self.primary.delete(key), lambda: self.fallback.delete(key))
+        """Remove ``key`` (from Redis too once it is back, if it is down now)."""
+
+        async def fallback() -> bool:
+            if len(self._missed_deletes) < MAX_MISSED_DELETES:
+                self._missed_deletes.add(key)
+            return await self.fallback.delete(key)
+
+        return await self._call(lambda: self.primary.delete(key), fallback)
 
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         """Increment a counter."""
