@@ -112,7 +112,8 @@ def test_a_redis_outage_under_load_degrades_and_recovers_without_a_restart(
     outcomes = stop_traffic(traffic)
     assert len(outcomes) > during > 20, summary(outcomes)
     assert not failures(outcomes), summary(outcomes)
-    assert max(o.seconds for o in outcomes) < 10, "a request hung during the outage"
+    slow = [(o.path, o.status, round(o.seconds, 1)) for o in outcomes if o.seconds > 5]
+    assert not slow, f"requests hung during the outage: {slow}"
     assert app.process is not None
     assert app.process.poll() is None
 
