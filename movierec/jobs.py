@@ -33,9 +33,13 @@ class Job:
     name: str
     summary: str
     function: JobFunction
-    every_seconds: float | None = None
+    every: Callable[[Settings], float] | None = None
     weekly: bool = False
     takes_user: bool = False
+
+    def every_seconds(self, settings: Settings) -> float | None:
+        """The beat schedule's period for this job under ``settings`` (None: not periodic)."""
+        return None if self.every is None else self.every(settings)
 
 
 class JobResult(BaseModel):
@@ -54,6 +58,20 @@ async def _prune(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
     return report.model_dump()
 
 
+async def _prewarm_trending(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
+    """Reload both trending lists when less than half their lifetime is left.
+
+    Run every third of ``ttl_trending``, so readers always find a fresh copy; when
+    TMDb fails the current copy stays.
+    """
+    outcome: dict[str, Any] = {}
+    with mr.loader.refresh_ahead(mr.settings.ttl_trending / 2):
+        for window in ("day", "week"):
+            page = await mr.movies.trending(window=window)
+            outcome[window] = "stale" if page.stale else "fresh" if page.cached else "reloaded"
+    return outcome
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -61,7 +79,13 @@ JOBS: dict[str, Job] = {
             "prune",
             "Delete expired refresh tokens, old usage buckets and old audit events.",
             _prune,
-            every_seconds=24 * 3600,
+            every=lambda settings: 24 * 3600,
+        ),
+        Job(
+            "prewarm-trending",
+            "Reload the trending lists before they expire, so readers never wait on TMDb.",
+            _prewarm_trending,
+            every=lambda settings: max(60.0, settings.ttl_trending / 3),
         ),
     )
 }

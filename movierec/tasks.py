@@ -31,10 +31,11 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     schedule: dict[str, dict[str, Any]] = {}
     for job in JOBS.values():
         when: timedelta | crontab
+        period = job.every_seconds(settings)
         if job.weekly:
             when = crontab(minute=0, hour=9, day_of_week="mon")
-        elif job.every_seconds is not None:
-            when = timedelta(seconds=job.every_seconds)
+        elif period is not None:
+            when = timedelta(seconds=period)
         else:
             continue
         schedule[job.name] = {

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from movierec import ConfigurationError
+from movierec import ConfigurationError, Settings
 from movierec.jobs import JOBS, JobResult, Jobs
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_table
@@ -23,13 +23,14 @@ UserOption = Annotated[
 ]
 
 
-def _schedule(name: str) -> str:
+def _schedule(name: str, settings: Settings) -> str:
     job = JOBS[name]
+    period = job.every_seconds(settings)
     if job.weekly:
         return "weekly (Mon 09:00 UTC)"
-    if job.every_seconds is None:
+    if period is None:
         return "on demand"
-    minutes = job.every_seconds / 60
+    minutes = period / 60
     return f"every {minutes:g} min" if minutes < 120 else f"every {minutes / 60:g} h"
 
 
@@ -37,15 +38,19 @@ def _schedule(name: str) -> str:
 def list_jobs(json: JsonOption = False) -> None:
     """Show every job, what it does and how often the worker's schedule runs it."""
     jobs = Jobs.available()
+    settings = load_settings()
     if json:
         print_json(
-            [{"name": j.name, "summary": j.summary, "schedule": _schedule(j.name)} for j in jobs]
+            [
+                {"name": j.name, "summary": j.summary, "schedule": _schedule(j.name, settings)}
+                for j in jobs
+            ]
         )
         return
     print_table(
         "Jobs",
         ["name", "schedule", "what it does"],
-        [(j.name, _schedule(j.name), j.summary) for j in jobs],
+        [(j.name, _schedule(j.name, settings), j.summary) for j in jobs],
     )
 
 
