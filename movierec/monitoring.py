@@ -7,12 +7,14 @@ worker and host writing to the same database, for the usage window still retaine
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 from tortoise.functions import Sum
 
 from movierec.db.models import ApiUsage
+from movierec.errors import ServiceUnavailable
 
 if TYPE_CHECKING:
     from movierec.core import MovieRec
@@ -60,12 +62,14 @@ class Monitoring:
 
     async def snapshot(self) -> MonitoringSnapshot:
         """Cache counters and TMDb call totals, as of now."""
+        with contextlib.suppress(ServiceUnavailable):  # unflushed counts show next time
+            await self._mr.usage.flush()
         stats = await self._mr.cache.stats()
         cache = CacheCounters(
             backend=stats.backend, entries=stats.entries, hits=stats.hits, misses=stats.misses
         )
         rows = (
-            await ApiUsage.all()
+            await ApiUsage.exclude(status_class="cache")
             .annotate(
                 total_calls=Sum("calls"),
                 total_retries=Sum("retries"),

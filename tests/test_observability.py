@@ -186,3 +186,20 @@ def test_text_log_format_is_readable(capsys: pytest.CaptureFixture[str]) -> None
     finally:
         logging.getLogger("movierec").handlers.clear()
         logging.getLogger("movierec").propagate = True
+
+
+async def test_metrics_count_tmdb_calls_the_client_made(make_mr: Any, fake_tmdb: Any) -> None:
+    mr = await make_mr(metrics_public=True, **fake_tmdb.settings_overrides())
+    await mr.tmdb.trending("week")
+    await mr.tmdb.trending("day")
+    await mr.tmdb.search("the")
+    app = create_app(movierec=mr)
+    _, response = await app.asgi_client.get("/metrics")
+    samples = _samples(response.text)
+    trending = (("endpoint", "/trending/movie/{window}"), ("status_class", "2xx"))
+    search = (("endpoint", "/search/movie"), ("status_class", "2xx"))
+    assert samples[("movierec_tmdb_calls", trending)] == fake_tmdb.calls(
+        "/trending/movie/week"
+    ) + fake_tmdb.calls("/trending/movie/day")
+    assert samples[("movierec_tmdb_calls", search)] == 1
+    assert not any(labels and ("status_class", "cache") in labels for _, labels in samples)
