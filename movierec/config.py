@@ -117,7 +117,7 @@ class Settings(BaseModel):
     recommend_diversity: float = Field(0.8, ge=0, le=1)
     recommend_neighbours: int = Field(50, ge=1, le=1000)
     recommend_shrink: float = Field(10.0, ge=0)
-    recommend_seed_favorites: int = Field(5, ge=0, le=50)
+    recommend_seed_favorites: int = Field(3, ge=0, le=50)
     recommend_concurrency: int = Field(4, ge=1, le=64)
     recommend_model_ttl: int = Field(10 * 60, ge=1)
 

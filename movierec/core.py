@@ -32,6 +32,7 @@ from movierec.maintenance import Maintenance
 from movierec.monitoring import Monitoring
 from movierec.movies import MovieService
 from movierec.notify import Notifier, make_notifier
+from movierec.recommend import Recommender
 from movierec.tmdb import TMDbClient
 from movierec.usage import UsageRecorder
 
@@ -113,6 +114,7 @@ class MovieRec:
         self.favorites = Favorites(self)
 
         # --- recommendations (movierec.recommend)
+        self.recommend = Recommender(self)
 
         # --- operations (movierec.audit)
         self.monitoring = Monitoring(self)

@@ -1,0 +1,186 @@
+"""``mr.recommend``: a user's recommendations, cached, explained and logged.
+
+Flow of :meth:`Recommender.for_user`: read the user's favorites version and preferences
+(one query), and serve the list cached under ``rec:<user>:v<version>:<prefs hash>`` for
+``ttl_recommendations``; on a miss, compute it (:mod:`movierec.recommend.compute`). Each
+page served is logged once per list in ``Recommendation`` rows (one bulk insert).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from tortoise.exceptions import IntegrityError
+
+from movierec.db.models import Dismissal, User
+from movierec.errors import InvalidInput, MovieRecError, NotFound, ServiceUnavailable
+from movierec.recommend.compute import compute_list
+from movierec.recommend.model import HybridModel, ModelParams
+from movierec.recommend.store import fit_model, load_training, log_served
+from movierec.recommend.types import (
+    Dismissed,
+    RecommendationItem,
+    RecommendationList,
+    RefreshReport,
+)
+
+if TYPE_CHECKING:
+    from movierec.core import MovieRec
+
+__all__ = ["MAX_PAGE_SIZE", "Recommender"]
+
+MAX_PAGE_SIZE = 50
+RefreshProgress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` by :meth:`Recommender.refresh_all`."""
+
+
+def _prefs_hash(preferences: dict[str, Any] | None) -> str:
+    raw = orjson.dumps(preferences or {}, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(raw).hexdigest()[:12]
+
+
+class Recommender:
+    """Personalized recommendations for the users of one ``MovieRec``."""
+
+    def __init__(self, mr: MovieRec) -> None:
+        self._mr = mr
+        self.params = ModelParams.from_settings(mr.settings)
+        self._model: HybridModel | None = None
+        self._model_built = 0.0
+        self._model_lock = asyncio.Lock()
+
+    async def model(self, *, refresh: bool = False) -> HybridModel:
+        """The fitted model, built lazily and rebuilt after ``recommend_model_ttl`` seconds."""
+        now = self._mr.clock.now()
+        fresh = now - self._model_built < self._mr.settings.recommend_model_ttl
+        if self._model is not None and fresh and not refresh:
+            return self._model
+        async with self._model_lock:
+            if self._model is not None and self._model_built >= now and not refresh:
+                return self._model
+            data = await load_training()
+            genres = await self._genre_ids()
+            self._model = await asyncio.to_thread(fit_model, data, self.params, genres)
+            self._model_built = self._mr.clock.now()
+            return self._model
+
+    def remember_model(self, model: HybridModel) -> None:
+        """Keep a model extended with new movies (same build time)."""
+        if self._model is not None and len(model.items) > len(self._model.items):
+            self._model = model
+
+    async def _genre_ids(self) -> list[int]:
+        return list(await self.genre_names())
+
+    async def genre_names(self) -> dict[int, str]:
+        """Genre id -> name, from discovery (cached for days); empty when unavailable."""
+        try:
+            listing = await self._mr.movies.genres()
+        except MovieRecError:
+            return {}
+        return {g.id: g.name for g in listing.genres}
+
+    async def _user(self, user_id: int) -> tuple[int, dict[str, Any]]:
+        row = await User.filter(id=user_id).only("id", "favorites_version", "preferences").first()
+        if row is None:
+            raise NotFound(f"no user {user_id}", details={"user_id": user_id})
+        return row.favorites_version, dict(row.preferences or {})
+
+    def _key(self, user_id: int, version: int, preferences: dict[str, Any]) -> str:
+        return f"rec:{user_id}:v{version}:{_prefs_hash(preferences)}"
+
+    async def _list(self, user_id: int, *, refresh: bool = False) -> tuple[dict[str, Any], bool]:
+        version, preferences = await self._user(user_id)
+        key = self._key(user_id, version, preferences)
+        if refresh:
+            await self._mr.cache.delete(key)
+
+        async def compute() -> dict[str, Any]:
+            return await compute_list(self._mr, self, user_id, preferences)
+
+        loaded = await self._mr.loader.get_or_load(
+            key, compute, self._mr.settings.ttl_recommendations, stale_ttl=0
+        )
+        return dict(loaded.value), loaded.cached
+
+    async def for_user(self, user_id: int, page: int = 1, size: int = 20) -> RecommendationList:
+        """One page of the user's list (at most 100 items in all), with reasons."""
+        if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+            raise InvalidInput.field("page", "must be a positive integer")
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
+            raise InvalidInput.field("size", f"must be an integer between 1 and {MAX_PAGE_SIZE}")
+        value, cached = await self._list(user_id)
+        items = value["items"]
+        shown = items[(page - 1) * size : page * size]
+        await self._log_once(user_id, value["generated_at"], page, size, shown)
+        return RecommendationList(
+            user_id=user_id,
+            page=page,
+            size=size,
+            total=len(items),
+            items=[RecommendationItem.model_validate(item) for item in shown],
+            cached=cached,
+            generated_at=datetime.fromisoformat(value["generated_at"]),
+            cold_start=bool(value.get("cold_start", False)),
+        )
+
+    async def _log_once(
+        self, user_id: int, generated_at: str, page: int, size: int, shown: list[dict[str, Any]]
+    ) -> None:
+        marker = f"rec:logged:{user_id}:{generated_at}:{page}:{size}"
+        try:
+            first = await self._mr.cache.add(marker, 1, self._mr.settings.ttl_recommendations)
+        except ServiceUnavailable:
+            first = True
+        if first:
+            await log_served(user_id, shown)
+
+    async def dismiss(self, user_id: int, movie_id: int) -> Dismissed:
+        """Never recommend ``movie_id`` to this user again (idempotent)."""
+        if isinstance(movie_id, bool) or not isinstance(movie_id, int) or not 0 < movie_id < 2**31:
+            raise InvalidInput.field("movie_id", "must be a positive integer")
+        version, preferences = await self._user(user_id)
+        try:
+            _, created = await Dismissal.get_or_create(user_id=user_id, movie_id=movie_id)
+        except IntegrityError:
+            created = False
+        await self._mr.cache.delete(self._key(user_id, version, preferences))
+        return Dismissed(movie_id=movie_id, created=created)
+
+    async def refresh_all(
+        self, progress: RefreshProgress | None = None, concurrency: int = 4
+    ) -> RefreshReport:
+        """Recompute and cache every active user's list (a task queue can run this)."""
+        if concurrency < 1:
+            raise InvalidInput.field("concurrency", "must be at least 1")
+        started = time.perf_counter()
+        await self.model(refresh=True)
+        ids: list[Any] = await User.filter(is_active=True).values_list("id", flat=True)
+        users = [int(u) for u in ids]
+        bound = asyncio.Semaphore(concurrency)
+        done = failed = 0
+
+        async def one(user_id: int) -> None:
+            nonlocal done, failed
+            async with bound:
+                try:
+                    await self._list(user_id, refresh=True)
+                except (NotFound, ServiceUnavailable):
+                    failed += 1
+                done += 1
+                if progress is not None:
+                    progress(done, len(users))
+
+        await asyncio.gather(*(one(u) for u in users))
+        return RefreshReport(
+            users=len(users),
+            refreshed=len(users) - failed,
+            failed=failed,
+            seconds=round(time.perf_counter() - started, 3),
+        )
