@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from accounts_helpers import PASSWORD, register
-from conftest import MakeMovieRec
 
 from movierec import MovieRec, Settings, Unauthenticated
 from movierec.accounts.passwords import PasswordHasher
 from movierec.db.models import User
+
+from conftest import MakeMovieRec
 
 
 async def test_passwords_longer_than_72_bytes_differ_after_byte_72() -> None:
@@ -44,15 +45,13 @@ async def test_login_rehashes_when_the_cost_setting_rose(
     await newer.auth.login("alice", PASSWORD)  # the new hash verifies
 
 
-async def _median_login_seconds(mr: MovieRec, name: str, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        with pytest.raises(Unauthenticated) as caught:
-            await mr.auth.login(name, "wrong password here")
-        times.append(time.perf_counter() - start)
-        assert caught.value.message == "invalid username or password"
-    return statistics.median(times)
+async def _failed_login_seconds(mr: MovieRec, name: str) -> float:
+    start = time.perf_counter()
+    with pytest.raises(Unauthenticated) as caught:
+        await mr.auth.login(name, "wrong password here")
+    elapsed = time.perf_counter() - start
+    assert caught.value.message == "invalid username or password"
+    return elapsed
 
 
 async def test_unknown_user_login_costs_about_what_a_wrong_password_costs(
@@ -62,11 +61,15 @@ async def test_unknown_user_login_costs_about_what_a_wrong_password_costs(
         bcrypt_rounds=9, login_failures_per_account=10_000, login_failures_per_ip=10_000
     )
     await register(mr, "alice")
-    await _median_login_seconds(mr, "nobody", 1)  # warm-up (the dummy hash is made once)
-    known = await _median_login_seconds(mr, "alice", 7)
-    unknown = await _median_login_seconds(mr, "nobody", 7)
-    # Without the dummy check an unknown name answers many times faster.
-    assert 0.6 < unknown / known < 1.6, (known, unknown)
+    await _failed_login_seconds(mr, "nobody")  # warm-up (the dummy hash is made once)
+    known: list[float] = []
+    unknown: list[float] = []
+    for _ in range(9):  # interleaved, so a busy machine slows both series alike
+        known.append(await _failed_login_seconds(mr, "alice"))
+        unknown.append(await _failed_login_seconds(mr, "nobody"))
+    ratio = statistics.median(unknown) / statistics.median(known)
+    # Without the dummy check an unknown name answers 10-100 times faster.
+    assert 0.5 < ratio < 2.0, (known, unknown)
 
 
 async def test_the_event_loop_keeps_running_while_20_logins_hash(make_mr: MakeMovieRec) -> None:
@@ -88,6 +91,8 @@ async def test_the_event_loop_keeps_running_while_20_logins_hash(make_mr: MakeMo
     await asyncio.gather(*(mr.auth.login("alice", PASSWORD) for _ in range(20)))
     stop.set()
     await task
-    # A bcrypt check on the loop would stall the probe for a whole hash (~``single``).
-    assert len(lags) > 20
-    assert max(lags) < max(0.5 * single, 0.03), (max(lags), single)
+    # A bcrypt check on the loop would stall the probe for a whole hash each time: at most
+    # a few ticks in all, and a median lag near a hash's duration. Threads keep it ticking.
+    # (The median, not the max, so a busy machine's scheduling hiccups do not decide.)
+    assert len(lags) > 60, (len(lags), max(lags), single)
+    assert statistics.median(lags) < single / 4, (statistics.median(lags), max(lags), single)

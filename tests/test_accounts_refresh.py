@@ -7,10 +7,11 @@ import hashlib
 
 import pytest
 from accounts_helpers import PASSWORD, login
-from conftest import MakeMovieRec
 
 from movierec import ManualClock, MovieRec, Unauthenticated
 from movierec.db.models import AuditEvent, RefreshToken
+
+from conftest import MakeMovieRec
 
 
 async def test_refresh_tokens_are_stored_only_as_sha256(mr: MovieRec) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from accounts_helpers import PASSWORD, register
-from conftest import MakeMovieRec
 
 from movierec import Forbidden, ManualClock, MovieRec, RateLimited, Unauthenticated
 from movierec.db.models import AuditEvent
+
+from conftest import MakeMovieRec
 
 
 async def test_login_works_by_username_or_email_in_any_case(mr: MovieRec) -> None:

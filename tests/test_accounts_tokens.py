@@ -9,10 +9,11 @@ import time
 import jwt
 import pytest
 from accounts_helpers import PASSWORD, login, make_admin, register
-from conftest import MakeMovieRec
 
 from movierec import ManualClock, MovieRec, Unauthenticated
 from movierec.types import Principal
+
+from conftest import MakeMovieRec
 
 SECRET = "test-secret-" + "x" * 40
 

@@ -8,10 +8,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from movierec_cli import app
 from typer.testing import CliRunner, Result
 
 from movierec import MovieRec, Settings
+from movierec_cli import app
 
 PASSWORD = "correct horse battery staple"
 runner = CliRunner()

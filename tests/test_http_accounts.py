@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from accounts_helpers import PASSWORD, bearer, login, make_admin
-from movierec_server import create_app
 from sanic import Sanic
 
 from movierec import MovieRec
 from movierec.db.models import User
+from movierec_server import create_app
 
 
 @pytest.fixture

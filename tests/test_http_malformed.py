@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from accounts_helpers import bearer, login
-from movierec_server import create_app
 from sanic import Sanic
 
 from movierec import MovieRec
+from movierec_server import create_app
 
 ROUTES = [
     ("POST", "/auth/register"),

@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 from accounts_helpers import bearer, client_from, login
-from conftest import MakeMovieRec
-from movierec_server import create_app
 from sanic import Sanic
 
 from movierec import MovieRec
+from movierec_server import create_app
+
+from conftest import MakeMovieRec
 
 
 @pytest.fixture
