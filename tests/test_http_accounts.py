@@ -279,4 +279,9 @@ async def test_the_openapi_document_declares_bearer_auth_on_protected_routes(
     }
     assert spec["paths"]["/me"]["get"]["security"] == [{"bearerAuth": []}]
     assert "security" not in spec["paths"]["/auth/login"]["post"]
-    assert "RegisterInput" in spec["components"]["schemas"]
+    body = spec["paths"]["/auth/register"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["required"] == ["username", "email", "password"]
+    assert body["schema"]["additionalProperties"] is False
+    assert spec["paths"]["/me"]["get"]["responses"]["401"]["content"]["application/json"] == {
+        "schema": {"$ref": "#/components/schemas/Error"}
+    }

@@ -26,7 +26,6 @@ from sanic_ext import openapi
 from movierec import Forbidden, MovieRecError, Unauthenticated
 from movierec.types import Principal
 from movierec_server.context import movierec
-from movierec_server.schemas import ERROR
 
 __all__ = ["SCHEME", "install", "principal_of", "require_admin", "require_user", "try_principal"]
 
@@ -80,9 +79,9 @@ def _guard(handler: Handler, *, admin: bool) -> Handler:
         return await handler(request, *args, **kwargs)
 
     openapi.secured(SCHEME)(guarded)
-    openapi.response(401, ERROR, "missing or invalid bearer token")(guarded)
+    openapi.response(401, description="missing or invalid bearer token")(guarded)
     if admin:
-        openapi.response(403, ERROR, "not an admin")(guarded)
+        openapi.response(403, description="not an admin")(guarded)
     return guarded  # type: ignore[return-value]
 
 

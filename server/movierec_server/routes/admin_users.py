@@ -15,7 +15,7 @@ from movierec_server.auth import require_admin
 from movierec_server.bodies import parse_body, query_int
 from movierec_server.context import movierec
 from movierec_server.middleware.proxy import client_ip
-from movierec_server.schemas import ERROR, json_of
+from movierec_server.spec import json_content
 
 bp = Blueprint("admin_users", url_prefix="/admin/users")
 
@@ -26,7 +26,7 @@ bp = Blueprint("admin_users", url_prefix="/admin/users")
 @openapi.parameter("q", str, "query", description="part of a username or email")
 @openapi.parameter("page", int, "query")
 @openapi.parameter("per_page", int, "query", description="1-100, default 20")
-@openapi.response(200, json_of(UserPage), "one page of users")
+@openapi.response(200, json_content(UserPage), "one page of users")
 @require_admin
 async def list_users(request: Request) -> HTTPResponse:
     """Users by id, paginated, optionally filtered by ``q``."""
@@ -42,8 +42,8 @@ async def list_users(request: Request) -> HTTPResponse:
 @bp.get("/<user_id:int>")
 @openapi.summary("One user")
 @openapi.tag("admin")
-@openapi.response(200, json_of(UserView), "the user")
-@openapi.response(404, ERROR, "no such user")
+@openapi.response(200, json_content(UserView), "the user")
+@openapi.response(404, description="no such user")
 @require_admin
 async def show_user(request: Request, user_id: int) -> HTTPResponse:
     """A user by id."""
@@ -54,10 +54,10 @@ async def show_user(request: Request, user_id: int) -> HTTPResponse:
 @bp.patch("/<user_id:int>")
 @openapi.summary("Change a user's role or active flag")
 @openapi.tag("admin")
-@openapi.body(json_of(AdminUserUpdate), required=True)
-@openapi.response(200, json_of(UserView), "the updated user")
-@openapi.response(404, ERROR, "no such user")
-@openapi.response(409, ERROR, "admins cannot change themselves")
+@openapi.body(json_content(AdminUserUpdate), required=True)
+@openapi.response(200, json_content(UserView), "the updated user")
+@openapi.response(404, description="no such user")
+@openapi.response(409, description="admins cannot change themselves")
 @require_admin
 async def update_user(request: Request, user_id: int) -> HTTPResponse:
     """Set ``role`` (user/admin) and/or ``is_active``; deactivation ends their sessions."""

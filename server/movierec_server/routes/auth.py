@@ -11,7 +11,7 @@ from movierec_server.auth import require_user
 from movierec_server.bodies import parse_body
 from movierec_server.context import movierec
 from movierec_server.middleware.proxy import client_ip
-from movierec_server.schemas import ERROR, json_of
+from movierec_server.spec import json_content
 
 bp = Blueprint("auth", url_prefix="/auth")
 
@@ -19,10 +19,10 @@ bp = Blueprint("auth", url_prefix="/auth")
 @bp.post("/register")
 @openapi.summary("Create an account")
 @openapi.tag("accounts")
-@openapi.body(json_of(RegisterInput), required=True)
-@openapi.response(201, json_of(UserView), "the new account")
-@openapi.response(400, ERROR, "a field breaks a rule (details.fields names it)")
-@openapi.response(409, ERROR, "username or email taken")
+@openapi.body(json_content(RegisterInput), required=True)
+@openapi.response(201, json_content(UserView), "the new account")
+@openapi.response(400, description="a field breaks a rule (details.fields names it)")
+@openapi.response(409, description="username or email taken")
 async def register(request: Request) -> HTTPResponse:
     """Register with a username, an email and a password."""
     body = parse_body(request, RegisterInput)
@@ -33,10 +33,10 @@ async def register(request: Request) -> HTTPResponse:
 @bp.post("/login")
 @openapi.summary("Log in: get an access and a refresh token")
 @openapi.tag("accounts")
-@openapi.body(json_of(LoginInput), required=True)
-@openapi.response(200, json_of(TokenPair), "the tokens")
-@openapi.response(401, ERROR, "invalid username or password")
-@openapi.response(429, ERROR, "too many failed logins (see Retry-After)")
+@openapi.body(json_content(LoginInput), required=True)
+@openapi.response(200, json_content(TokenPair), "the tokens")
+@openapi.response(401, description="invalid username or password")
+@openapi.response(429, description="too many failed logins (see Retry-After)")
 async def login(request: Request) -> HTTPResponse:
     """Log in by username or email."""
     body = parse_body(request, LoginInput)
@@ -47,9 +47,9 @@ async def login(request: Request) -> HTTPResponse:
 @bp.post("/refresh")
 @openapi.summary("Trade a refresh token for a new token pair")
 @openapi.tag("accounts")
-@openapi.body(json_of(RefreshInput), required=True)
-@openapi.response(200, json_of(TokenPair), "the new tokens")
-@openapi.response(401, ERROR, "invalid, expired, revoked or reused refresh token")
+@openapi.body(json_content(RefreshInput), required=True)
+@openapi.response(200, json_content(TokenPair), "the new tokens")
+@openapi.response(401, description="invalid, expired, revoked or reused refresh token")
 async def refresh(request: Request) -> HTTPResponse:
     """Rotate the refresh token: the one sent stops working."""
     body = parse_body(request, RefreshInput)
@@ -60,7 +60,7 @@ async def refresh(request: Request) -> HTTPResponse:
 @bp.post("/logout")
 @openapi.summary("Log out: end this session")
 @openapi.tag("accounts")
-@openapi.body(json_of(LogoutInput))
+@openapi.body(json_content(LogoutInput))
 @openapi.response(204, None, "logged out")
 @require_user
 async def logout(request: Request) -> HTTPResponse:

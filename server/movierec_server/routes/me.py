@@ -11,7 +11,7 @@ from movierec_server.auth import require_user
 from movierec_server.bodies import parse_body
 from movierec_server.context import movierec
 from movierec_server.middleware.proxy import client_ip
-from movierec_server.schemas import ERROR, json_of
+from movierec_server.spec import json_content
 
 bp = Blueprint("me", url_prefix="/me")
 
@@ -19,7 +19,7 @@ bp = Blueprint("me", url_prefix="/me")
 @bp.get("")
 @openapi.summary("Your profile")
 @openapi.tag("accounts")
-@openapi.response(200, json_of(UserView), "your account")
+@openapi.response(200, json_content(UserView), "your account")
 @require_user
 async def show(request: Request) -> HTTPResponse:
     """The caller's account and preferences."""
@@ -30,10 +30,10 @@ async def show(request: Request) -> HTTPResponse:
 @bp.patch("")
 @openapi.summary("Update your profile")
 @openapi.tag("accounts")
-@openapi.body(json_of(ProfileUpdate), required=True)
-@openapi.response(200, json_of(UserView), "the updated account")
-@openapi.response(400, ERROR, "a field breaks a rule")
-@openapi.response(409, ERROR, "email taken")
+@openapi.body(json_content(ProfileUpdate), required=True)
+@openapi.response(200, json_content(UserView), "the updated account")
+@openapi.response(400, description="a field breaks a rule")
+@openapi.response(409, description="email taken")
 @require_user
 async def update(request: Request) -> HTTPResponse:
     """Change email, display name or preferences (genres, language, region)."""
@@ -45,9 +45,9 @@ async def update(request: Request) -> HTTPResponse:
 @bp.delete("", ignore_body=False)
 @openapi.summary("Delete your account")
 @openapi.tag("accounts")
-@openapi.body(json_of(AccountDeletion), required=True)
+@openapi.body(json_content(AccountDeletion), required=True)
 @openapi.response(204, None, "deleted, with favorites, recommendations and sessions")
-@openapi.response(400, ERROR, "wrong password")
+@openapi.response(400, description="wrong password")
 @require_user
 async def delete(request: Request) -> HTTPResponse:
     """Delete the account; the password confirms it."""
@@ -61,9 +61,9 @@ async def delete(request: Request) -> HTTPResponse:
 @bp.post("/password")
 @openapi.summary("Change your password")
 @openapi.tag("accounts")
-@openapi.body(json_of(PasswordChange), required=True)
-@openapi.response(200, json_of(TokenPair), "new tokens; other sessions ended")
-@openapi.response(400, ERROR, "wrong current password or weak new one")
+@openapi.body(json_content(PasswordChange), required=True)
+@openapi.response(200, json_content(TokenPair), "new tokens; other sessions ended")
+@openapi.response(400, description="wrong current password or weak new one")
 @require_user
 async def change_password(request: Request) -> HTTPResponse:
     """Set a new password; every other session is logged out."""
