@@ -11,6 +11,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from movierec.clock import utc_datetime
+from movierec.db.errors import translate_db_errors
 from movierec.db.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class Audit:
     def __init__(self, mr: MovieRec) -> None:
         self._mr = mr
 
+    @translate_db_errors
     async def record(
         self,
         action: str,

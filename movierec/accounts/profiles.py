@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 from movierec.accounts import rules
 from movierec.accounts.inputs import ProfileUpdate
 from movierec.accounts.views import TokenPair, UserView
+from movierec.db.errors import translate_db_errors
 from movierec.db.models import User
 from movierec.errors import Conflict, InvalidInput, Unauthenticated
 from movierec.types import Principal
@@ -44,10 +45,12 @@ class Profiles:
             raise InvalidInput.field(field, "does not match")
         return user
 
+    @translate_db_errors
     async def get(self, principal: Principal) -> UserView:
         """The caller's profile."""
         return UserView.of(await self._user(principal))
 
+    @translate_db_errors
     async def update(self, principal: Principal, changes: ProfileUpdate) -> UserView:
         """Change email, display name and/or preferences; omitted fields stay."""
         user = await self._user(principal)
@@ -82,6 +85,7 @@ class Profiles:
             )
         return UserView.of(user)
 
+    @translate_db_errors
     async def change_password(
         self,
         principal: Principal,
@@ -109,6 +113,7 @@ class Profiles:
         await self._mr.audit.record("password_change", user.id, user.id, ip, True)
         return await auth.issue(user)
 
+    @translate_db_errors
     async def delete(self, principal: Principal, password: str, ip: str | None = None) -> None:
         """Delete the caller's account with its favorites, recommendations and tokens."""
         auth = self._mr.auth
