@@ -38,6 +38,9 @@ BODIES: list[bytes] = [
     b'{"role": "superuser", "is_active": "maybe"}',
     b'{"current_password": "", "new_password": ""}',
     b'{"unexpected": true}',
+    b'{"username": "' + b"0" * 320 + b'", "password": "x"}',
+    b'{"username": "a@' + b"0" * 300 + b'", "password": "x"}',
+    b'{"username": "\\u01c5\\u00df", "password": "x"}',
 ]
 AUTH_HEADERS: list[str | bytes | None] = [
     None,

@@ -89,11 +89,11 @@ class Auth:
     async def find_user(self, identifier: str) -> User | None:
         """The account a login name (username or email, any case) refers to."""
         name = identifier.strip()
-        if not name or len(name) > 320:
-            return None
         if "@" in name:
-            return await User.get_or_none(email=name.casefold())
-        return await User.get_or_none(username_key=rules.username_key(name))
+            email = name.lower()  # as stored by rules.normalize_email
+            return await User.get_or_none(email=email) if len(email) <= 254 else None
+        key = rules.username_key(name)
+        return await User.get_or_none(username_key=key) if 0 < len(key) <= 32 else None
 
     @translate_db_errors
     async def check_password(self, user: User, password: str) -> bool:
