@@ -28,10 +28,10 @@ def _clean(details: dict[str, Any] | None) -> dict[str, Any]:
     for key, value in (details or {}).items():
         if any(word in key.lower() for word in _SECRET_WORDS):
             continue
+        if not isinstance(value, str | int | float | bool | None):
+            value = str(value)
         if isinstance(value, str):
-            value = value[:256]
-        elif not isinstance(value, int | float | bool | None):
-            value = str(value)[:256]
+            value = value.replace("\x00", "")[:256]  # PostgreSQL JSON cannot hold NUL
         cleaned[key[:64]] = value
     return cleaned
 
@@ -58,7 +58,7 @@ class Audit:
             action=action[:64],
             actor_id=actor_id,
             target_id=target_id,
-            ip=ip[:64] if ip else None,
+            ip=ip.replace("\x00", "")[:64] if ip else None,
             success=success,
             details=_clean(details),
         )

@@ -105,3 +105,17 @@ async def test_a_body_over_the_size_bound_is_413(make_mr: Any) -> None:
 async def test_a_non_integer_user_id_is_404_not_500(app: Sanic[Any, Any], path: str) -> None:
     _, reply = await app.asgi_client.patch(path, json={"role": "admin"})
     assert reply.status in (401, 404)
+
+
+async def test_nul_bytes_in_names_are_refused_not_503(app: Sanic[Any, Any], mr: MovieRec) -> None:
+    admin = await login(mr, "root")
+    await mr.admin.promote("root")
+    for name in ("\x00null\x00byte", "a@b\x00.org"):
+        _, reply = await app.asgi_client.post(
+            "/auth/login", json={"username": name, "password": "x\x00y"}
+        )
+        assert reply.status == 401, reply.text
+    _, listing = await app.asgi_client.get(
+        "/admin/users", params={"q": "a\x00b"}, headers=bearer(admin.access_token)
+    )
+    assert listing.status == 400, listing.text

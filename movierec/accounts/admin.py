@@ -55,8 +55,8 @@ class Admin:
             raise InvalidInput.field("per_page", f"must be between 1 and {MAX_PER_PAGE}")
         users = User.all()
         if query:
-            if len(query) > 100:
-                raise InvalidInput.field("query", "must be at most 100 characters")
+            if len(query) > 100 or not query.isprintable():
+                raise InvalidInput.field("query", "must be at most 100 printable characters")
             needle = query.casefold()
             users = users.filter(Q(username_key__contains=needle) | Q(email__contains=needle))
         total = await users.count()

@@ -89,6 +89,8 @@ class Auth:
     async def find_user(self, identifier: str) -> User | None:
         """The account a login name (username or email, any case) refers to."""
         name = identifier.strip()
+        if "\x00" in name:  # no stored name has one (and PostgreSQL text cannot hold it)
+            return None
         if "@" in name:
             email = name.lower()  # as stored by rules.normalize_email
             return await User.get_or_none(email=email) if len(email) <= 254 else None
