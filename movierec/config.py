@@ -70,6 +70,11 @@ class Settings(BaseModel):
     access_token_ttl: int = Field(900, ge=30)
     refresh_token_ttl: int = Field(14 * 24 * 3600, ge=60)
     bcrypt_rounds: int = Field(12, ge=4, le=16)
+    refresh_reuse_grace: float = Field(2.0, ge=0, le=60)
+    login_failures_per_account: int = Field(5, ge=1)
+    login_failures_per_ip: int = Field(50, ge=1)
+    login_failure_window: int = Field(15 * 60, ge=1)
+    login_lockout: int = Field(60, ge=1)
 
     # TMDb
     tmdb_api_key: str | None = None

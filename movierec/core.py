@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
+from movierec.audit import Audit
+from movierec.auth import Admin, Auth, Profiles
 from movierec.cache import (
     Cache,
     CachedLoader,
@@ -109,6 +111,10 @@ class MovieRec:
         self.movies = MovieService(self)
 
         # --- accounts (movierec.auth, movierec.profiles, movierec.admin)
+        self.audit = Audit(self)
+        self.auth = Auth(self)
+        self.profiles = Profiles(self)
+        self.admin = Admin(self)
 
         # --- favorites (movierec.favorites)
         self.favorites = Favorites(self)

@@ -77,6 +77,7 @@ class Principal(BaseModel):
     username: str
     role: Literal["user", "admin"] = "user"
     token_id: str | None = None
+    session_id: str | None = Field(None, description="the login (refresh-token family)")
 
     @property
     def is_admin(self) -> bool:

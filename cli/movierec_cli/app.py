@@ -7,7 +7,19 @@ from typing import Annotated
 import typer
 
 from movierec import __version__
-from movierec_cli.commands import cache, catalog, db, jobs, movies, openapi, recommend, serve
+from movierec_cli.commands import (
+    accounts,
+    admin,
+    cache,
+    catalog,
+    db,
+    jobs,
+    movies,
+    openapi,
+    profile,
+    recommend,
+    serve,
+)
 
 app = typer.Typer(
     name="movierec",
@@ -46,6 +58,12 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(cache.app, name="cache")
 
 # --- accounts
+app.command("register")(accounts.register)
+app.command("login")(accounts.login)
+app.command("logout")(accounts.logout)
+app.command("whoami")(accounts.whoami)
+app.add_typer(profile.app, name="profile")
+app.add_typer(admin.app, name="admin")
 
 # --- favorites
 

@@ -25,7 +25,11 @@ __all__ = [
 
 
 class User(Model):
-    """An account. ``username_key`` (lower-cased) makes usernames unique case-insensitively."""
+    """An account. ``username_key`` (lower-cased) makes usernames unique case-insensitively.
+
+    ``token_version`` is copied into every access token: bumping it (password change,
+    deactivation) makes every token issued before unusable at once.
+    """
 
     id = fields.IntField(primary_key=True)
     username = fields.CharField(max_length=32)
@@ -37,6 +41,7 @@ class User(Model):
     is_active = fields.BooleanField(default=True)
     preferences: dict[str, Any] = fields.JSONField(default=dict)
     favorites_version = fields.IntField(default=0)
+    token_version = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -17,8 +17,9 @@ from sanic.worker.loader import AppLoader
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import MovieRec, Settings, __version__
-from movierec_server import errors, observability, spec
-from movierec_server.routes import health, movies, operations
+from movierec_server import auth, errors, middleware, observability, spec
+from movierec_server.routes import admin_users, health, me, movies, operations
+from movierec_server.routes import auth as auth_routes
 
 __all__ = ["create_app", "run_server"]
 
@@ -85,6 +86,11 @@ def create_app(
     app.blueprint(movies.bp)
 
     # --- accounts
+    auth.install(app)
+    middleware.install(app, resolved)
+    app.blueprint(auth_routes.bp)
+    app.blueprint(me.bp)
+    app.blueprint(admin_users.bp)
 
     # --- favorites
 

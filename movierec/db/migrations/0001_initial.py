@@ -108,6 +108,7 @@ class Migration(migrations.Migration):
                 ('is_active', fields.BooleanField(default=True)),
                 ('preferences', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
                 ('favorites_version', fields.IntField(default=0)),
+                ('token_version', fields.IntField(default=0)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],

@@ -1,0 +1,160 @@
+"""``mr.admin``: user administration for admins, and the operator's way to make admins.
+
+Role and activation changes take an ``actor`` principal and refuse non-admins, even
+though the HTTP layer checks too. :meth:`Admin.create_admin` and :meth:`Admin.promote`
+take no actor: they are for the operator with direct database access (the CLI), which
+is how the first admin comes to be; no HTTP route calls them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from tortoise.expressions import Q
+
+from movierec.accounts.inputs import AdminUserUpdate
+from movierec.accounts.views import UserPage, UserView
+from movierec.db.errors import translate_db_errors
+from movierec.db.models import User
+from movierec.errors import Conflict, Forbidden, InvalidInput, NotFound
+from movierec.types import Principal
+
+if TYPE_CHECKING:
+    from movierec.core import MovieRec
+
+__all__ = ["Admin"]
+
+MAX_PER_PAGE = 100
+
+
+class Admin:
+    """List, search, promote, demote, deactivate and reactivate users."""
+
+    def __init__(self, mr: MovieRec) -> None:
+        self._mr = mr
+
+    @staticmethod
+    def _require_admin(actor: Principal) -> None:
+        if not actor.is_admin:
+            raise Forbidden("admins only")
+
+    @translate_db_errors
+    async def list_users(
+        self,
+        actor: Principal,
+        *,
+        query: str | None = None,
+        page: int = 1,
+        per_page: int = 20,
+    ) -> UserPage:
+        """Users by id, optionally those whose username or email contains ``query``."""
+        self._require_admin(actor)
+        if page < 1:
+            raise InvalidInput.field("page", "must be at least 1")
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise InvalidInput.field("per_page", f"must be between 1 and {MAX_PER_PAGE}")
+        users = User.all()
+        if query:
+            if len(query) > 100 or not query.isprintable():
+                raise InvalidInput.field("query", "must be at most 100 printable characters")
+            needle = query.casefold()
+            users = users.filter(Q(username_key__contains=needle) | Q(email__contains=needle))
+        total = await users.count()
+        rows = await users.order_by("id").offset((page - 1) * per_page).limit(per_page)
+        return UserPage(
+            page=page, per_page=per_page, total=total, results=[UserView.of(u) for u in rows]
+        )
+
+    @translate_db_errors
+    async def get_user(self, actor: Principal, user_id: int) -> UserView:
+        """One user by id."""
+        self._require_admin(actor)
+        return UserView.of(await self._get(user_id))
+
+    @translate_db_errors
+    async def update_user(
+        self, actor: Principal, user_id: int, changes: AdminUserUpdate, ip: str | None = None
+    ) -> UserView:
+        """Change a user's role and/or active flag (not your own)."""
+        self._require_admin(actor)
+        if changes.role is None and changes.is_active is None:
+            raise InvalidInput("nothing to change: give role and/or is_active")
+        if user_id == actor.user_id:
+            raise Conflict("admins cannot change their own role or deactivate themselves")
+        user = await self._get(user_id)
+        if changes.role is not None and changes.role != user.role:
+            await self._set_role(user, changes.role, actor.user_id, ip)
+        if changes.is_active is not None and changes.is_active != user.is_active:
+            await self._set_active(user, changes.is_active, actor.user_id, ip)
+        return UserView.of(user)
+
+    @translate_db_errors
+    async def set_role(
+        self, actor: Principal, user_id: int, role: Literal["user", "admin"], ip: str | None = None
+    ) -> UserView:
+        """Make a user an admin or a plain user."""
+        return await self.update_user(actor, user_id, AdminUserUpdate(role=role), ip)
+
+    @translate_db_errors
+    async def deactivate(self, actor: Principal, user_id: int, ip: str | None = None) -> UserView:
+        """Lock a user out: their tokens stop working at once."""
+        return await self.update_user(actor, user_id, AdminUserUpdate(is_active=False), ip)
+
+    @translate_db_errors
+    async def reactivate(self, actor: Principal, user_id: int, ip: str | None = None) -> UserView:
+        """Let a deactivated user log in again."""
+        return await self.update_user(actor, user_id, AdminUserUpdate(is_active=True), ip)
+
+    @translate_db_errors
+    async def create_admin(self, username: str, email: str, password: str) -> UserView:
+        """Register an account with the admin role (operator only: no actor, no HTTP)."""
+        view = await self._mr.auth.register(username, email, password)
+        user = await self._get(view.id)
+        await self._set_role(user, "admin", None, None)
+        return UserView.of(user)
+
+    @translate_db_errors
+    async def promote(self, username: str) -> UserView:
+        """Give an existing account the admin role (operator only: no actor, no HTTP)."""
+        user = await self._mr.auth.find_user(username)
+        if user is None:
+            raise NotFound(f"no user named {username!r}")
+        if user.role != "admin":
+            await self._set_role(user, "admin", None, None)
+        return UserView.of(user)
+
+    @translate_db_errors
+    async def find(self, actor: Principal, username: str) -> UserView:
+        """A user by username or email (for the CLI, which names users)."""
+        self._require_admin(actor)
+        user = await self._mr.auth.find_user(username)
+        if user is None:
+            raise NotFound(f"no user named {username!r}")
+        return UserView.of(user)
+
+    async def _get(self, user_id: int) -> User:
+        user = await User.get_or_none(id=user_id)
+        if user is None:
+            raise NotFound(f"no user with id {user_id}")
+        return user
+
+    async def _set_role(self, user: User, role: str, actor_id: int | None, ip: str | None) -> None:
+        old = user.role
+        user.role = role
+        await user.save(update_fields=["role", "updated_at"])
+        await self._mr.auth.states.forget(user.id)
+        await self._mr.audit.record(
+            "role_change", actor_id, user.id, ip, True, {"from": old, "to": role}
+        )
+
+    async def _set_active(
+        self, user: User, active: bool, actor_id: int | None, ip: str | None
+    ) -> None:
+        user.is_active = active
+        await user.save(update_fields=["is_active", "updated_at"])
+        if not active:
+            await self._mr.auth.end_all_sessions(user)
+        await self._mr.auth.states.forget(user.id)
+        await self._mr.audit.record(
+            "deactivate" if not active else "reactivate", actor_id, user.id, ip
+        )

@@ -1,0 +1,65 @@
+"""The audit log: who did what to which account, when, from where, and whether it worked.
+
+Written by the account services (logins, logouts, password and role changes,
+deactivations, deletions). Values that look like secrets are never stored: any detail
+whose key mentions a password, token, secret or hash is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from movierec.clock import utc_datetime
+from movierec.db.errors import translate_db_errors
+from movierec.db.models import AuditEvent
+
+if TYPE_CHECKING:
+    from movierec.core import MovieRec
+
+__all__ = ["Audit"]
+
+logger = logging.getLogger("movierec.audit")
+_SECRET_WORDS = ("password", "token", "secret", "hash", "authorization")
+
+
+def _clean(details: dict[str, Any] | None) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key, value in (details or {}).items():
+        if any(word in key.lower() for word in _SECRET_WORDS):
+            continue
+        if not isinstance(value, str | int | float | bool | None):
+            value = str(value)
+        if isinstance(value, str):
+            value = value.replace("\x00", "")[:256]  # PostgreSQL JSON cannot hold NUL
+        cleaned[key[:64]] = value
+    return cleaned
+
+
+class Audit:
+    """Writes :class:`~movierec.db.models.AuditEvent` rows."""
+
+    def __init__(self, mr: MovieRec) -> None:
+        self._mr = mr
+
+    @translate_db_errors
+    async def record(
+        self,
+        action: str,
+        actor_id: int | None = None,
+        target_id: int | None = None,
+        ip: str | None = None,
+        success: bool = True,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Store one event (secrets in ``details`` are dropped)."""
+        await AuditEvent.create(
+            created_at=utc_datetime(self._mr.clock),
+            action=action[:64],
+            actor_id=actor_id,
+            target_id=target_id,
+            ip=ip.replace("\x00", "")[:64] if ip else None,
+            success=success,
+            details=_clean(details),
+        )
+        logger.info("audit %s actor=%s target=%s ok=%s", action, actor_id, target_id, success)

@@ -1,0 +1,61 @@
+"""Request bodies as validated pydantic models: malformed input is a 400, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+from sanic import Request
+
+from movierec import InvalidInput
+
+__all__ = ["parse_body", "query_int"]
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def parse_body(request: Request, model: type[Model], *, optional: bool = False) -> Model:
+    """Parse the JSON body into ``model`` (unknown fields rejected by the model).
+
+    ``optional`` lets an empty body stand for ``{}``.
+    """
+    raw = request.body or b""
+    if not raw.strip():
+        if not optional:
+            raise InvalidInput("a JSON body is required", details={"fields": {"body": "missing"}})
+        data: Any = {}
+    else:
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise InvalidInput(
+                "the body is not valid JSON", details={"fields": {"body": "invalid JSON"}}
+            ) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+
+def _invalid(exc: ValidationError) -> InvalidInput:
+    fields: dict[str, str] = {}
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        name = ".".join(str(part) for part in error["loc"]) or "body"
+        fields.setdefault(name, error["msg"])
+    first_name, first_problem = next(iter(fields.items()))
+    return InvalidInput(f"{first_name}: {first_problem}", details={"fields": fields})
+
+
+def query_int(request: Request, name: str, default: int, *, low: int, high: int) -> int:
+    """An integer query parameter within ``[low, high]``; :class:`InvalidInput` otherwise."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput.field(name, "must be an integer") from None
+    if not low <= value <= high:
+        raise InvalidInput.field(name, f"must be between {low} and {high}")
+    return value

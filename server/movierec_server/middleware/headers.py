@@ -1,0 +1,51 @@
+"""Security headers on every reply.
+
+A strict Content-Security-Policy everywhere (the API only serves JSON), relaxed for the
+``/docs`` pages, whose Swagger UI loads scripts and styles from a CDN. HSTS is sent
+only on HTTPS replies (browsers ignore it over HTTP anyway). Responses of the account
+routes, which may carry tokens, are never cached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanic import Request, Sanic
+from sanic.response import BaseHTTPResponse
+
+from movierec import Settings
+from movierec_server.middleware.proxy import is_secure
+
+__all__ = ["API_CSP", "DOCS_CSP", "install"]
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+_CDNS = "https://cdn.jsdelivr.net https://cdnjs.cloudflare.com https://unpkg.com"
+DOCS_CSP = (
+    "default-src 'self'; "
+    f"script-src 'self' 'unsafe-inline' {_CDNS} https://cdn.redoc.ly; "
+    f"style-src 'self' 'unsafe-inline' {_CDNS} https://fonts.googleapis.com; "
+    "img-src 'self' data: https:; "
+    "font-src 'self' data: https://fonts.gstatic.com; "
+    "connect-src 'self'; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+NO_STORE_PREFIXES = ("/auth", "/me", "/admin")
+
+
+def install(app: Sanic[Any, Any], settings: Settings) -> None:
+    """Register the response middleware."""
+    hsts = f"max-age={settings.hsts_max_age}; includeSubDomains"
+
+    @app.on_response(priority=10)
+    async def security_headers(request: Request, response: BaseHTTPResponse) -> None:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        docs = request.path == "/docs" or request.path.startswith("/docs/")
+        headers["Content-Security-Policy"] = DOCS_CSP if docs else API_CSP
+        if settings.hsts_max_age and is_secure(request):
+            headers["Strict-Transport-Security"] = hsts
+        if request.path.startswith(NO_STORE_PREFIXES):
+            headers.setdefault("Cache-Control", "no-store")
