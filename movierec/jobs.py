@@ -72,6 +72,12 @@ async def _prewarm_trending(mr: MovieRec, user_id: int | None) -> dict[str, Any]
     return outcome
 
 
+async def _refresh_recommendations(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
+    """Refit the recommender and recompute every active user's cached list."""
+    report = await mr.recommend.refresh_all(concurrency=mr.settings.recommend_concurrency)
+    return report.model_dump()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -86,6 +92,12 @@ JOBS: dict[str, Job] = {
             "Reload the trending lists before they expire, so readers never wait on TMDb.",
             _prewarm_trending,
             every=lambda settings: max(60.0, settings.ttl_trending / 3),
+        ),
+        Job(
+            "refresh-recommendations",
+            "Refit the recommender and recompute every user's list before it expires.",
+            _refresh_recommendations,
+            every=lambda settings: max(60.0, settings.ttl_recommendations * 0.9),
         ),
     )
 }

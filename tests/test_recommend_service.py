@@ -169,3 +169,10 @@ async def test_a_page_past_the_end_is_empty(taste_mr: MovieRec) -> None:
     listing = await taste_mr.recommend.for_user(user, page=40, size=50)
     assert listing.items == []
     assert listing.total > 0
+
+
+async def test_the_refresh_job_runs_refresh_all_for_the_scheduler(taste_mr: MovieRec) -> None:
+    user = await new_user(taste_mr)
+    outcome = await taste_mr.jobs.run("refresh-recommendations")
+    assert outcome.result["refreshed"] == 1
+    assert (await taste_mr.recommend.for_user(user)).cached is True
