@@ -7,7 +7,7 @@ import pytest
 from movierec import MovieRec
 from movierec.clock import ManualClock
 from movierec.db.models import Recommendation, User
-from movierec.errors import InvalidInput, NotFound
+from movierec.errors import InvalidInput, NotFound, ServiceUnavailable
 from tests.helpers.taste_data import movie_ids, tmdb_id
 from tests.recommend_conftest import (
     action_ids,
@@ -176,3 +176,16 @@ async def test_the_refresh_job_runs_refresh_all_for_the_scheduler(taste_mr: Movi
     outcome = await taste_mr.jobs.run("refresh-recommendations")
     assert outcome.result["refreshed"] == 1
     assert (await taste_mr.recommend.for_user(user)).cached is True
+
+
+async def test_without_any_movie_source_the_error_says_how_to_get_one(mr: MovieRec) -> None:
+    user = await new_user(mr)
+    with pytest.raises(ServiceUnavailable, match="catalog import"):
+        await mr.recommend.for_user(user)
+
+
+async def test_refresh_all_counts_a_failing_user_and_goes_on(mr: MovieRec) -> None:
+    await new_user(mr, "one")
+    await new_user(mr, "two")
+    report = await mr.recommend.refresh_all()
+    assert (report.users, report.refreshed, report.failed) == (2, 0, 2)

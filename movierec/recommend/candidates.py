@@ -66,8 +66,12 @@ async def gather_candidates(
     genres: Sequence[int],
     trending: bool,
     concurrency: int,
+    errors: list[MovieRecError] | None = None,
 ) -> dict[int, Candidate]:
-    """Candidates by movie id from every source, at most ``concurrency`` calls at a time."""
+    """Candidates by movie id from every source, at most ``concurrency`` calls at a time.
+
+    Failed calls are skipped (and appended to ``errors`` when given).
+    """
     bound = asyncio.Semaphore(concurrency)
     jobs: list[tuple[Callable[[], Awaitable[Page[Movie]]], int | None, CandidateSource]] = []
     service = mr.movies
@@ -85,6 +89,8 @@ async def gather_candidates(
                 return list((await fetch()).results)
             except MovieRecError as exc:
                 log.warning("recommendation candidates skipped: %s", exc.message)
+                if errors is not None:
+                    errors.append(exc)
                 return []
 
     pages = await asyncio.gather(*(run(fetch) for fetch, _, _ in jobs))

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from movierec.clock import utc_datetime
+from movierec.errors import MovieRecError
 from movierec.recommend.candidates import Candidate, gather_candidates
 from movierec.recommend.content import ItemFeatures
 from movierec.recommend.explain import explain
@@ -114,12 +115,14 @@ async def compute_list(
     user_genres = [int(g) for g in model.content.top_genres(profile, weights)]  # type: ignore[call-overload]
     wanted = preferred_genres(preferences, names) or user_genres
     seeds = pick_seeds(model, profile, settings.recommend_seed_favorites)
+    failures: list[MovieRecError] = []
     candidates = await gather_candidates(
         mr,
         seeds=seeds,
         genres=wanted[:GENRE_LISTS],
         trending=not favorites,
         concurrency=settings.recommend_concurrency,
+        errors=failures,
     )
     model = _extend(model, (), candidates)
     recommender.remember_model(model)
@@ -164,6 +167,9 @@ async def compute_list(
                 "because_of": reason.because_of,
             }
         )
+    if not items and failures:
+        # nothing known locally and the source failed: say why instead of caching nothing
+        raise failures[0]
     return {
         "generated_at": utc_datetime(mr.clock).isoformat(),
         "cold_start": not favorites,

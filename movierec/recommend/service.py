@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from movierec.core import MovieRec
 
 __all__ = ["MAX_PAGE_SIZE", "Recommender"]
+
+log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 50
 RefreshProgress = Callable[[int, int], None]
@@ -171,7 +174,8 @@ class Recommender:
             async with bound:
                 try:
                     await self._list(user_id, refresh=True)
-                except (NotFound, ServiceUnavailable):
+                except MovieRecError as exc:
+                    log.warning("recommendations of user %s not refreshed: %s", user_id, exc)
                     failed += 1
                 done += 1
                 if progress is not None:
