@@ -8,7 +8,6 @@ provider fails), and every movie TMDb shows us is upserted into the local ``Movi
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -105,9 +104,8 @@ class MovieService:
         """The TMDb client when configured, else the offline catalog."""
         if self._provider is not None:
             return self._provider
-        tmdb: MovieProvider | None = getattr(self._mr, "tmdb", None)
-        if tmdb is not None:
-            return tmdb
+        if self._mr.tmdb is not None:
+            return self._mr.tmdb
         catalog: MovieProvider = self._mr.catalog.provider
         return catalog
 
@@ -121,7 +119,7 @@ class MovieService:
         span, number, provider = check_window(window), check_page(page), self.provider
         key = f"{provider.source}:trending:{span}:{number}:{self.language}"
         return await self._page(
-            "trending",
+            "/trending/movie/{window}",
             key,
             self._settings.ttl_trending,
             lambda: provider.trending(span, number, self.language),
@@ -133,7 +131,7 @@ class MovieService:
         provider = self.provider
         key = f"{provider.source}:search:{text.lower()}:{when or ''}:{number}:{self.language}"
         return await self._page(
-            "search",
+            "/search/movie",
             key,
             self._settings.ttl_search,
             lambda: provider.search(text, number, when, self.language, False),
@@ -150,7 +148,7 @@ class MovieService:
         joined = ",".join(map(str, genres))
         key = f"{provider.source}:discover:{joined}:{sort_by}:{number}:{self.language}"
         return await self._page(
-            "discover",
+            "/discover/movie",
             key,
             self._settings.ttl_search,
             lambda: provider.discover(genres, number, self.language, sort_by),
@@ -170,7 +168,7 @@ class MovieService:
         ident, number, provider = check_movie_id(movie_id), check_page(page), self.provider
         fetch = provider.recommendations if kind == "recommendations" else provider.similar
         return await self._page(
-            kind,
+            f"/movie/{{id}}/{kind}",
             f"{provider.source}:{kind}:{ident}:{number}:{self.language}",
             self._settings.ttl_recommendations,
             lambda: fetch(ident, number, self.language),
@@ -186,7 +184,7 @@ class MovieService:
             return movie.model_dump(mode="json")
 
         key = f"{provider.source}:details:{ident}:{self.language}"
-        loaded = await self._load("details", key, self._settings.ttl_details, load)
+        loaded = await self._load("/movie/{id}", key, self._settings.ttl_details, load)
         return self._typed(MovieInfo, loaded, provider.source)
 
     async def genres(self) -> GenreList:
@@ -198,7 +196,7 @@ class MovieService:
             return {"genres": [genre.model_dump(mode="json") for genre in found]}
 
         key = f"{provider.source}:genres:{self.language}"
-        loaded = await self._load("genres", key, self._settings.ttl_genres, load)
+        loaded = await self._load("/genre/movie/list", key, self._settings.ttl_genres, load)
         return self._typed(GenreList, loaded, provider.source)
 
     async def _page(
@@ -229,7 +227,7 @@ class MovieService:
             stale_on=(UpstreamError, ServiceUnavailable),
         )
         if key.startswith("tmdb:"):
-            await self._record_cache(endpoint, loaded)
+            self._record_cache(endpoint, loaded)
         return loaded
 
     @staticmethod
@@ -242,10 +240,6 @@ class MovieService:
         if provider.source == "tmdb" and movies:
             await remember_movies(movies, self._mr.clock)
 
-    async def _record_cache(self, endpoint: str, loaded: Loaded) -> None:
-        usage = getattr(self._mr, "usage", None)
-        if usage is None:
-            return
-        outcome = usage.record_cache(endpoint, loaded.cached and not loaded.stale, loaded.stale)
-        if inspect.isawaitable(outcome):
-            await outcome
+    def _record_cache(self, endpoint: str, loaded: Loaded) -> None:
+        """Tell usage accounting how a TMDb lookup went (by TMDb endpoint template)."""
+        self._mr.usage.record_cache(endpoint, loaded.cached and not loaded.stale, loaded.stale)
