@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -30,7 +31,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -181,17 +182,6 @@ async def cold_burst(url: str, burst: int) -> Counter[str]:
     return outcomes
 
 
-@contextlib.asynccontextmanager
-async def fake_tmdb(delay: float) -> AsyncIterator[object]:
-    """The fake TMDb server of ``movierec.testing``, slowed by ``delay`` seconds."""
-    sys.path[:0] = [str(ROOT)]
-    from movierec.testing import FakeTMDb
-
-    async with FakeTMDb() as server:
-        server.slow(delay)
-        yield server
-
-
 def part_cached(args: argparse.Namespace, home: Path) -> None:
     with backend_env(args.backend, home / "cached") as env:
         seconds = cli(env, "catalog", "import", "movielens", str(args.movielens), "--json")
@@ -202,26 +192,30 @@ def part_cached(args: argparse.Namespace, home: Path) -> None:
 
 
 def part_cold(args: argparse.Namespace, home: Path) -> None:
-    async def burst() -> None:
-        async with fake_tmdb(args.upstream_delay) as server:
-            overrides = server.settings_overrides()  # type: ignore[attr-defined]
-            with backend_env(args.backend, home / "cold") as env:
-                env["MOVIEREC_TMDB_BASE_URL"] = overrides["tmdb_base_url"]
-                env["MOVIEREC_TMDB_READ_ACCESS_TOKEN"] = overrides["tmdb_read_access_token"]
-                with served(env, args.workers, home / "server-cold.log") as url:
-                    before = server.calls("/trending/movie/week")  # type: ignore[attr-defined]
-                    started = time.perf_counter()
-                    outcomes = await cold_burst(url, args.burst)
-                    took = time.perf_counter() - started
-                    calls = server.calls("/trending/movie/week") - before  # type: ignore[attr-defined]
-        print(
-            f"cold burst: {args.burst} concurrent requests on {args.workers} workers "
-            f"({args.backend}) -> {calls} upstream call(s) in {took:.2f}s; "
-            f"answers: {dict(outcomes)}"
-        )
+    # The fake runs on its own loop thread: the served app is another process, and the
+    # burst below runs on this thread's loop.
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+    from helpers.background_tmdb import BackgroundTMDb
 
-    # The fake server runs in this process's loop; the served app is a separate process.
-    asyncio.run(burst())
+    fake = BackgroundTMDb()
+    try:
+        fake.fake.slow(args.upstream_delay)
+        with backend_env(args.backend, home / "cold") as env:
+            env.update(fake.env())
+            cli(env, "db", "init", "--json")  # workers must not race to create the schema
+            with served(env, args.workers, home / "server-cold.log") as url:
+                before = fake.fake.calls("/trending/movie/week")
+                started = time.perf_counter()
+                outcomes = asyncio.run(cold_burst(url, args.burst))
+                took = time.perf_counter() - started
+                calls = fake.fake.calls("/trending/movie/week") - before
+    finally:
+        fake.close()
+    print(
+        f"cold burst: {args.burst} concurrent requests on {args.workers} workers "
+        f"({args.backend}) -> {calls} upstream call(s) in {took:.2f}s; "
+        f"answers: {dict(outcomes)}"
+    )
 
 
 def main() -> None:
@@ -235,13 +229,19 @@ def main() -> None:
     parser.add_argument("--backend", choices=("embedded", "services"), default="embedded")
     parser.add_argument("--movielens", type=Path, default=Path("/work/shared/data/ml-latest-small"))
     parser.add_argument("--only", choices=("cached", "cold"), default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the data and server logs")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="movierec-bench-disc-") as tmp:
-        home = Path(tmp)
+    home = Path(tempfile.mkdtemp(prefix="movierec-bench-disc-"))
+    try:
         if args.only in (None, "cached"):
             part_cached(args, home)
         if args.only in (None, "cold"):
             part_cold(args, home)
+    finally:
+        if args.keep:
+            print(f"data and server logs kept in {home}")
+        else:
+            shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

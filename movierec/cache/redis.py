@@ -24,15 +24,28 @@ class RedisCache:
     backend = "redis"
     distributed = True
 
-    def __init__(self, url: str, prefix: str = "movierec:", *, timeout: float = 2.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        prefix: str = "movierec:",
+        *,
+        timeout: float = 2.0,
+        max_connections: int = 64,
+    ) -> None:
         self.prefix = prefix
         self.url = url
-        self.client: aioredis.Redis = aioredis.Redis.from_url(
+        # A blocking pool: a burst of concurrent requests waits (up to ``timeout``) for a
+        # free connection instead of failing with "Too many connections" (redis-py's
+        # default pool), which would flip the whole process to the in-process fallback.
+        pool = aioredis.BlockingConnectionPool.from_url(
             url,
+            max_connections=max_connections,
+            timeout=timeout,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             health_check_interval=30,
         )
+        self.client: aioredis.Redis = aioredis.Redis.from_pool(pool)  # closes the pool too
         self._hits = 0
         self._misses = 0
 
