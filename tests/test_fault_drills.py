@@ -213,8 +213,9 @@ def test_tmdb_down_serves_the_stale_copy_and_refuses_the_rest_clearly(
     tmdb.fake.fail_next(1000, status=503)
     stale, _ = _timed_get(app_on_tmdb.url + "/movies/trending")
     assert stale.status_code == 200, stale.text
-    assert stale.json() == warm.json()
-    fresh, seconds = _timed_get(app_on_tmdb.url + "/movies/search?query=never-cached")
+    assert (stale.json()["stale"], stale.json()["cached"]) == (True, True)
+    assert stale.json()["results"] == warm.json()["results"]
+    fresh, seconds = _timed_get(app_on_tmdb.url + "/movies/search?q=never-cached")
     assert fresh.status_code == 503, fresh.text
     assert fresh.json()["error"]["code"] == "upstream_unavailable"
     assert seconds < 5
@@ -224,7 +225,7 @@ def test_tmdb_too_slow_is_a_clear_503_within_the_retry_budget(
     app_on_tmdb: ServedApp, tmdb: BackgroundTMDb
 ) -> None:
     tmdb.fake.slow(30)
-    response, seconds = _timed_get(app_on_tmdb.url + "/movies/search?query=slow")
+    response, seconds = _timed_get(app_on_tmdb.url + "/movies/search?q=slow")
     assert response.status_code == 503, response.text
     assert response.json()["error"]["code"] == "upstream_unavailable"
     assert seconds < 3 + 2  # the retry budget, plus slack for a loaded machine
@@ -248,7 +249,7 @@ def test_sigterm_mid_load_lets_the_requests_in_flight_finish(
 
         def one(n: int) -> None:
             try:
-                outcomes.append(httpx.get(f"{app.url}/movies/search?query=drain{n}", timeout=30))
+                outcomes.append(httpx.get(f"{app.url}/movies/search?q=drain{n}", timeout=30))
             except httpx.HTTPError as exc:
                 outcomes.append(exc)
 
