@@ -260,8 +260,9 @@ def test_sigterm_mid_load_lets_the_requests_in_flight_finish(
         app.terminate()
         for thread in threads:
             thread.join(30)
-        assert app.wait(30) == 0, app.log()
+        exit_code = app.wait(30)
     finally:
         app.stop()
     statuses = [o.status_code if isinstance(o, httpx.Response) else repr(o) for o in outcomes]
     assert statuses == [200] * 8, statuses
+    assert exit_code == 0, app.log()
