@@ -160,6 +160,11 @@ class CachedLoader:
                 return Loaded(envelope["v"], cached=True)
             try:
                 if await self.cache.get(f"lock:{key}") is None:
+                    # The holder stores the value, then releases the lock: read once more,
+                    # or a release between our two reads makes us load it a second time.
+                    envelope = await self._read(key)
+                    if envelope is not None and float(envelope["t"]) > self.clock.now():
+                        return Loaded(envelope["v"], cached=True)
                     return None
             except ServiceUnavailable:
                 return None
