@@ -10,9 +10,9 @@ import functools
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
-import asyncpg
 from tortoise.exceptions import BaseORMException, DoesNotExist, IntegrityError
 
+from movierec.db.errors import DATABASE_ERRORS as SHARED_DATABASE_ERRORS
 from movierec.errors import ServiceUnavailable
 
 __all__ = ["DATABASE_ERRORS", "translate_database_errors"]
@@ -21,12 +21,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (
+    *SHARED_DATABASE_ERRORS,
     BaseORMException,
-    asyncpg.PostgresError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
     OSError,
 )
+"""The shared list of :mod:`movierec.db.errors`, plus any Tortoise error and socket errors
+(catalog reads have no integrity rules to report as ``Conflict``)."""
 
 
 def translate_database_errors(
