@@ -16,13 +16,18 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from movierec.config import Settings
-from movierec.errors import InvalidInput
+from movierec.db.models import User
+from movierec.errors import InvalidInput, MovieRecError
+from movierec.notify import Notification
+from movierec.recommend.types import RecommendationList
 
 if TYPE_CHECKING:
     from movierec.core import MovieRec
 
 __all__ = ["JOBS", "Job", "JobResult", "Jobs", "run_job"]
 
+NOTIFY_PICKS = 5
+NOTIFY_MEMORY_SECONDS = 60 * 24 * 3600
 JobFunction = Callable[["MovieRec", int | None], Awaitable[dict[str, Any]]]
 
 
@@ -58,6 +63,59 @@ async def _prune(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
     return report.model_dump()
 
 
+async def _refresh_recommendations(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
+    """Refit the recommender and recompute every active user's cached list, or one user's."""
+    if user_id is not None:
+        await mr.recommend.refresh(user_id)
+        return {"users": 1, "refreshed": 1, "failed": 0}
+    report = await mr.recommend.refresh_all(concurrency=mr.settings.recommend_concurrency)
+    return report.model_dump()
+
+
+def _picks_message(user: dict[str, Any], picks: RecommendationList) -> Notification:
+    lines = [f"Hello {user['username']}, here is what we picked for you this week:", ""]
+    for item in picks.items:
+        year = f" ({item.movie.year})" if item.movie.year else ""
+        lines.append(f"- {item.movie.title}{year}: {item.reason}")
+    return Notification(
+        user_id=int(user["id"]),
+        username=str(user["username"]),
+        email=str(user["email"]),
+        subject="New recommendations for you",
+        body="\n".join(lines) + "\n",
+    )
+
+
+async def _notify_recommendations(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
+    """Send each active user their top picks, unless they are the picks sent last time."""
+    query = User.filter(is_active=True)
+    if user_id is not None:
+        query = query.filter(id=user_id)
+    users = await query.order_by("id").values("id", "username", "email")
+    counts = {"sent": 0, "unchanged": 0, "empty": 0, "failed": 0}
+    for user in users:
+        try:
+            picks = await mr.recommend.for_user(int(user["id"]), page=1, size=NOTIFY_PICKS)
+        except MovieRecError:
+            counts["failed"] += 1
+            continue
+        ids = [item.movie.id for item in picks.items]
+        marker = f"notify:last:{user['id']}"
+        if not ids:
+            counts["empty"] += 1
+        elif await mr.cache.get(marker) == ids:
+            counts["unchanged"] += 1
+        else:
+            try:
+                await mr.notifier.send(_picks_message(user, picks))
+            except MovieRecError:
+                counts["failed"] += 1
+                continue
+            await mr.cache.set(marker, ids, NOTIFY_MEMORY_SECONDS)
+            counts["sent"] += 1
+    return counts
+
+
 async def _prewarm_trending(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
     """Reload both trending lists when less than half their lifetime is left.
 
@@ -70,12 +128,6 @@ async def _prewarm_trending(mr: MovieRec, user_id: int | None) -> dict[str, Any]
             page = await mr.movies.trending(window=window)
             outcome[window] = "stale" if page.stale else "fresh" if page.cached else "reloaded"
     return outcome
-
-
-async def _refresh_recommendations(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
-    """Refit the recommender and recompute every active user's cached list."""
-    report = await mr.recommend.refresh_all(concurrency=mr.settings.recommend_concurrency)
-    return report.model_dump()
 
 
 JOBS: dict[str, Job] = {
@@ -95,9 +147,17 @@ JOBS: dict[str, Job] = {
         ),
         Job(
             "refresh-recommendations",
-            "Refit the recommender and recompute every user's list before it expires.",
+            "Refit the recommender and recompute every user's list before it expires (or --user).",
             _refresh_recommendations,
             every=lambda settings: max(60.0, settings.ttl_recommendations * 0.9),
+            takes_user=True,
+        ),
+        Job(
+            "notify-recommendations",
+            "Send each active user their new top picks through the configured notifier.",
+            _notify_recommendations,
+            weekly=True,
+            takes_user=True,
         ),
     )
 }

@@ -112,6 +112,10 @@ class Recommender:
         )
         return dict(loaded.value), loaded.cached
 
+    async def refresh(self, user_id: int) -> None:
+        """Recompute and cache one user's list now (the refresh job, for one user)."""
+        await self._list(user_id, refresh=True)
+
     async def for_user(self, user_id: int, page: int = 1, size: int = 20) -> RecommendationList:
         """One page of the user's list (at most 100 items in all), with reasons."""
         if isinstance(page, bool) or not isinstance(page, int) or page < 1:
