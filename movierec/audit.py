@@ -8,16 +8,19 @@ whose key mentions a password, token, secret or hash is dropped.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from movierec.audit_search import AuditEntry, AuditPage, search_audit
 from movierec.clock import utc_datetime
 from movierec.db.errors import translate_db_errors
 from movierec.db.models import AuditEvent
+from movierec.types import Principal
 
 if TYPE_CHECKING:
     from movierec.core import MovieRec
 
-__all__ = ["Audit"]
+__all__ = ["Audit", "AuditEntry", "AuditPage"]
 
 logger = logging.getLogger("movierec.audit")
 _SECRET_WORDS = ("password", "token", "secret", "hash", "authorization")
@@ -37,7 +40,7 @@ def _clean(details: dict[str, Any] | None) -> dict[str, Any]:
 
 
 class Audit:
-    """Writes :class:`~movierec.db.models.AuditEvent` rows."""
+    """Writes :class:`~movierec.db.models.AuditEvent` rows; admins search them."""
 
     def __init__(self, mr: MovieRec) -> None:
         self._mr = mr
@@ -63,3 +66,26 @@ class Audit:
             details=_clean(details),
         )
         logger.info("audit %s actor=%s target=%s ok=%s", action, actor_id, target_id, success)
+
+    @translate_db_errors
+    async def search(
+        self,
+        viewer: Principal,
+        *,
+        action: str | None = None,
+        actor: str | int | None = None,
+        since: datetime | None = None,
+        success: bool | None = None,
+        page: int = 1,
+        per_page: int = 50,
+    ) -> AuditPage:
+        """Events newest first, filtered and paged (admins only); see :func:`search_audit`."""
+        return await search_audit(
+            viewer,
+            action=action,
+            actor=actor,
+            since=since,
+            success=success,
+            page=page,
+            per_page=per_page,
+        )

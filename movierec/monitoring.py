@@ -8,13 +8,16 @@ worker and host writing to the same database, for the usage window still retaine
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 from tortoise.functions import Sum
 
 from movierec.db.models import ApiUsage
-from movierec.errors import ServiceUnavailable
+from movierec.errors import Forbidden, ServiceUnavailable
+from movierec.types import Principal
+from movierec.usage import UsageReport
 
 if TYPE_CHECKING:
     from movierec.core import MovieRec
@@ -90,3 +93,14 @@ class Monitoring:
             for row in rows
         ]
         return MonitoringSnapshot(cache=cache, tmdb=tmdb)
+
+    async def usage(
+        self,
+        viewer: Principal,
+        since: datetime | None = None,
+        bucket: Literal["hour", "day"] = "hour",
+    ) -> UsageReport:
+        """TMDb usage per endpoint and hour or day since ``since`` (admins only)."""
+        if not viewer.is_admin:
+            raise Forbidden("admins only")
+        return await self._mr.usage.summary(since=since, bucket=bucket)

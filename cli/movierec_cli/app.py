@@ -10,6 +10,7 @@ from movierec import __version__
 from movierec_cli.commands import (
     accounts,
     admin,
+    admin_ops,
     cache,
     catalog,
     db,
@@ -71,6 +72,7 @@ app.add_typer(admin.app, name="admin")
 app.command("eval")(recommend.eval_command)
 
 # --- operations
+admin_ops.register(admin.app)
 app.add_typer(jobs.app, name="jobs")
 app.command("worker")(jobs.worker)
 app.command("openapi")(openapi.openapi)

@@ -1,28 +1,96 @@
-"""Operations endpoints: Prometheus metrics."""
+"""Operations endpoints: Prometheus metrics, TMDb usage and the audit log (admins)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, raw
+from sanic.response import HTTPResponse, json, raw
 from sanic_ext import openapi
 
-from movierec import Forbidden
+from movierec import Forbidden, InvalidInput
+from movierec.audit import AuditPage
+from movierec.timespec import parse_since
+from movierec.usage import UsageReport
+from movierec_server.auth import SCHEME, principal_of, require_admin
+from movierec_server.bodies import query_int
 from movierec_server.context import movierec
 from movierec_server.metrics import CONTENT_TYPE, ServerMetrics
+from movierec_server.spec import ERROR_REF, json_content
 
 bp = Blueprint("operations")
+
+_SINCE_HELP = "a span before now (90m, 24h, 7d, 2w) or an ISO 8601 date/time"
 
 
 @bp.get("/metrics")
 @openapi.summary("Prometheus metrics (admin token, unless MOVIEREC_METRICS_PUBLIC)")
 @openapi.tag("operations")
+@openapi.secured(SCHEME)
 @openapi.response(200, {CONTENT_TYPE: str}, "Prometheus text exposition format")
-@openapi.response(403, description="not public, and the caller is no admin")
+@openapi.response(401, {"application/json": ERROR_REF}, "no valid bearer token")
+@openapi.response(403, {"application/json": ERROR_REF}, "not public, and the caller is no admin")
 async def metrics(request: Request) -> HTTPResponse:
     """Request counts and latencies by route and status, cache and TMDb figures."""
     mr = movierec(request)
     if not mr.settings.metrics_public:
-        raise Forbidden("metrics need an admin token")
+        principal = await principal_of(request)
+        if not principal.is_admin:
+            raise Forbidden("admins only")
+        request.ctx.principal = principal
     server_metrics: ServerMetrics = request.app.ctx.metrics
     body = server_metrics.render(await mr.monitoring.snapshot())
     return raw(body, content_type=CONTENT_TYPE)
+
+
+def _bucket(request: Request) -> Literal["hour", "day"]:
+    value = request.args.get("bucket") or "hour"
+    if value == "day":
+        return "day"
+    if value != "hour":
+        raise InvalidInput.field("bucket", "must be 'hour' or 'day'")
+    return "hour"
+
+
+@bp.get("/admin/usage")
+@openapi.summary("TMDb usage per endpoint and hour or day")
+@openapi.tag("admin")
+@openapi.parameter("since", str, "query", description=_SINCE_HELP + " (default 24h)")
+@openapi.parameter("bucket", str, "query", description="hour (default) or day")
+@openapi.response(200, json_content(UsageReport), "calls, statuses, cache, latency per bucket")
+@require_admin
+async def usage(request: Request) -> HTTPResponse:
+    """Calls, status classes, retries, cache hit ratio, latency percentiles, waits."""
+    mr = movierec(request)
+    since = parse_since(request.args.get("since", "24h"), mr.clock)
+    report = await mr.monitoring.usage(request.ctx.principal, since=since, bucket=_bucket(request))
+    return json(report.model_dump(mode="json"))
+
+
+@bp.get("/admin/audit")
+@openapi.summary("The audit log, newest first")
+@openapi.tag("admin")
+@openapi.parameter("action", str, "query", description="only this action, e.g. login")
+@openapi.parameter("actor", str, "query", description="only events by this username or id")
+@openapi.parameter("since", str, "query", description=_SINCE_HELP)
+@openapi.parameter("success", str, "query", description="true or false: only that outcome")
+@openapi.parameter("page", int, "query")
+@openapi.parameter("per_page", int, "query", description="1-200, default 50")
+@openapi.response(200, json_content(AuditPage), "one page of audit events")
+@require_admin
+async def audit(request: Request) -> HTTPResponse:
+    """Logins, logouts, password and role changes, deactivations, deletions, imports."""
+    mr = movierec(request)
+    success_arg = request.args.get("success")
+    if success_arg not in (None, "", "true", "false"):
+        raise InvalidInput.field("success", "must be true or false")
+    result = await mr.audit.search(
+        request.ctx.principal,
+        action=request.args.get("action") or None,
+        actor=request.args.get("actor") or None,
+        since=parse_since(request.args.get("since"), mr.clock),
+        success=None if not success_arg else success_arg == "true",
+        page=query_int(request, "page", 1, low=1, high=1_000_000),
+        per_page=query_int(request, "per_page", 50, low=1, high=200),
+    )
+    return json(result.model_dump(mode="json"))

@@ -1,0 +1,158 @@
+"""``movierec admin usage`` and ``movierec admin audit``: monitoring for admins.
+
+Registered onto the accounts area's ``admin`` group by :func:`register`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+import typer
+
+from movierec import MovieRec
+from movierec.audit import AuditPage
+from movierec.timespec import parse_since
+from movierec.types import Principal
+from movierec.usage import UsageReport, UsageRow
+from movierec.usage.report import truncate
+from movierec_cli.options import JsonOption
+from movierec_cli.render import print_json, print_table
+from movierec_cli.session import run_authed
+
+__all__ = ["audit", "register", "sparkline", "usage"]
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--since", help="A span before now (90m, 24h, 7d, 2w) or an ISO date."),
+]
+
+
+def sparkline(values: list[int]) -> str:
+    """One bar per value, scaled to the largest (all zeros: the lowest bar)."""
+    top = max(values, default=0)
+    if top <= 0:
+        return _BARS[0] * len(values)
+    return "".join(_BARS[min(len(_BARS) - 1, round(v / top * (len(_BARS) - 1)))] for v in values)
+
+
+def _buckets(report: UsageReport) -> list[datetime]:
+    """Every bucket from ``since`` (or the first with data) to now, the last 48 at most."""
+    starts = sorted({row.bucket for row in report.rows if row.bucket is not None})
+    if not starts:
+        return []
+    step = timedelta(days=1) if report.bucket == "day" else timedelta(hours=1)
+    first = starts[0]
+    if report.since is not None:
+        first = min(first, truncate(report.since, report.bucket))
+    last = max(starts[-1], truncate(report.until, report.bucket))
+    times, moment = [], first
+    while moment <= last:
+        times.append(moment)
+        moment += step
+    return times[-48:]
+
+
+def _series(report: UsageReport, endpoint: str, times: list[datetime]) -> list[int]:
+    per_bucket = {row.bucket: row.calls for row in report.rows if row.endpoint == endpoint}
+    return [per_bucket.get(moment, 0) for moment in times]
+
+
+def _latency(row: UsageRow) -> str | None:
+    values = (row.latency_p50_ms, row.latency_p95_ms, row.latency_p99_ms)
+    if values[0] is None:
+        return None
+    return "/".join("-" if v is None else f"{v:.0f}" for v in values)
+
+
+def _row_cells(row: UsageRow, trend: str) -> list[object]:
+    statuses = " ".join(f"{k}:{v}" for k, v in row.status.items()) or None
+    ratio = None if row.hit_ratio is None else f"{row.hit_ratio:.0%}"
+    counts = f"{row.retries}/{row.stale_serves}/{row.rate_limit_waits}"
+    return [row.endpoint, row.calls, statuses, ratio, counts, _latency(row), trend]
+
+
+def usage(
+    since: SinceOption = "24h",
+    bucket: Annotated[
+        Literal["hour", "day"], typer.Option("--bucket", help="Group by hour or by day.")
+    ] = "hour",
+    json: JsonOption = False,
+) -> None:
+    """TMDb usage per endpoint: calls, statuses, retries, cache hits, latency, trend."""
+
+    async def work(mr: MovieRec, principal: Principal) -> UsageReport:
+        start = parse_since(since, mr.clock)
+        return await mr.monitoring.usage(principal, since=start, bucket=bucket)
+
+    report = run_authed(work)
+    if json:
+        print_json(report)
+        return
+    times = _buckets(report)
+    rows = [
+        _row_cells(row, sparkline(_series(report, row.endpoint, times))) for row in report.endpoints
+    ]
+    span = f"since {report.since:%Y-%m-%d %H:%M} UTC" if report.since else "all time"
+    columns = ["endpoint", "calls", "status", "hits", "retry/stale/wait", "p50/95/99 ms"]
+    columns.append(f"calls per {report.bucket}")
+    print_table(f"TMDb usage {span}", columns, rows, caption=f"{len(times)} {bucket}s")
+
+
+def audit(
+    action: Annotated[
+        str | None, typer.Option("--action", help="Only this action, e.g. login.")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Only events by this username or user id.")
+    ] = None,
+    since: SinceOption = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Only failed attempts.")] = False,
+    page: Annotated[int, typer.Option(min=1, help="Page number (newest first).")] = 1,
+    per_page: Annotated[int, typer.Option(min=1, max=200, help="Events per page.")] = 50,
+    json: JsonOption = False,
+) -> None:
+    """The audit log: who did what, when, from where; newest first."""
+
+    async def work(mr: MovieRec, principal: Principal) -> AuditPage:
+        return await mr.audit.search(
+            principal,
+            action=action,
+            actor=actor,
+            since=parse_since(since, mr.clock),
+            success=False if failed else None,
+            page=page,
+            per_page=per_page,
+        )
+
+    result = run_authed(work)
+    if json:
+        print_json(result)
+        return
+    rows = [
+        [
+            f"{e.created_at:%Y-%m-%d %H:%M:%S}",
+            e.action,
+            e.actor or e.actor_id,
+            e.target or e.target_id,
+            e.ip,
+            "yes" if e.success else "[red]no[/]",
+            " ".join(f"{k}={v}" for k, v in e.details.items()) or None,
+        ]
+        for e in result.items
+    ]
+    pages = max(1, -(-result.total // result.per_page))
+    print_table(
+        "Audit log",
+        ["when (UTC)", "action", "actor", "target", "ip", "ok", "details"],
+        rows,
+        caption=f"page {result.page} of {pages}, {result.total} events",
+    )
+
+
+def register(admin_app: typer.Typer) -> None:
+    """Add ``usage`` and ``audit`` to the ``movierec admin`` group."""
+    admin_app.command("usage")(usage)
+    admin_app.command("audit")(audit)
