@@ -69,6 +69,7 @@ app.add_typer(admin.app, name="admin")
 # --- favorites
 
 # --- recommendations
+app.add_typer(recommend.app, name="recommend")
 app.command("eval")(recommend.eval_command)
 
 # --- operations

@@ -4,9 +4,10 @@ See docs/recommendations.md for the method and its measured quality.
 """
 
 from movierec.recommend.blend import BlendWeights
+from movierec.recommend.compute import LIST_SIZE
 from movierec.recommend.evaluate import EvalReport, MethodResult, evaluate, evaluate_sync
 from movierec.recommend.model import HybridModel, ModelParams
-from movierec.recommend.service import Recommender
+from movierec.recommend.service import MAX_PAGE_SIZE, Recommender
 from movierec.recommend.types import (
     Dismissed,
     RecommendationItem,
@@ -15,6 +16,8 @@ from movierec.recommend.types import (
 )
 
 __all__ = [
+    "LIST_SIZE",
+    "MAX_PAGE_SIZE",
     "BlendWeights",
     "Dismissed",
     "EvalReport",

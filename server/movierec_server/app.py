@@ -18,7 +18,7 @@ from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import MovieRec, Settings, __version__
 from movierec_server import auth, errors, middleware, observability, spec
-from movierec_server.routes import admin_users, health, me, movies, operations
+from movierec_server.routes import admin_users, health, me, movies, operations, recommendations
 from movierec_server.routes import auth as auth_routes
 
 __all__ = ["create_app", "run_server"]
@@ -95,6 +95,7 @@ def create_app(
     # --- favorites
 
     # --- recommendations
+    app.blueprint(recommendations.bp)
 
     # --- operations
     observability.install(app)

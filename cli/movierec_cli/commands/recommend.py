@@ -6,11 +6,22 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
 
-from movierec.recommend import EvalReport, ModelParams, evaluate
+from movierec import MovieRec
+from movierec.recommend import (
+    Dismissed,
+    EvalReport,
+    ModelParams,
+    RecommendationList,
+    RefreshReport,
+    evaluate,
+)
+from movierec.types import Principal
 from movierec_cli.options import JsonOption
-from movierec_cli.render import print_json, print_table
-from movierec_cli.runner import load_settings, run_async
+from movierec_cli.render import print_json, print_message, print_table
+from movierec_cli.runner import load_settings, run, run_async
+from movierec_cli.session import run_authed
 
 app = typer.Typer(help="Your personalized recommendations.")
 
@@ -49,3 +60,92 @@ def eval_command(
         ),
         caption=f"seed {report.seed}, total {report.seconds:.1f} s",
     )
+
+
+@app.callback(invoke_without_command=True)
+def show(
+    ctx: typer.Context,
+    page: Annotated[int, typer.Option(help="Page number.", min=1)] = 1,
+    size: Annotated[int, typer.Option(help="Items per page.", min=1, max=50)] = 20,
+    explain: Annotated[bool, typer.Option("--explain", help="Show why each is there.")] = False,
+    json: JsonOption = False,
+) -> None:
+    """Your recommendations (log in first with `movierec login`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+
+    async def work(mr: MovieRec, principal: Principal) -> RecommendationList:
+        return await mr.recommend.for_user(principal.user_id, page=page, size=size)
+
+    listing = run_authed(work)
+    if json:
+        print_json(listing)
+        return
+    columns = ["#", "id", "title", "year", "score"] + (["why"] if explain else [])
+    first = (listing.page - 1) * listing.size
+    rows = []
+    for n, item in enumerate(listing.items, start=first + 1):
+        row: list[object] = [n, item.movie.id, item.movie.title, item.movie.year]
+        row.append(f"{item.score:.3f}")
+        if explain:
+            row.append(item.reason)
+        rows.append(row)
+    origin = "cached" if listing.cached else "computed"
+    print_table(
+        "Recommended for you" + (" (start by adding favorites)" if listing.cold_start else ""),
+        columns,
+        rows,
+        caption=f"{origin} at {listing.generated_at:%Y-%m-%d %H:%M} UTC, {listing.total} in all",
+    )
+
+
+@app.command("dismiss")
+def dismiss(
+    movie_id: Annotated[int, typer.Argument(help="TMDb id of the movie.", min=1)],
+    json: JsonOption = False,
+) -> None:
+    """Never recommend this movie to you again."""
+
+    async def work(mr: MovieRec, principal: Principal) -> Dismissed:
+        return await mr.recommend.dismiss(principal.user_id, movie_id)
+
+    result = run_authed(work)
+    if json:
+        print_json(result)
+    else:
+        print_message(
+            f"movie {movie_id} dismissed"
+            if result.created
+            else f"movie {movie_id} already dismissed"
+        )
+
+
+@app.command("refresh")
+def refresh(
+    all_users: Annotated[
+        bool, typer.Option("--all", help="Recompute every user's list (batch job).")
+    ] = False,
+    concurrency: Annotated[int, typer.Option(help="Users computed at once.", min=1, max=64)] = 4,
+    json: JsonOption = False,
+) -> None:
+    """Recompute cached recommendation lists (`--all`: every active user)."""
+    if not all_users:
+        raise typer.BadParameter("say --all to recompute every user's list")
+
+    async def work(mr: MovieRec) -> RefreshReport:
+        with Progress(transient=True, disable=json) as bar:
+            task = bar.add_task("recomputing", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            return await mr.recommend.refresh_all(progress=progress, concurrency=concurrency)
+
+    report = run(work)
+    if json:
+        print_json(report)
+    else:
+        print_message(
+            f"refreshed {report.refreshed} of {report.users} users in {report.seconds:.1f} s"
+            + (f" ({report.failed} failed)" if report.failed else "")
+        )
