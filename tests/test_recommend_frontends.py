@@ -18,8 +18,9 @@ from movierec_server import create_app
 from tests.accounts_helpers import bearer, login
 from tests.helpers.taste_data import write_movielens
 from tests.recommend_conftest import action_ids, add_favorites, taste_dir, taste_mr
+from tests.test_cli_accounts import config_dir
 
-__all__ = ["taste_dir", "taste_mr"]
+__all__ = ["config_dir", "taste_dir", "taste_mr"]
 
 PASSWORD = "correct horse battery staple"
 
@@ -94,19 +95,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cli_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings, mr: MovieRec
-) -> Settings:
-    """The CLI's environment on this test's backend (``mr`` cleans the database after)."""
-    monkeypatch.setenv("MOVIEREC_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("MOVIEREC_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("MOVIEREC_BCRYPT_ROUNDS", "4")
-    monkeypatch.setenv("MOVIEREC_CACHE_PREFIX", settings.cache_prefix)
-    if settings.database_kind == "postgres":
-        assert settings.database_url
-        assert settings.redis_url
-        monkeypatch.setenv("MOVIEREC_DATABASE_URL", settings.database_url)
-        monkeypatch.setenv("MOVIEREC_REDIS_URL", settings.redis_url)
+def cli_env(config_dir: Path) -> Settings:
+    """Settings of the CLI's environment on this test's backend (see test_cli_accounts)."""
     return Settings.load()
 
 
