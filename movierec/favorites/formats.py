@@ -22,16 +22,16 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
 
 from movierec.errors import InvalidInput
-from movierec.favorites.types import ExportFormat, FavoriteItem, ImportFormat
+from movierec.favorites.types import ExportFormat, FavoriteItem, FavoritesExport, ImportFormat
 
 __all__ = [
     "CSV_COLUMNS",
-    "EXPORT_VERSION",
     "ImportRow",
     "detect_format",
     "parse_rows",
@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 MAX_MOVIE_ID = 2**31 - 1
-EXPORT_VERSION = 1
 CSV_COLUMNS = ("movie_id", "title", "release_year", "added_at", "poster_url")
 _IMDB_ID = re.compile(r"^tt\d{7,10}$")
 _SKIPPED_IMDB_TYPES = ("series", "episode", "videogame", "podcast")
@@ -209,16 +208,13 @@ def detect_format(content: str, filename: str | None = None) -> ImportFormat:
     return "csv"
 
 
-def render_export(items: Iterable[FavoriteItem], format: ExportFormat, exported_at: str) -> str:
+def render_export(
+    items: Iterable[FavoriteItem], format: ExportFormat, exported_at: datetime
+) -> str:
     """The favorites as movierec's JSON or CSV export (both import back)."""
     if format == "json":
-        document = {
-            "format": "movierec-favorites",
-            "version": EXPORT_VERSION,
-            "exported_at": exported_at,
-            "items": [item.model_dump(mode="json") for item in items],
-        }
-        return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+        document = FavoritesExport(exported_at=exported_at, items=list(items))
+        return document.model_dump_json(indent=2) + "\n"
     if format == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

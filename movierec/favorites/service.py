@@ -270,8 +270,7 @@ class Favorites:
         if format not in ("json", "csv"):
             raise InvalidInput.field("format", "must be json or csv")
         items = await self.all(user_id)
-        stamp = utc_datetime(self._mr.clock).isoformat()
-        return render_export(items, format, stamp)
+        return render_export(items, format, utc_datetime(self._mr.clock))
 
     async def import_(
         self,

@@ -13,6 +13,7 @@ __all__ = [
     "ExportFormat",
     "FavoriteItem",
     "FavoriteResult",
+    "FavoritesExport",
     "FavoritesPage",
     "ImportCandidate",
     "ImportFormat",
@@ -37,6 +38,15 @@ class FavoriteItem(BaseModel):
     release_year: int | None = Field(None, examples=[1999])
     genre_ids: tuple[int, ...] = ()
     added_at: datetime
+
+
+class FavoritesExport(BaseModel):
+    """movierec's JSON export of one user's favorites (imports back)."""
+
+    format: Literal["movierec-favorites"] = "movierec-favorites"
+    version: int = 1
+    exported_at: datetime
+    items: list[FavoriteItem]
 
 
 class FavoriteResult(BaseModel):
