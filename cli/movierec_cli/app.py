@@ -14,6 +14,7 @@ from movierec_cli.commands import (
     cache,
     catalog,
     db,
+    favorites,
     jobs,
     movies,
     openapi,
@@ -67,6 +68,7 @@ app.add_typer(profile.app, name="profile")
 app.add_typer(admin.app, name="admin")
 
 # --- favorites
+app.add_typer(favorites.app, name="fav")
 
 # --- recommendations
 app.add_typer(recommend.app, name="recommend")

@@ -25,6 +25,7 @@ __all__ = [
     "error_console",
     "print_json",
     "print_message",
+    "print_raw",
     "print_table",
     "progress_bar",
     "to_jsonable",
@@ -71,6 +72,12 @@ def print_table(
     for row in rows:
         table.add_row(*("[dim]-[/]" if cell is None else str(cell) for cell in row))
     console.print(table)
+
+
+def print_raw(text: str) -> None:
+    """Write ``text`` to stdout exactly as given (file contents: exports)."""
+    console.file.write(text)
+    console.file.flush()
 
 
 def print_message(text: str) -> None:

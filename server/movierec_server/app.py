@@ -18,7 +18,15 @@ from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import MovieRec, Settings, __version__
 from movierec_server import auth, errors, middleware, observability, spec
-from movierec_server.routes import admin_users, health, me, movies, operations, recommendations
+from movierec_server.routes import (
+    admin_users,
+    favorites,
+    health,
+    me,
+    movies,
+    operations,
+    recommendations,
+)
 from movierec_server.routes import auth as auth_routes
 
 __all__ = ["create_app", "run_server"]
@@ -93,6 +101,7 @@ def create_app(
     app.blueprint(admin_users.bp)
 
     # --- favorites
+    app.blueprint(favorites.bp)
 
     # --- recommendations
     app.blueprint(recommendations.bp)

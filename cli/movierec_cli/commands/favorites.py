@@ -1,0 +1,227 @@
+"""``movierec fav``: your favorite movies (add, rm, list, import, export).
+
+Every command runs as the logged-in user (``movierec login``) through ``run_authed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+
+from movierec import InvalidInput, MovieRec, NotFound
+from movierec.favorites import (
+    MAX_PAGE_SIZE,
+    FavoriteResult,
+    FavoritesPage,
+    ImportReport,
+    TitleMatch,
+    detect_format,
+)
+from movierec.types import Principal
+from movierec_cli.options import JsonOption
+from movierec_cli.render import print_json, print_message, print_raw, print_table, progress_bar
+from movierec_cli.session import run_authed
+
+app = typer.Typer(help="Your favorite movies.", no_args_is_help=True)
+
+_MOVIE_ID = re.compile(r"^[+-]?\d+$")
+ImportFormatOption = Literal["auto", "json", "csv", "letterboxd", "imdb"]
+
+
+def _interactive() -> bool:
+    """Whether someone can answer a question (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def _candidates_text(found: TitleMatch) -> str:
+    return ", ".join(
+        f"{c.movie_id} {c.title}" + (f" ({c.release_year})" if c.release_year else "")
+        for c in found.candidates
+    )
+
+
+async def _choose(title: str, found: TitleMatch) -> int:
+    """Ask which candidate was meant (interactive terminals only)."""
+    print_table(
+        f"'{title}' matches several movies",
+        ["#", "id", "title", "year"],
+        [(n, c.movie_id, c.title, c.release_year) for n, c in enumerate(found.candidates, 1)],
+    )
+    choice: int = await asyncio.to_thread(typer.prompt, "Which one (#)", type=int)
+    if not 1 <= choice <= len(found.candidates):
+        raise InvalidInput.field("choice", f"must be between 1 and {len(found.candidates)}")
+    return found.candidates[choice - 1].movie_id
+
+
+async def _movie_id(mr: MovieRec, argument: str, interactive: bool) -> int:
+    """A TMDb id as given, or the movie a title means (asking, or failing, when ambiguous)."""
+    if _MOVIE_ID.match(argument.strip()):
+        return int(argument)
+    found = await mr.favorites.match(argument)
+    if found.movie is not None:
+        return found.movie.id
+    if not found.candidates:
+        raise NotFound(f"no movie matches '{argument}'")
+    if interactive:
+        return await _choose(argument, found)
+    raise InvalidInput(
+        f"'{argument}' matches several movies: {_candidates_text(found)}; "
+        "give the id or 'Title (year)'",
+        details={"candidates": [c.model_dump() for c in found.candidates]},
+    )
+
+
+@app.command("add")
+def add(
+    movies: Annotated[list[str], typer.Argument(help="TMDb ids or titles ('Crash (2004)').")],
+    json: JsonOption = False,
+) -> None:
+    """Add movies to your favorites by TMDb id or by title."""
+    interactive = _interactive() and not json
+
+    async def work(mr: MovieRec, principal: Principal) -> list[FavoriteResult]:
+        results = []
+        for argument in movies:
+            movie_id = await _movie_id(mr, argument, interactive)
+            results.append(await mr.favorites.add(principal.user_id, movie_id))
+        return results
+
+    results = run_authed(work)
+    if json:
+        print_json(results)
+        return
+    for result in results:
+        item = result.favorite
+        year = f" ({item.release_year})" if item.release_year else ""
+        verb = "added" if result.created else "already a favorite:"
+        print_message(f"{verb} {item.title}{year} [{item.movie_id}]")
+
+
+@app.command("rm")
+def remove(
+    movie_id: Annotated[int, typer.Argument(help="TMDb id of the movie to remove.")],
+    json: JsonOption = False,
+) -> None:
+    """Remove a movie from your favorites."""
+
+    async def work(mr: MovieRec, principal: Principal) -> bool:
+        return await mr.favorites.remove(principal.user_id, movie_id)
+
+    run_authed(work)
+    if json:
+        print_json({"removed": movie_id})
+    else:
+        print_message(f"removed {movie_id} from your favorites")
+
+
+@app.command("list")
+def list_favorites(
+    genre: Annotated[int | None, typer.Option(help="Only movies of this TMDb genre id.")] = None,
+    page: Annotated[int, typer.Option(help="Page number, from 1.")] = 1,
+    size: Annotated[int, typer.Option(help=f"Items per page, 1..{MAX_PAGE_SIZE}.")] = 20,
+    json: JsonOption = False,
+) -> None:
+    """List your favorites, newest first."""
+
+    async def work(mr: MovieRec, principal: Principal) -> FavoritesPage:
+        return await mr.favorites.list(principal.user_id, page=page, size=size, genre_id=genre)
+
+    result = run_authed(work)
+    if json:
+        print_json(result)
+        return
+    pages = max(1, -(-result.total // result.size))
+    print_table(
+        "Your favorites",
+        ["id", "title", "year", "added"],
+        [
+            (i.movie_id, i.title, i.release_year, i.added_at.strftime("%Y-%m-%d"))
+            for i in result.items
+        ],
+        caption=f"page {result.page} of {pages} - {result.total} favorites",
+    )
+
+
+def _show_issues(report: dict[str, Any]) -> None:
+    rows = [
+        (issue["line"], issue["input"], issue["reason"], _candidates_of(issue))
+        for issue in report.get("ambiguous", []) + report.get("skipped", [])
+    ]
+    if rows:
+        print_table("Rows not imported", ["line", "row", "reason", "candidates"], rows)
+
+
+def _candidates_of(issue: dict[str, Any]) -> str | None:
+    found = [f"{c['movie_id']} {c['title']} ({c['release_year']})" for c in issue["candidates"]]
+    return "; ".join(found) or None
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="The export file.", exists=True, dir_okay=False)],
+    format: Annotated[
+        str, typer.Option("--format", help="auto, json, csv, letterboxd or imdb.")
+    ] = "auto",
+    skip_errors: Annotated[
+        bool, typer.Option("--skip-errors", help="Import matched rows even if others fail.")
+    ] = False,
+    json: JsonOption = False,
+) -> None:
+    """Import favorites from a movierec, Letterboxd or IMDb export (all or nothing)."""
+
+    async def work(mr: MovieRec, principal: Principal) -> ImportReport:
+        content = await asyncio.to_thread(file.read_text, encoding="utf-8-sig")
+        kind = detect_format(content, file.name) if format == "auto" else format
+        try:
+            with progress_bar(enabled=not json) as report:
+                return await mr.favorites.import_(
+                    principal.user_id,
+                    content,
+                    kind,  # type: ignore[arg-type]
+                    skip_errors=skip_errors,
+                    progress=lambda done, total: report("matching", done, total),
+                )
+        except InvalidInput as exc:
+            if isinstance(exc.details, dict) and not json:
+                _show_issues(exc.details)
+            raise
+
+    result = run_authed(work)
+    if json:
+        print_json(result)
+        return
+    _show_issues(result.model_dump(mode="json"))
+    print_message(
+        f"imported {result.added} new favorites ({len(result.matched)} rows matched, "
+        f"{len(result.ambiguous)} ambiguous, {len(result.skipped)} skipped)"
+    )
+
+
+@app.command("export")
+def export(
+    file: Annotated[
+        Path | None, typer.Argument(help="Where to write (default: standard output).")
+    ] = None,
+    format: Annotated[str | None, typer.Option("--format", help="json or csv.")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Export your favorites as JSON or CSV (both import back)."""
+    kind = format or ("csv" if file is not None and file.suffix.lower() == ".csv" else "json")
+
+    async def work(mr: MovieRec, principal: Principal) -> str:
+        return await mr.favorites.export(principal.user_id, kind)  # type: ignore[arg-type]
+
+    content = run_authed(work)
+    if file is None:
+        print_raw(content)
+        return
+    file.write_text(content, encoding="utf-8")
+    if json:
+        print_json({"file": str(file), "format": kind})
+    else:
+        print_message(f"wrote your favorites to {file} ({kind})")

@@ -1,0 +1,198 @@
+"""``/favorites``: the caller's favorite movies (bearer token required on every route).
+
+Each route reads the request, calls one ``mr.favorites`` method for the token's user and
+returns JSON. Nobody can name another user: the user id only ever comes from the token.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, empty, json, text
+from sanic_ext import openapi
+
+from movierec import InvalidInput
+from movierec.favorites import (
+    MAX_PAGE_SIZE,
+    FavoriteItem,
+    FavoriteResult,
+    FavoritesExport,
+    FavoritesPage,
+    ImportReport,
+)
+from movierec_server.auth import require_user
+from movierec_server.bodies import parse_body, query_int
+from movierec_server.context import movierec
+from movierec_server.spec import json_content
+
+bp = Blueprint("favorites", url_prefix="/favorites", strict_slashes=False)
+
+MAX_IMPORT_CHARS = 900_000
+_ITEM = {
+    "movie_id": 603,
+    "title": "The Matrix",
+    "poster_url": "https://image.tmdb.org/t/p/w500/f89U3ADr1oiB1s9GkdPOEpXUk5H.jpg",
+    "release_year": 1999,
+    "genre_ids": [28, 878],
+    "added_at": "2024-05-01T12:00:00Z",
+}
+_CSV_EXAMPLE = (
+    "movie_id,title,release_year,added_at,poster_url\n"
+    "603,The Matrix,1999,2024-05-01T12:00:00+00:00,https://image.tmdb.org/t/p/w500/x.jpg\n"
+)
+_EXPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+
+
+class AddFavorite(BaseModel):
+    """``POST /favorites/``: the TMDb id of the movie to add."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    movie_id: StrictInt = Field(description="TMDb movie id, 1..2147483647")
+
+
+class ImportFavorites(BaseModel):
+    """``POST /favorites/import``: an export file's text and its format."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["json", "csv", "letterboxd", "imdb"] = "json"
+    content: str = Field(max_length=MAX_IMPORT_CHARS, description="the file's text")
+    skip_errors: StrictBool = Field(
+        False, description="import the matched rows even when others fail"
+    )
+
+
+def _example(model: type[BaseModel], example: Any) -> dict[str, Any]:
+    """JSON content described by ``model``, with an example."""
+    return {"application/json": {**json_content(model)["application/json"], "example": example}}
+
+
+def _user(request: Request) -> int:
+    return int(request.ctx.principal.user_id)
+
+
+@bp.get("/")
+@openapi.summary("List your favorites, newest first")
+@openapi.tag("favorites")
+@openapi.parameter("page", int, "query", description="page number from 1 (default 1)")
+@openapi.parameter("size", int, "query", description=f"items per page, 1..{MAX_PAGE_SIZE}")
+@openapi.parameter("cursor", str, "query", description="next_cursor of the previous page")
+@openapi.parameter("genre", int, "query", description="only movies of this TMDb genre id")
+@openapi.response(
+    200,
+    _example(FavoritesPage, {"items": [_ITEM], "total": 1, "page": 1, "size": 20}),
+    "one page of favorites and the total",
+)
+@openapi.response(400, description="a parameter is out of range")
+@require_user
+async def list_favorites(request: Request) -> HTTPResponse:
+    """Your favorites by page (``page``, ``size``) or cursor, optionally of one genre."""
+    cursor = request.args.get("cursor") or None
+    page = None if cursor else query_int(request, "page", 1, low=1, high=1_000_000)
+    genre = request.args.get("genre")
+    result = await movierec(request).favorites.list(
+        _user(request),
+        page=page,
+        size=query_int(request, "size", 20, low=1, high=MAX_PAGE_SIZE),
+        cursor=cursor,
+        genre_id=query_int(request, "genre", 0, low=1, high=2**31 - 1) if genre else None,
+    )
+    return json(result.model_dump(mode="json"))
+
+
+@bp.post("/")
+@openapi.summary("Add a favorite")
+@openapi.tag("favorites")
+@openapi.body(_example(AddFavorite, {"movie_id": 603}), required=True)
+@openapi.response(201, _example(FavoriteResult, {"favorite": _ITEM, "created": True}), "added")
+@openapi.response(
+    200, _example(FavoriteResult, {"favorite": _ITEM, "created": False}), "already a favorite"
+)
+@openapi.response(400, description="movie_id is not a positive 32-bit integer")
+@openapi.response(404, description="no such movie")
+@openapi.response(409, description="the favorites limit is reached")
+@require_user
+async def add_favorite(request: Request) -> HTTPResponse:
+    """Add a movie by TMDb id; adding it again answers 200 and changes nothing."""
+    body = parse_body(request, AddFavorite)
+    result = await movierec(request).favorites.add(_user(request), body.movie_id)
+    if result.created:
+        headers = {"Location": f"/favorites/{result.favorite.movie_id}"}
+        return json(result.model_dump(mode="json"), status=201, headers=headers)
+    return json(result.model_dump(mode="json"))
+
+
+@bp.get("/export")
+@openapi.summary("Export your favorites")
+@openapi.tag("favorites")
+@openapi.parameter("format", str, "query", description="json (default) or csv")
+@openapi.response(
+    200,
+    {
+        **json_content(FavoritesExport),
+        "text/csv": {"schema": {"type": "string"}, "example": _CSV_EXAMPLE},
+    },
+    "the export file (JSON or CSV, as a download)",
+)
+@openapi.response(400, description="unknown format")
+@require_user
+async def export_favorites(request: Request) -> HTTPResponse:
+    """Every favorite as a downloadable JSON or CSV file (both import back)."""
+    fmt = request.args.get("format") or "json"
+    if fmt not in _EXPORT_TYPES:
+        raise InvalidInput.field("format", "must be json or csv")
+    body = await movierec(request).favorites.export(_user(request), fmt)  # type: ignore[arg-type]
+    headers = {"Content-Disposition": f'attachment; filename="favorites.{fmt}"'}
+    return text(body, headers=headers, content_type=_EXPORT_TYPES[fmt])
+
+
+@bp.post("/import")
+@openapi.summary("Import favorites from a file")
+@openapi.tag("favorites")
+@openapi.body(
+    _example(
+        ImportFavorites,
+        {"format": "letterboxd", "content": "Name,Year\nThe Matrix,1999\n", "skip_errors": False},
+    ),
+    required=True,
+)
+@openapi.response(200, json_content(ImportReport), "imported: matched, ambiguous and skipped rows")
+@openapi.response(
+    400, description="unreadable file, or rows not matched (nothing stored; report in details)"
+)
+@openapi.response(409, description="the favorites limit would be passed")
+@require_user
+async def import_favorites(request: Request) -> HTTPResponse:
+    """Add the movies of a movierec, Letterboxd or IMDb export; all or nothing by default."""
+    body = parse_body(request, ImportFavorites)
+    report = await movierec(request).favorites.import_(
+        _user(request), body.content, body.format, skip_errors=body.skip_errors
+    )
+    return json(report.model_dump(mode="json"))
+
+
+@bp.get("/<movie_id:int>")
+@openapi.summary("Is this movie a favorite?")
+@openapi.tag("favorites")
+@openapi.response(200, _example(FavoriteItem, _ITEM), "it is")
+@openapi.response(404, description="it is not")
+@require_user
+async def get_favorite(request: Request, movie_id: int) -> HTTPResponse:
+    """The favorite for this TMDb id, or 404 when the movie is not one of yours."""
+    item = await movierec(request).favorites.get(_user(request), movie_id)
+    return json(item.model_dump(mode="json"))
+
+
+@bp.delete("/<movie_id:int>")
+@openapi.summary("Remove a favorite")
+@openapi.tag("favorites")
+@openapi.response(204, None, "removed")
+@openapi.response(404, description="the movie is not one of your favorites")
+@require_user
+async def remove_favorite(request: Request, movie_id: int) -> HTTPResponse:
+    """Remove a movie from your favorites."""
+    await movierec(request).favorites.remove(_user(request), movie_id)
+    return empty(status=204)
