@@ -144,18 +144,21 @@ class Favorites:
         if existing is not None:
             return FavoriteResult(favorite=_item(existing), created=False)
         movie = await movie_details(self._mr, ident)
-        row = self._new_row(user_id, movie, utc_datetime(self._mr.clock))
-        try:
-            async with self._transaction():
-                await self._bump(user_id)
-                await self._check_room(user_id, 1)
-                await row.save()
-        except IntegrityError:
-            existing = await Favorite.get_or_none(user_id=user_id, movie_id=ident)
-            if existing is None:
-                raise NotFound(f"no user {user_id}", details={"user_id": user_id}) from None
-            return FavoriteResult(favorite=_item(existing), created=False)
-        return FavoriteResult(favorite=_item(row), created=True)
+        for _ in range(3):
+            row = self._new_row(user_id, movie, utc_datetime(self._mr.clock))
+            try:
+                async with self._transaction():
+                    await self._bump(user_id)
+                    await self._check_room(user_id, 1)
+                    await row.save()
+            except IntegrityError:
+                existing = await Favorite.get_or_none(user_id=user_id, movie_id=ident)
+                if existing is not None:
+                    return FavoriteResult(favorite=_item(existing), created=False)
+                await self.version(user_id)  # NotFound for a deleted user
+                continue  # removed again meanwhile: try once more
+            return FavoriteResult(favorite=_item(row), created=True)
+        raise Conflict(f"movie {ident} is being added and removed concurrently; try again")
 
     async def match(self, title: str) -> TitleMatch:
         """The movie a title means: ``"Crash (2004)"`` or ``"Crash"`` (then maybe ambiguous).
@@ -175,12 +178,13 @@ class Favorites:
         """Remove a favorite; :class:`NotFound` when the movie is not one."""
         ident = check_movie_id(movie_id)
         async with self._transaction():
+            # Lock order user row, then favorite row (as in add): no deadlock between them.
+            await self._bump(user_id)
             deleted = await Favorite.filter(user_id=user_id, movie_id=ident).delete()
             if not deleted:
                 raise NotFound(
                     f"movie {ident} is not among your favorites", details={"movie_id": ident}
                 )
-            await self._bump(user_id)
         return True
 
     async def is_favorite(self, user_id: int, movie_id: int) -> bool:
