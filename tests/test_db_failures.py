@@ -23,6 +23,10 @@ def test_connection_failures_are_recognised_through_wrappers() -> None:
     assert is_connection_failure(lost)
     assert is_connection_failure(wrapped)
     assert is_connection_failure(ConnectionRefusedError(111, "refused"))
+    mid_reset = asyncpg.InternalClientError(
+        "cannot switch to state 12; another operation (2) is in progress"
+    )
+    assert is_connection_failure(mid_reset)
     assert not is_connection_failure(IntegrityError("duplicate key"))
     assert not is_connection_failure(ValueError("bad"))
 

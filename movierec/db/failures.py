@@ -23,6 +23,9 @@ __all__ = ["as_invalid_input", "as_service_unavailable", "is_connection_failure"
 _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
+    # A connection killed while asyncpg resets it for the pool leaves it mid-operation:
+    # "cannot switch to state 12; another operation is in progress".
+    asyncpg.InternalClientError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.InsufficientResourcesError,
     asyncpg.exceptions.CannotConnectNowError,
