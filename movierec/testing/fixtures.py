@@ -9,29 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from movierec.catalog.genres import TMDB_GENRES
+
 __all__ = ["DEFAULT_MOVIES", "GENRES", "FakeMovie"]
 
-GENRES: dict[int, str] = {
-    28: "Action",
-    12: "Adventure",
-    16: "Animation",
-    35: "Comedy",
-    80: "Crime",
-    99: "Documentary",
-    18: "Drama",
-    10751: "Family",
-    14: "Fantasy",
-    36: "History",
-    27: "Horror",
-    10402: "Music",
-    9648: "Mystery",
-    10749: "Romance",
-    878: "Science Fiction",
-    10770: "TV Movie",
-    53: "Thriller",
-    10752: "War",
-    37: "Western",
-}
+GENRES: dict[int, str] = dict(TMDB_GENRES)
 """TMDb's movie genres, by TMDb id."""
 
 
