@@ -13,6 +13,8 @@ from typer.testing import CliRunner, Result
 from movierec import MovieRec, Settings
 from movierec_cli import app
 
+from helpers.cli_env import point_cli_at
+
 PASSWORD = "correct horse battery staple"
 runner = CliRunner()
 
@@ -22,15 +24,7 @@ def config_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings, mr: MovieRec
 ) -> Path:
     """The CLI's environment on this test's backend (``mr`` cleans the database after)."""
-    monkeypatch.setenv("MOVIEREC_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("MOVIEREC_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("MOVIEREC_BCRYPT_ROUNDS", "4")
-    monkeypatch.setenv("MOVIEREC_CACHE_PREFIX", settings.cache_prefix)
-    if settings.database_kind == "postgres":
-        assert settings.database_url
-        assert settings.redis_url
-        monkeypatch.setenv("MOVIEREC_DATABASE_URL", settings.database_url)
-        monkeypatch.setenv("MOVIEREC_REDIS_URL", settings.redis_url)
+    point_cli_at(monkeypatch, tmp_path, settings)
     return tmp_path / "config"
 
 

@@ -13,6 +13,7 @@ from movierec import MovieRec, Settings
 from movierec_cli import app
 from movierec_cli.commands import favorites as fav_command
 
+from helpers.cli_env import point_cli_at
 from helpers.favorites import seed_movies
 
 PASSWORD = "correct horse battery staple"
@@ -29,13 +30,7 @@ def terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings, mr: MovieRec
 ) -> Path:
     """The CLI's environment on this test's backend, catalog seeded (``mr`` cleans up)."""
-    monkeypatch.setenv("MOVIEREC_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("MOVIEREC_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("MOVIEREC_BCRYPT_ROUNDS", "4")
-    monkeypatch.setenv("MOVIEREC_CACHE_PREFIX", settings.cache_prefix)
-    if settings.database_kind == "postgres":
-        assert settings.database_url
-        monkeypatch.setenv("MOVIEREC_DATABASE_URL", settings.database_url)
+    point_cli_at(monkeypatch, tmp_path, settings, redis=False)
     asyncio.run(_seed())
     return tmp_path
 
