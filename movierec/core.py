@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
-from movierec.audit import Audit
-from movierec.auth import Admin, Auth, Profiles
+from movierec.accounts import Admin, Auth, Profiles
+from movierec.accounts.audit import Audit
+from movierec.accounts.keys import jwt_secret
 from movierec.cache import (
     Cache,
     CachedLoader,
@@ -29,7 +30,6 @@ from movierec.config import Settings
 from movierec.db import Database
 from movierec.favorites import Favorites
 from movierec.jobs import Jobs
-from movierec.keys import jwt_secret
 from movierec.maintenance import Maintenance
 from movierec.monitoring import Monitoring
 from movierec.movies import MovieService
@@ -110,7 +110,7 @@ class MovieRec:
         self.catalog = Catalog(self)
         self.movies = MovieService(self)
 
-        # --- accounts (movierec.auth, movierec.profiles, movierec.admin)
+        # --- accounts (movierec.accounts, movierec.profiles, movierec.admin)
         self.audit = Audit(self)
         self.auth = Auth(self)
         self.profiles = Profiles(self)
@@ -122,7 +122,7 @@ class MovieRec:
         # --- recommendations (movierec.recommend)
         self.recommend = Recommender(self)
 
-        # --- operations (movierec.audit)
+        # --- operations (movierec.accounts.audit)
         self.monitoring = Monitoring(self)
         self.maintenance = Maintenance(self)
         self.notifier: Notifier = make_notifier(self.settings)

@@ -9,7 +9,7 @@ from sanic import Sanic
 from sanic_testing.testing import SanicASGITestClient
 
 from movierec import MovieRec
-from movierec.auth import TokenPair, UserView
+from movierec.accounts import TokenPair, UserView
 from movierec.types import Principal
 
 PASSWORD = "correct horse battery staple"

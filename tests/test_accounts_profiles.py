@@ -6,7 +6,7 @@ import pytest
 from accounts_helpers import PASSWORD, login, make_admin, register
 
 from movierec import Conflict, Forbidden, InvalidInput, MovieRec, NotFound, Unauthenticated
-from movierec.auth import AdminUserUpdate, PreferencesUpdate, ProfileUpdate
+from movierec.accounts import AdminUserUpdate, PreferencesUpdate, ProfileUpdate
 from movierec.db.models import AuditEvent, Dismissal, Favorite, Recommendation, RefreshToken, User
 
 

@@ -18,7 +18,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from movierec import MovieRec, Settings, Unauthenticated
-from movierec.auth import TokenPair
+from movierec.accounts import TokenPair
 from movierec.types import Principal
 from movierec_cli.runner import fail, load_settings, run
 

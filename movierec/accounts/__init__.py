@@ -3,9 +3,10 @@
 The public entry points are the services hung off :class:`~movierec.MovieRec`:
 ``mr.auth`` (:class:`~movierec.accounts.sessions.Auth`), ``mr.profiles``
 (:class:`~movierec.accounts.profiles.Profiles`) and ``mr.admin``
-(:class:`~movierec.accounts.admin.Admin`). ``movierec.auth`` re-exports the names callers use.
+(:class:`~movierec.accounts.admin.Admin`). This package exports the names callers use.
 """
 
+from movierec.accounts.admin import Admin
 from movierec.accounts.inputs import (
     AccountDeletion,
     AdminUserUpdate,
@@ -17,17 +18,24 @@ from movierec.accounts.inputs import (
     RefreshInput,
     RegisterInput,
 )
-from movierec.accounts.views import Preferences, TokenPair, UserPage, UserView
+from movierec.accounts.profiles import Profiles
+from movierec.accounts.sessions import Auth
+from movierec.accounts.types import Preferences, TokenPair, UserPage, UserView
+from movierec.types import Principal
 
 __all__ = [
     "AccountDeletion",
+    "Admin",
     "AdminUserUpdate",
+    "Auth",
     "LoginInput",
     "LogoutInput",
     "PasswordChange",
     "Preferences",
     "PreferencesUpdate",
+    "Principal",
     "ProfileUpdate",
+    "Profiles",
     "RefreshInput",
     "RegisterInput",
     "TokenPair",

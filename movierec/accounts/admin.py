@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from tortoise.expressions import Q
 
 from movierec.accounts.inputs import AdminUserUpdate
-from movierec.accounts.views import UserPage, UserView
+from movierec.accounts.types import UserPage, UserView
 from movierec.db.errors import translate_db_errors
 from movierec.db.models import User
 from movierec.errors import Conflict, Forbidden, InvalidInput, NotFound

@@ -8,7 +8,7 @@ from tortoise.exceptions import IntegrityError
 
 from movierec.accounts import rules
 from movierec.accounts.inputs import ProfileUpdate
-from movierec.accounts.views import TokenPair, UserView
+from movierec.accounts.types import TokenPair, UserView
 from movierec.db.errors import translate_db_errors
 from movierec.db.models import User
 from movierec.errors import Conflict, InvalidInput, Unauthenticated

@@ -13,7 +13,7 @@ from movierec.accounts.refresh import RefreshTokens, ReuseDetected
 from movierec.accounts.state import UserStates
 from movierec.accounts.throttle import LoginThrottle
 from movierec.accounts.tokens import AccessTokens
-from movierec.accounts.views import TokenPair, UserView
+from movierec.accounts.types import TokenPair, UserView
 from movierec.db.errors import translate_db_errors
 from movierec.db.models import User
 from movierec.errors import Conflict, Forbidden, Unauthenticated

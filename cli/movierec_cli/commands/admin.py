@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import typer
 
 from movierec import MovieRec
-from movierec.auth import UserPage, UserView
+from movierec.accounts import UserPage, UserView
 from movierec.types import Principal
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_users, report_user

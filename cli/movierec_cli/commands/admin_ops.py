@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 import typer
 
 from movierec import MovieRec
-from movierec.audit import AuditPage
+from movierec.accounts.audit import AuditPage
 from movierec.timespec import parse_since
 from movierec.types import Principal
 from movierec.usage import UsageReport, UsageRow

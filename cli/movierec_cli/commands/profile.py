@@ -8,7 +8,7 @@ import typer
 from pydantic import ValidationError
 
 from movierec import InvalidInput, MovieRec
-from movierec.auth import PreferencesUpdate, ProfileUpdate, TokenPair, UserView
+from movierec.accounts import PreferencesUpdate, ProfileUpdate, TokenPair, UserView
 from movierec.types import Principal
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_user

@@ -9,7 +9,7 @@ from sanic.response import HTTPResponse, json, raw
 from sanic_ext import openapi
 
 from movierec import Forbidden, InvalidInput
-from movierec.audit import AuditPage
+from movierec.accounts.audit import AuditPage
 from movierec.timespec import parse_since
 from movierec.usage import UsageReport
 from movierec_server.auth import SCHEME, principal_of, require_admin

@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from movierec.audit_search import AuditEntry, AuditPage, search_audit
+from movierec.accounts.audit_search import AuditEntry, AuditPage, search_audit
 from movierec.clock import utc_datetime
 from movierec.db.errors import translate_db_errors
 from movierec.db.models import AuditEvent
