@@ -28,11 +28,11 @@ from movierec.catalog import Catalog
 from movierec.clock import Clock, SystemClock
 from movierec.config import Settings
 from movierec.db import Database
+from movierec.discovery.service import MovieService
 from movierec.favorites import Favorites
 from movierec.jobs import Jobs
 from movierec.maintenance import Maintenance
 from movierec.monitoring import Monitoring
-from movierec.movies import MovieService
 from movierec.notify import Notifier, make_notifier
 from movierec.recommend import Recommender
 from movierec.tmdb import TMDbClient
@@ -100,7 +100,7 @@ class MovieRec:
 
         One block per area, so areas can grow independently.
         """
-        # --- discovery (movierec.movies, movierec.usage, movierec.tmdb, movierec.catalog)
+        # --- discovery (movierec.discovery, movierec.usage, movierec.tmdb, movierec.catalog)
         self.usage = UsageRecorder(self.db, self.clock, self.settings.usage_flush_interval)
         self._managed.append(self.usage)
         self.tmdb: TMDbClient | None = None

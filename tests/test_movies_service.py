@@ -10,7 +10,7 @@ import pytest
 
 from movierec import InvalidInput, ManualClock, MovieRec, UpstreamUnavailable
 from movierec.db.models import Movie as MovieRow
-from movierec.movies import MovieService
+from movierec.discovery.service import MovieService
 from movierec.types import Movie
 from tests.conftest import MakeMovieRec
 from tests.discovery_conftest import *  # noqa: F403 - the discovery fixtures

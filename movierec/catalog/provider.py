@@ -39,8 +39,8 @@ from movierec.catalog.titles import fold
 from movierec.config import Settings
 from movierec.db.models import CatalogRating
 from movierec.db.models import Movie as MovieRow
+from movierec.discovery.providers import TrendingWindow
 from movierec.errors import InvalidInput, NotFound
-from movierec.providers import TrendingWindow
 from movierec.types import Genre, Movie, MovieDetails, Page, Source
 
 __all__ = ["PAGE_SIZE", "TRENDING_WINDOWS", "CatalogProvider"]

@@ -33,8 +33,8 @@ import orjson
 from movierec._version import __version__
 from movierec.cache.ratelimit import RateLimiter
 from movierec.config import Settings
+from movierec.discovery.providers import TrendingWindow
 from movierec.errors import InvalidInput, RateLimited, UpstreamUnavailable
-from movierec.providers import TrendingWindow
 from movierec.tmdb.errors import TransportFailure, error_for_reply, malformed, transport_failure
 from movierec.tmdb.responses import (
     TMDbConfiguration,
@@ -92,7 +92,7 @@ def _check_movie_id(movie_id: int) -> int:
 
 
 class TMDbClient:
-    """TMDb v3 over aiohttp; implements :class:`movierec.providers.MovieProvider`.
+    """TMDb v3 over aiohttp; implements :class:`movierec.discovery.providers.MovieProvider`.
 
     Construct it with the settings (base URL, credential, timeouts, retries), the
     shared :class:`RateLimiter` and a usage recorder; :meth:`open` creates the session

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from movierec.discovery.providers import TrendingWindow
 from movierec.errors import NotFound, UpstreamUnavailable
-from movierec.providers import TrendingWindow
 from movierec.types import Genre, Movie, MovieDetails, Page, Source
 
 

@@ -9,7 +9,7 @@ import typer
 
 from movierec import MovieRec
 from movierec.catalog import TMDB_GENRES
-from movierec.movies import MovieInfo
+from movierec.discovery.service import MovieInfo
 from movierec.types import Movie, Page
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_table

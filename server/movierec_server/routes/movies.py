@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
 from movierec import InvalidInput
-from movierec.movies import GenreList, MovieInfo
+from movierec.discovery.service import GenreList, MovieInfo
 from movierec.types import Movie, Page
 from movierec_server.context import movierec
 from movierec_server.spec import json_content

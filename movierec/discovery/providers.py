@@ -1,6 +1,6 @@
 """Where movie data comes from: the TMDb client or the offline catalog, one interface.
 
-``movierec.movies`` (caching, usage accounting, local upserts) sits on top of a provider
+``movierec.discovery.service`` (caching, usage accounting, local upserts) sits on top of a provider
 and never cares which one it has.
 """
 

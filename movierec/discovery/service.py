@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from movierec.cache import Loaded
 from movierec.catalog.remember import remember_movies
+from movierec.discovery.providers import MovieProvider, TrendingWindow
 from movierec.errors import InvalidInput, ServiceUnavailable, UpstreamError
-from movierec.providers import MovieProvider, TrendingWindow
 from movierec.types import Genre, Movie, MovieDetails, Page, Source
 
 if TYPE_CHECKING:
