@@ -30,13 +30,13 @@ from movierec.config import Settings
 from movierec.db import Database
 from movierec.discovery.service import MovieService
 from movierec.favorites import Favorites
-from movierec.jobs import Jobs
-from movierec.maintenance import Maintenance
-from movierec.monitoring import Monitoring
-from movierec.notify import Notifier, make_notifier
+from movierec.operations import UsageRecorder
+from movierec.operations.jobs import Jobs
+from movierec.operations.maintenance import Maintenance
+from movierec.operations.monitoring import Monitoring
+from movierec.operations.notify import Notifier, make_notifier
 from movierec.recommend import Recommender
 from movierec.tmdb import TMDbClient
-from movierec.usage import UsageRecorder
 
 __all__ = ["HealthReport", "Managed", "MovieRec"]
 
@@ -100,7 +100,7 @@ class MovieRec:
 
         One block per area, so areas can grow independently.
         """
-        # --- discovery (movierec.discovery, movierec.usage, movierec.tmdb, movierec.catalog)
+        # --- discovery (movierec.discovery, movierec.operations, movierec.tmdb, movierec.catalog)
         self.usage = UsageRecorder(self.db, self.clock, self.settings.usage_flush_interval)
         self._managed.append(self.usage)
         self.tmdb: TMDbClient | None = None

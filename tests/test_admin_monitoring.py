@@ -12,8 +12,8 @@ from accounts_helpers import bearer, login, make_admin
 
 from movierec import Forbidden, InvalidInput, ManualClock, MovieRec
 from movierec.clock import utc_datetime
+from movierec.operations.timespec import parse_since
 from movierec.testing import FakeTMDb
-from movierec.timespec import parse_since
 from movierec.types import Principal
 from movierec_server import create_app
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from movierec import Settings
 from movierec.db.models import RefreshToken
-from movierec.tasks import TASK_NAME, beat_schedule, create_celery_app
+from movierec.operations.tasks import TASK_NAME, beat_schedule, create_celery_app
 from movierec_cli import app
 
 from helpers.accounts import make_user
@@ -95,7 +95,7 @@ def worker(settings: Settings, tmp_path: Path) -> Iterator[Settings]:
             "-m",
             "celery",
             "-A",
-            "movierec.tasks",
+            "movierec.operations.tasks",
             "worker",
             "--pool",
             "solo",

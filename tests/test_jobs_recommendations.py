@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from movierec import MovieRec, Settings
-from movierec.notify import LogNotifier
-from movierec.tasks import TASK_NAME, create_celery_app
+from movierec.operations.notify import LogNotifier
+from movierec.operations.tasks import TASK_NAME, create_celery_app
 from tests.recommend_conftest import action_ids, add_favorites, new_user, taste_dir, taste_mr
 from tests.test_jobs import worker
 

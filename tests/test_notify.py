@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from movierec import ConfigurationError, ServiceUnavailable, Settings
-from movierec.notify import LogNotifier, Notification, SmtpNotifier, make_notifier
+from movierec.operations.notify import LogNotifier, Notification, SmtpNotifier, make_notifier
 
 from helpers.smtp_server import SmtpSink
 

@@ -39,6 +39,6 @@ async def test_prewarm_reloads_lists_past_half_their_life(make_mr: Any, tmp_path
 
 def test_prewarm_runs_three_times_per_trending_lifetime() -> None:
     from movierec import Settings
-    from movierec.jobs import JOBS
+    from movierec.operations.jobs import JOBS
 
     assert JOBS["prewarm-trending"].every_seconds(Settings(ttl_trending=900)) == 300

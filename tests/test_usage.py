@@ -9,9 +9,9 @@ import pytest
 
 from movierec import InvalidInput, ManualClock, NotFound
 from movierec.db.models import ApiUsage
+from movierec.operations import LATENCY_BUCKETS, status_class
+from movierec.operations.report import percentile
 from movierec.testing import FakeTMDb
-from movierec.usage import LATENCY_BUCKETS, status_class
-from movierec.usage.report import percentile
 
 from conftest import MakeMovieRec, fast_retries
 

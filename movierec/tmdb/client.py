@@ -57,7 +57,7 @@ Params = Mapping[str, str | int]
 
 
 class CallRecorder(Protocol):
-    """Where the client reports each call (``movierec.usage.UsageRecorder``)."""
+    """Where the client reports each call (``movierec.operations.UsageRecorder``)."""
 
     def record_call(
         self,

@@ -12,10 +12,10 @@ import typer
 
 from movierec import MovieRec
 from movierec.accounts.audit import AuditPage
-from movierec.timespec import parse_since
+from movierec.operations import UsageReport, UsageRow
+from movierec.operations.report import truncate
+from movierec.operations.timespec import parse_since
 from movierec.types import Principal
-from movierec.usage import UsageReport, UsageRow
-from movierec.usage.report import truncate
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_table
 from movierec_cli.session import run_authed

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from movierec import ConfigurationError, Settings
-from movierec.jobs import JOBS, JobResult, Jobs
+from movierec.operations.jobs import JOBS, JobResult, Jobs
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_table
 from movierec_cli.runner import fail, load_settings, run, run_async
@@ -85,7 +85,7 @@ def enqueue(
     _require_celery()
 
     async def send() -> dict[str, Any]:
-        from movierec.tasks import TASK_NAME, create_celery_app
+        from movierec.operations.tasks import TASK_NAME, create_celery_app
 
         celery = create_celery_app(settings)
         sent = celery.send_task(TASK_NAME, args=(name, user), queue=settings.celery_queue)
@@ -130,7 +130,7 @@ def worker(
                 "the worker needs a broker: set MOVIEREC_CELERY_BROKER_URL or MOVIEREC_REDIS_URL"
             )
         )
-    argv = [sys.executable, "-m", "celery", "-A", "movierec.tasks", "worker"]
+    argv = [sys.executable, "-m", "celery", "-A", "movierec.operations.tasks", "worker"]
     argv += ["--queues", settings.celery_queue, "--concurrency", str(concurrency)]
     argv += ["--loglevel", loglevel]
     if beat:

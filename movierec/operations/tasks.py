@@ -1,11 +1,11 @@
 """The Celery app of the ``movierec[worker]`` extra: scheduled and queued jobs.
 
 Start a worker with ``movierec worker`` (add ``--beat`` for the schedule), or directly
-``celery -A movierec.tasks worker``. Broker and result backend are Redis, from
+``celery -A movierec.operations.tasks worker``. Broker and result backend are Redis, from
 ``MOVIEREC_CELERY_BROKER_URL`` (default: ``MOVIEREC_REDIS_URL``). Every task runs one
-job of :mod:`movierec.jobs`: it opens a ``MovieRec``, makes the library call, closes it.
+job of :mod:`movierec.operations.jobs`: it opens a ``MovieRec``, makes the library call, closes it.
 
-Settings are read once, when ``movierec.tasks.app`` is first used (the worker's start-up).
+Settings are read once, when ``movierec.operations.tasks.app`` is first used (worker start-up).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from celery.schedules import crontab
 
 from movierec.config import Settings
 from movierec.errors import ConfigurationError
-from movierec.jobs import JOBS, run_job
+from movierec.operations.jobs import JOBS, run_job
 
 __all__ = ["TASK_NAME", "beat_schedule", "create_celery_app"]
 
@@ -81,7 +81,7 @@ _app: Celery | None = None
 
 
 def __getattr__(name: str) -> Any:
-    """``movierec.tasks.app``: built from ``Settings.load()`` on first use (worker start-up)."""
+    """``app``: built from ``Settings.load()`` on first use (the worker's start-up)."""
     global _app
     if name == "app":
         if _app is None:

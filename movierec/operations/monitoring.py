@@ -16,8 +16,8 @@ from tortoise.functions import Sum
 
 from movierec.db.models import ApiUsage
 from movierec.errors import Forbidden, ServiceUnavailable
+from movierec.operations.report import UsageReport
 from movierec.types import Principal
-from movierec.usage import UsageReport
 
 if TYPE_CHECKING:
     from movierec.core import MovieRec

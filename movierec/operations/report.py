@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from movierec.db.models import ApiUsage
-from movierec.usage.tally import CACHE, LATENCY_BOUNDS_MS, LATENCY_BUCKETS, Tally
+from movierec.operations.tally import CACHE, LATENCY_BOUNDS_MS, LATENCY_BUCKETS, Tally
 
 __all__ = ["UsageReport", "UsageRow", "aggregate", "percentile", "truncate"]
 

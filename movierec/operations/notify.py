@@ -1,7 +1,7 @@
 """Pluggable delivery of messages to users ("new recommendations for you").
 
 The notifier is chosen by the ``notifier`` setting: ``log`` (default) writes each message
-to the ``movierec.notify`` logger, ``smtp`` sends e-mail through ``smtp_*`` settings, and
+to the ``movierec.operations.notify`` logger, ``smtp`` sends e-mail through ``smtp_*`` settings, and
 ``package.module:factory`` names any callable taking :class:`~movierec.Settings` and
 returning a :class:`Notifier`. A program can also assign ``mr.notifier`` directly.
 """

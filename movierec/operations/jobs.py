@@ -2,7 +2,7 @@
 
 Each job opens nothing itself: it takes an open :class:`~movierec.MovieRec` and makes
 library calls. :func:`run_job` opens a ``MovieRec`` for one run and closes it, which is
-what both the Celery tasks (``movierec.tasks``) and ``movierec jobs run`` do, so the
+what both the Celery tasks (``movierec.operations.tasks``) and ``movierec jobs run`` do, so the
 same jobs work with or without the ``movierec[worker]`` extra.
 """
 
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from movierec.config import Settings
 from movierec.db.models import User
 from movierec.errors import InvalidInput, MovieRecError
-from movierec.notify import Notification
+from movierec.operations.notify import Notification
 from movierec.recommend.types import RecommendationList
 
 if TYPE_CHECKING:

@@ -24,8 +24,8 @@ from movierec.clock import Clock
 from movierec.db import Database
 from movierec.db.models import ApiUsage
 from movierec.errors import InvalidInput, ServiceUnavailable
-from movierec.usage.report import UsageReport, aggregate, truncate
-from movierec.usage.tally import CACHE, Tally, hour_bucket, latency_index, status_class
+from movierec.operations.report import UsageReport, aggregate, truncate
+from movierec.operations.tally import CACHE, Tally, hour_bucket, latency_index, status_class
 
 __all__ = ["UsageRecorder"]
 

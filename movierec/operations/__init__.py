@@ -1,0 +1,54 @@
+"""Operations: usage accounting, monitoring, housekeeping, notifications and background jobs.
+
+``mr.usage`` (:class:`UsageRecorder`) counts TMDb calls and cache lookups and flushes them to
+the ``ApiUsage`` table; ``mr.monitoring`` answers admins and ``/metrics``; ``mr.maintenance``
+prunes old rows; ``mr.notifier`` delivers messages; ``mr.jobs`` runs the named batch jobs
+that the CLI and the Celery worker (:mod:`movierec.operations.tasks`, the ``worker`` extra,
+not imported here) schedule.
+"""
+
+from movierec.operations.jobs import JOBS, Job, JobResult, Jobs, run_job
+from movierec.operations.maintenance import Maintenance, PruneReport
+from movierec.operations.monitoring import (
+    CacheCounters,
+    Monitoring,
+    MonitoringSnapshot,
+    TmdbCallTotal,
+)
+from movierec.operations.notify import (
+    LogNotifier,
+    Notification,
+    Notifier,
+    SmtpNotifier,
+    make_notifier,
+)
+from movierec.operations.recorder import UsageRecorder
+from movierec.operations.report import UsageReport, UsageRow
+from movierec.operations.tally import LATENCY_BOUNDS_MS, LATENCY_BUCKETS, status_class
+from movierec.operations.timespec import parse_since
+
+__all__ = [
+    "JOBS",
+    "LATENCY_BOUNDS_MS",
+    "LATENCY_BUCKETS",
+    "CacheCounters",
+    "Job",
+    "JobResult",
+    "Jobs",
+    "LogNotifier",
+    "Maintenance",
+    "Monitoring",
+    "MonitoringSnapshot",
+    "Notification",
+    "Notifier",
+    "PruneReport",
+    "SmtpNotifier",
+    "TmdbCallTotal",
+    "UsageRecorder",
+    "UsageReport",
+    "UsageRow",
+    "make_notifier",
+    "parse_since",
+    "run_job",
+    "status_class",
+]
