@@ -10,12 +10,12 @@ from movierec import __version__
 from movierec_cli.commands import (
     accounts,
     admin,
-    admin_ops,
     cache,
     catalog,
     db,
     favorites,
     jobs,
+    monitoring,
     movies,
     openapi,
     profile,
@@ -75,7 +75,7 @@ app.add_typer(recommend.app, name="recommend")
 app.command("eval")(recommend.eval_command)
 
 # --- operations
-admin_ops.register(admin.app)
+monitoring.register(admin.app)
 app.add_typer(jobs.app, name="jobs")
 app.command("worker")(jobs.worker)
 app.command("openapi")(openapi.openapi)

@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from movierec import MovieRec, Settings
 from movierec_cli import app
-from movierec_cli.commands.admin_ops import sparkline
+from movierec_cli.commands.monitoring import sparkline
 
 from helpers.background_tmdb import BackgroundTMDb
 
