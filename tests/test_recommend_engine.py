@@ -174,3 +174,17 @@ def test_a_model_extended_with_new_movies_ranks_them_by_content() -> None:
     ids = [bigger.items.external(r.item) for r in ranked]
     assert 10 not in ids
     assert ids.index(30) < ids.index(40)
+
+
+def test_the_ratings_reader_parses_titles_like_the_catalog(tmp_path: Path) -> None:
+    folder = tmp_path / "ml"
+    folder.mkdir()
+    (folder / "ratings.csv").write_text("userId,movieId,rating,timestamp\n1,1,5.0,1\n1,2,4.0,2\n")
+    (folder / "movies.csv").write_text(
+        "movieId,title,genres\n"
+        '1,"Matrix, The (1999)",Action|Sci-Fi\n'
+        '2,"Office, The (2005-2013)",Comedy\n'
+    )
+    features = read_movielens(folder).features
+    assert (features[1].title, features[1].year) == ("The Matrix", 1999)
+    assert (features[2].title, features[2].year) == ("The Office", 2005)

@@ -7,19 +7,18 @@ Any folder with the same columns works (ml-latest-small, ml-25m, ...). Parsing i
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from movierec.catalog.titles import parse_movielens_title
 from movierec.errors import InvalidInput, NotFound
 from movierec.recommend.content import ItemFeatures
 from movierec.recommend.matrix import FloatArray, IntArray
 
 __all__ = ["MovieLens", "read_movielens"]
 
-_YEAR = re.compile(r"\((\d{4})\)\s*$")
 _MAX_TAGS_PER_MOVIE = 30
 
 
@@ -69,16 +68,15 @@ def read_movielens(folder: Path | str) -> MovieLens:
         with movies_path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 movie_id = int(row["movieId"])
-                title = row["title"].strip()
-                match = _YEAR.search(title)
+                title = parse_movielens_title(row["title"])
                 genres = tuple(
                     g for g in row["genres"].split("|") if g and g != "(no genres listed)"
                 )
                 features[movie_id] = ItemFeatures(
                     genres=genres,
                     keywords=tuple(tags.get(movie_id, ())),
-                    year=int(match.group(1)) if match else None,
-                    title=_YEAR.sub("", title).strip(),
+                    year=title.year,
+                    title=title.title,
                 )
     except (KeyError, ValueError, csv.Error, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{root}: not a MovieLens-format file ({exc})") from None
