@@ -126,6 +126,12 @@ class Settings(BaseModel):
     recommend_concurrency: int = Field(4, ge=1, le=64)
     recommend_model_ttl: int = Field(10 * 60, ge=1)
 
+    # the published model (see docs/operations.md, "Scaling out")
+    model_fit_on_demand: Literal["auto", "yes", "no"] = "auto"
+    model_check_seconds: float = Field(30.0, ge=0)
+    model_keep_versions: int = Field(3, ge=1, le=100)
+    model_fit_every: int = Field(6 * 3600, ge=60)
+
     # HTTP server
     rate_limit_anonymous: str = "120/minute"
     rate_limit_user: str = "300/minute"
@@ -215,6 +221,17 @@ class Settings(BaseModel):
     def database_kind(self) -> Literal["sqlite", "postgres"]:
         """Which database engine the URL names."""
         return "sqlite" if self.resolved_database_url.startswith("sqlite://") else "postgres"
+
+    @property
+    def fits_on_demand(self) -> bool:
+        """Whether a process with no published model fits one itself (embedded mode).
+
+        ``auto`` means yes on SQLite (one process, the embedded default) and no on
+        PostgreSQL, where a fit is published once and every serving process reads it.
+        """
+        if self.model_fit_on_demand == "auto":
+            return self.database_kind == "sqlite"
+        return self.model_fit_on_demand == "yes"
 
     @property
     def resolved_broker_url(self) -> str | None:

@@ -17,6 +17,7 @@ a stable machine ``code``, the ``http_status`` the HTTP server answers with and 
     │   ├── UpstreamUnavailable       code="upstream_unavailable"  503  exit 8
     │   └── UpstreamAuthError         code="upstream_auth"         502  exit 8
     └── ServiceUnavailable            code="service_unavailable"   503  exit 9
+        └── ModelUnavailable          code="model_unavailable"     503  exit 9
 
 Foreign errors (database, Redis, aiohttp) are translated into these at the boundary
 where they happen, so callers only ever catch ``MovieRecError`` subclasses.
@@ -32,6 +33,7 @@ __all__ = [
     "Conflict",
     "Forbidden",
     "InvalidInput",
+    "ModelUnavailable",
     "MovieRecError",
     "NotFound",
     "RateLimited",
@@ -157,3 +159,9 @@ class ServiceUnavailable(MovieRecError):
     code = "service_unavailable"
     http_status = 503
     exit_code = 9
+
+
+class ModelUnavailable(ServiceUnavailable):
+    """No usable published recommendation model: none fitted yet, or the artifact is damaged."""
+
+    code = "model_unavailable"

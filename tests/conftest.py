@@ -145,6 +145,9 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
         "bcrypt_rounds": 4,
         "tmdb_base_url": "http://127.0.0.1:9/3",
         "cache_prefix": f"mrt-{RUN_ID}:{next(_prefix_counter)}:",
+        # the embedded default on both backends; tests of the published-model path
+        # (tests/test_model_publish.py) turn it off as PostgreSQL deployments do
+        "model_fit_on_demand": "yes",
     }
     if backend == "services":
         svc: Services = request.getfixturevalue("services")

@@ -15,6 +15,7 @@ from movierec_cli.commands import (
     db,
     favorites,
     jobs,
+    model,
     monitoring,
     movies,
     openapi,
@@ -73,6 +74,7 @@ app.add_typer(favorites.app, name="fav")
 # --- recommendations
 app.add_typer(recommend.app, name="recommend")
 app.command("eval")(recommend.eval_command)
+app.add_typer(model.app, name="model")
 
 # --- operations
 monitoring.register(admin.app)

@@ -17,6 +17,7 @@ __all__ = [
     "CatalogRating",
     "Dismissal",
     "Favorite",
+    "ModelVersion",
     "Movie",
     "Recommendation",
     "RefreshToken",
@@ -214,3 +215,26 @@ class AuditEvent(Model):
 
     class Meta:
         table = "audit_events"
+
+
+class ModelVersion(Model):
+    """A published recommendation model: one fit, as a compressed artifact every host reads.
+
+    Serving processes poll ``max(id)`` (the primary key index) and load ``blob`` only when
+    it changes; the columns beside it are what ``movierec model status`` lists.
+    """
+
+    id = fields.IntField(primary_key=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    format = fields.IntField()
+    ratings = fields.IntField(default=0)
+    users = fields.IntField(default=0)
+    items = fields.IntField(default=0)
+    size_bytes = fields.IntField(default=0)
+    fit_seconds = fields.FloatField(default=0.0)
+    checksum = fields.CharField(max_length=64)
+    meta: dict[str, Any] = fields.JSONField(default=dict)
+    blob = fields.BinaryField()
+
+    class Meta:
+        table = "model_versions"

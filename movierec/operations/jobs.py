@@ -63,8 +63,14 @@ async def _prune(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
     return report.model_dump()
 
 
+async def _fit_model(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
+    """Fit the recommender once and publish it; every server picks it up at its next check."""
+    info = await mr.recommend.fit_model()
+    return info.model_dump(mode="json")
+
+
 async def _refresh_recommendations(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
-    """Refit the recommender and recompute every active user's cached list, or one user's."""
+    """Recompute every active user's cached list (or one user's) with the newest model."""
     if user_id is not None:
         await mr.recommend.refresh(user_id)
         return {"users": 1, "refreshed": 1, "failed": 0}
@@ -146,8 +152,14 @@ JOBS: dict[str, Job] = {
             every=lambda settings: max(60.0, settings.ttl_trending / 3),
         ),
         Job(
+            "fit-model",
+            "Fit the recommendation model once and publish it to every server.",
+            _fit_model,
+            every=lambda settings: settings.model_fit_every,
+        ),
+        Job(
             "refresh-recommendations",
-            "Refit the recommender and recompute every user's list before it expires (or --user).",
+            "Recompute every user's list with the newest model before it expires (or --user).",
             _refresh_recommendations,
             every=lambda settings: max(60.0, settings.ttl_recommendations * 0.9),
             takes_user=True,

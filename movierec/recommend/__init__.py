@@ -7,6 +7,7 @@ from movierec.recommend.blend import BlendWeights
 from movierec.recommend.compute import LIST_SIZE
 from movierec.recommend.evaluate import EvalReport, MethodResult, evaluate, evaluate_sync
 from movierec.recommend.model import HybridModel, ModelParams
+from movierec.recommend.published import ModelInfo
 from movierec.recommend.service import MAX_PAGE_SIZE, Recommender
 from movierec.recommend.types import (
     Dismissed,
@@ -23,6 +24,7 @@ __all__ = [
     "EvalReport",
     "HybridModel",
     "MethodResult",
+    "ModelInfo",
     "ModelParams",
     "RecommendationItem",
     "RecommendationList",

@@ -63,6 +63,19 @@ class IdMap:
         """External ids in position order."""
         return self._ids
 
+    def to_artifact(self) -> dict[str, IntArray]:
+        """The map as arrays (see :mod:`movierec.recommend.artifact`)."""
+        return {"ids": np.asarray(self._ids, dtype=np.int64)}
+
+    @classmethod
+    def from_artifact(cls, arrays: dict[str, IntArray]) -> IdMap:
+        """The map stored by :meth:`to_artifact`."""
+        ids = arrays["ids"].tolist()
+        made = cls()
+        made._ids = ids
+        made._index = {external: position for position, external in enumerate(ids)}
+        return made
+
 
 def interaction_matrix(
     rows: IntArray, cols: IntArray, shape: tuple[int, int], weights: FloatArray | None = None

@@ -16,14 +16,24 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import orjson
 from tortoise.exceptions import IntegrityError
 
 from movierec.db.models import Dismissal, User
-from movierec.errors import InvalidInput, MovieRecError, NotFound, ServiceUnavailable
+from movierec.errors import (
+    InvalidInput,
+    ModelUnavailable,
+    MovieRecError,
+    NotFound,
+    ServiceUnavailable,
+)
 from movierec.recommend.compute import compute_list
 from movierec.recommend.model import HybridModel, ModelParams
-from movierec.recommend.store import fit_model, load_training, log_served
+from movierec.recommend.published import ModelInfo, ModelStore
+from movierec.recommend.serving import ModelHolder
+from movierec.recommend.store import log_served
+from movierec.recommend.training import TrainingData, fit_model, load_training
 from movierec.recommend.types import (
     Dismissed,
     RecommendationItem,
@@ -53,30 +63,57 @@ class Recommender:
 
     def __init__(self, mr: MovieRec) -> None:
         self._mr = mr
-        self.params = ModelParams.from_settings(mr.settings)
-        self._model: HybridModel | None = None
-        self._model_built = 0.0
-        self._model_lock = asyncio.Lock()
+        settings = mr.settings
+        self.params = ModelParams.from_settings(settings)
+        self.store = ModelStore(settings.model_keep_versions)
+        self.models = ModelHolder(
+            self.store,
+            mr.clock,
+            check_seconds=settings.model_check_seconds,
+            fit_on_demand=settings.fits_on_demand,
+            refit_seconds=settings.recommend_model_ttl,
+            local_fit=self._fit_here,
+        )
 
     async def model(self, *, refresh: bool = False) -> HybridModel:
-        """The fitted model, built lazily and rebuilt after ``recommend_model_ttl`` seconds."""
-        now = self._mr.clock.now()
-        fresh = now - self._model_built < self._mr.settings.recommend_model_ttl
-        if self._model is not None and fresh and not refresh:
-            return self._model
-        async with self._model_lock:
-            if self._model is not None and self._model_built >= now and not refresh:
-                return self._model
-            data = await load_training()
-            genres = await self._genre_ids()
-            self._model = await asyncio.to_thread(fit_model, data, self.params, genres)
-            self._model_built = self._mr.clock.now()
-            return self._model
+        """The served model: the newest published version (see :mod:`.serving`).
+
+        ``refresh`` looks for a newer version now instead of at the next check.
+        """
+        return await self.models.get(check=refresh)
 
     def remember_model(self, model: HybridModel) -> None:
-        """Keep a model extended with new movies (same build time)."""
-        if self._model is not None and len(model.items) > len(self._model.items):
-            self._model = model
+        """Keep a model extended with new movies (same version)."""
+        self.models.extend(model)
+
+    async def _fit(self) -> tuple[HybridModel, TrainingData, float]:
+        started = time.perf_counter()
+        data = await load_training(self._mr.db.connection(), self._mr.db.kind)
+        genres = await self._genre_ids()
+        model = await asyncio.to_thread(fit_model, data, self.params, genres)
+        return model, data, time.perf_counter() - started
+
+    async def _fit_here(self) -> HybridModel:
+        model, _, _ = await self._fit()
+        return model
+
+    async def fit_model(self) -> ModelInfo:
+        """Fit on everything in the database and publish it as the newest version.
+
+        Every serving process picks it up at its next check; this process holds it now.
+        """
+        model, data, seconds = await self._fit()
+        users = len(np.unique(data.raters))
+        ratings = data.ratings
+        del data
+        info = await self.store.publish(model, ratings=ratings, users=users, fit_seconds=seconds)
+        self.models.install(model, info.id)
+        log.info("model version %s published (%s ratings, %.1f s)", info.id, ratings, seconds)
+        return info
+
+    async def model_versions(self) -> list[ModelInfo]:
+        """The published versions, newest first."""
+        return await self.store.versions()
 
     async def _genre_ids(self) -> list[int]:
         return list(await self.genre_names())
@@ -167,7 +204,11 @@ class Recommender:
         if concurrency < 1:
             raise InvalidInput.field("concurrency", "must be at least 1")
         started = time.perf_counter()
-        await self.model(refresh=True)
+        try:
+            await self.model(refresh=True)
+        except ModelUnavailable:
+            # a batch job runs where fits belong (the worker): publish the first model
+            await self.fit_model()
         ids: list[Any] = await User.filter(is_active=True).values_list("id", flat=True)
         users = [int(u) for u in ids]
         bound = asyncio.Semaphore(concurrency)

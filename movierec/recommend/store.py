@@ -1,34 +1,23 @@
 """What the recommender reads from and writes to the database.
 
-Reads use ``values_list`` (tuples, no ORM objects) so loading the MovieLens prior
-(~50k positive ratings for ml-latest-small) stays cheap; the matrix work happens in
-:func:`fit_model`, meant for ``asyncio.to_thread``.
+Reads use ``values_list`` (tuples, no ORM objects); what a fit reads is in
+:mod:`movierec.recommend.training`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-import numpy as np
-
-from movierec.db.models import CatalogRating, Dismissal, Favorite, Recommendation
+from movierec.db.models import Dismissal, Favorite, Recommendation
 from movierec.db.models import Movie as MovieRow
-from movierec.recommend.content import ItemFeatures
-from movierec.recommend.matrix import IdMap, interaction_matrix
-from movierec.recommend.model import HybridModel, ModelParams
-from movierec.recommend.popularity import item_counts, log_popularity
 from movierec.types import Movie
 
 __all__ = [
     "FavoriteRow",
-    "TrainingData",
-    "fit_model",
     "load_dismissed",
     "load_favorites",
-    "load_training",
     "log_served",
     "movies_by_id",
 ]
@@ -44,76 +33,6 @@ class FavoriteRow:
     title: str
     genre_ids: tuple[int, ...]
     year: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingData:
-    """Items with features, and positive (rater, item) pairs."""
-
-    ids: list[int]
-    features: list[ItemFeatures]
-    popularity: list[float]
-    raters: list[int]
-    items: list[int]
-
-
-def _year(value: date | None) -> int | None:
-    return value.year if value else None
-
-
-async def load_training() -> TrainingData:
-    """Every known movie, MovieLens ratings >= 4, and every local favorite."""
-    rows = await MovieRow.all().values_list(
-        "id", "title", "genre_ids", "keywords", "release_date", "popularity"
-    )
-    ids, features, popularity = [], [], []
-    for ident, title, genres, keywords, released, pop in rows:
-        ids.append(int(ident))
-        features.append(
-            ItemFeatures(
-                genres=tuple(genres or ()),
-                keywords=tuple(keywords or ()),
-                year=_year(released),
-                title=str(title),
-            )
-        )
-        popularity.append(float(pop or 0.0))
-    ratings = await CatalogRating.filter(rating__gte=POSITIVE_RATING).values_list(
-        "rater", "movie_id"
-    )
-    favorites = await Favorite.all().values_list("user_id", "movie_id")
-    raters = [int(r) for r, _ in ratings] + [-int(u) for u, _ in favorites]
-    items = [int(m) for _, m in ratings] + [int(m) for _, m in favorites]
-    return TrainingData(ids, features, popularity, raters, items)
-
-
-def fit_model(
-    data: TrainingData, params: ModelParams, known_genres: Sequence[Hashable] = ()
-) -> HybridModel:
-    """Fit the hybrid model (blocking: run it off the event loop).
-
-    Popularity is the count of positive ratings and favorites; movies nobody rated yet
-    (seen on TMDb only) get half the log-scaled TMDb popularity instead.
-    """
-    items = IdMap(data.ids)
-    raters = IdMap()
-    rows, cols = [], []
-    for rater, item in zip(data.raters, data.items, strict=True):
-        position = items.get(item)
-        if position is not None:
-            rows.append(raters.add(rater))
-            cols.append(position)
-    matrix = interaction_matrix(
-        np.asarray(rows, dtype=np.int64),
-        np.asarray(cols, dtype=np.int64),
-        (len(raters), len(items)),
-    )
-    counted = log_popularity(item_counts(matrix))
-    fallback = 0.5 * log_popularity(np.asarray(data.popularity, dtype=np.float64))
-    prior = np.where(counted > 0, counted, fallback)
-    return HybridModel.fit(
-        items, matrix, data.features, popularity=prior, params=params, known_genres=known_genres
-    )
 
 
 async def load_favorites(user_id: int) -> list[FavoriteRow]:

@@ -17,6 +17,7 @@ def point_cli_at(
     monkeypatch.setenv("MOVIEREC_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("MOVIEREC_BCRYPT_ROUNDS", "4")
     monkeypatch.setenv("MOVIEREC_CACHE_PREFIX", settings.cache_prefix)
+    monkeypatch.setenv("MOVIEREC_MODEL_FIT_ON_DEMAND", settings.model_fit_on_demand)
     if settings.database_kind == "postgres":
         assert settings.database_url
         monkeypatch.setenv("MOVIEREC_DATABASE_URL", settings.database_url)
