@@ -25,6 +25,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -116,18 +117,31 @@ def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 60) ->
 
 
 @contextlib.contextmanager
-def process(argv: list[str], env: dict[str, str], ready_url: str) -> Iterator[None]:
-    """Run a server process for the block; SIGTERM it after."""
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def process(argv: list[str], env: dict[str, str], ready_url: str) -> Iterator[int]:
+    """Run a server process for the block, in a session of its own; SIGTERM that group after.
+
+    Sanic's worker manager SIGKILLs its whole process group on the way out: without a
+    session of its own, that group would be the bench's.
+    """
+    proc = subprocess.Popen(
+        argv,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_for(ready_url, proc)
-        yield
+        yield proc.pid
     finally:
-        proc.terminate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(30)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(30)
 
 
 @contextlib.contextmanager
@@ -217,6 +231,36 @@ def _answers(base: str, path: str, token: str) -> bool:
     return response.status_code < 300
 
 
+def served_env(
+    dsn: str, redis_url: str, prefix: str, home: Path, tmdb_env: dict[str, str]
+) -> dict[str, str]:
+    """The environment of a served movierec on ``dsn`` (migrated here), with limits raised.
+
+    Rate limits are raised out of the way (they are drilled elsewhere) but still counted.
+    """
+    from movierec import MovieRec, Settings
+
+    async def migrate() -> None:
+        async with MovieRec(Settings(database_url=dsn, data_dir=home / "data")):
+            pass
+
+    asyncio.run(migrate())
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "cli"), str(ROOT / "server")]),
+        "MOVIEREC_DATABASE_URL": dsn,
+        "MOVIEREC_REDIS_URL": redis_url,
+        "MOVIEREC_CACHE_PREFIX": prefix,
+        "MOVIEREC_DATA_DIR": str(home / "data"),
+        "MOVIEREC_CONFIG_DIR": str(home / "config"),
+        "MOVIEREC_JWT_SECRET": "bench-secret-" + "b" * 40,
+        "MOVIEREC_BCRYPT_ROUNDS": "4",
+        "MOVIEREC_RATE_LIMIT_ANONYMOUS": "100000000/minute",
+        "MOVIEREC_RATE_LIMIT_USER": "100000000/minute",
+        **tmdb_env,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
@@ -227,33 +271,11 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
 
-    from movierec import MovieRec, Settings
-
     prefix = f"movierec-bench-{uuid.uuid4().hex[:6]}:"
     home = Path(tempfile.mkdtemp(prefix="movierec-bench-"))
-    pythonpath = os.pathsep.join([str(ROOT), str(ROOT / "cli"), str(ROOT / "server")])
     results: list[Result] = []
     with database(args.pg) as dsn, fake_tmdb() as tmdb_env:
-        env = {
-            **os.environ,
-            "PYTHONPATH": pythonpath,
-            "MOVIEREC_DATABASE_URL": dsn,
-            "MOVIEREC_REDIS_URL": args.redis,
-            "MOVIEREC_CACHE_PREFIX": prefix,
-            "MOVIEREC_DATA_DIR": str(home / "data"),
-            "MOVIEREC_CONFIG_DIR": str(home / "config"),
-            "MOVIEREC_JWT_SECRET": "bench-secret-" + "b" * 40,
-            "MOVIEREC_BCRYPT_ROUNDS": "4",
-            "MOVIEREC_RATE_LIMIT_ANONYMOUS": "100000000/minute",
-            "MOVIEREC_RATE_LIMIT_USER": "100000000/minute",
-            **tmdb_env,
-        }
-
-        async def migrate() -> None:
-            async with MovieRec(Settings(database_url=dsn, data_dir=home / "data")):
-                pass
-
-        asyncio.run(migrate())
+        env = served_env(dsn, args.redis, prefix, home, tmdb_env)
         ceiling_port, port = free_port(), free_port()
         ceiling = [sys.executable, str(ROOT / "bench" / "ceiling_app.py")]
         ceiling += ["--port", str(ceiling_port), "--workers", str(args.workers)]
