@@ -47,7 +47,8 @@ class LimiterBreaker:
         if now < self._skip_until:
             return None
         try:
-            return await asyncio.wait_for(limiter.hit(key, rate), self.timeout)
+            async with asyncio.timeout(self.timeout):  # no task per call, unlike wait_for
+                return await limiter.hit(key, rate)
         except Exception as exc:  # the limiter's backend is down or hanging
             self._skip_until = time.monotonic() + self.pause
             logger.warning("rate limiter unavailable for %.0fs: %r", self.pause, exc)
