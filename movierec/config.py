@@ -142,6 +142,9 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     log_format: Literal["text", "json"] = "text"
     metrics_public: bool = False
+    shutdown_grace: float = Field(
+        15.0, ge=0, le=600, description="Seconds a stopping server lets requests in flight finish."
+    )
 
     # operations: background jobs, retention, notifications
     celery_broker_url: str | None = None

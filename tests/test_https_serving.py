@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import ssl
 import subprocess
 import sys
@@ -84,7 +85,13 @@ def tls_server(tmp_path: Path, certificate: tuple[Path, Path]) -> Iterator[str]:
         "--key",
         str(key),
     ]
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        argv,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # the server and its workers, apart from the test run
+    )
     url = f"https://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -99,10 +106,10 @@ def tls_server(tmp_path: Path, certificate: tuple[Path, Path]) -> Iterator[str]:
         yield url
     finally:
         process.terminate()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the session started above, nothing else
 
 
 @pytest.mark.slow  # a real server process: ~15 s to start on a busy 2-core machine

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -18,6 +17,7 @@ from tortoise.context import TortoiseContext, _current_context
 from tortoise.exceptions import BaseORMException
 from tortoise.migrations.executor import MigrationExecutor
 
+from movierec.db.locks import migration_lock, sqlite_path
 from movierec.errors import ServiceUnavailable
 
 __all__ = ["Database"]
@@ -66,9 +66,9 @@ class Database:
     async def open(self, *, migrate: bool = True) -> None:
         """Connect, and bring the schema up to date when ``migrate`` is true."""
         if self.kind == "sqlite":
-            path = self.url.removeprefix("sqlite://").split("?", 1)[0]
-            if path and path != ":memory:":
-                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
+            path = sqlite_path(self.url)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
         with self.activate():
             try:
                 await self._context.init(config=tortoise_config(self.url))
@@ -85,7 +85,11 @@ class Database:
                 raise
 
     async def migrate(self) -> list[str]:
-        """Apply pending migrations; returns the names of those applied."""
+        """Apply pending migrations; returns the names of those applied.
+
+        Holds the database's migration lock, so concurrent migrators (workers, hosts,
+        a CLI) apply each migration once; the others wait and find nothing pending.
+        """
         applied: list[str] = []
 
         def progress(event: str, app_label: str, name: str) -> None:
@@ -95,8 +99,9 @@ class Database:
         with self.activate():
             connection = self._context.db(self.kind)
             apps = tortoise_config(self.url)["apps"]
-            executor = MigrationExecutor(connection, apps)
-            await executor.migrate(None, progress=progress)
+            async with migration_lock(self.url, connection):
+                executor = MigrationExecutor(connection, apps)
+                await executor.migrate(None, progress=progress)
         return applied
 
     async def pending_migrations(self) -> list[str]:

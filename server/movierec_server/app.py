@@ -1,19 +1,23 @@
-"""The Sanic app factory and the server runner.
+"""The Sanic app factory and the server runners.
 
 ``create_app(settings)`` builds a fresh app (no global app at import time). Each worker
 opens one ``MovieRec`` in ``before_server_start`` and closes it in ``after_server_stop``.
+``run_server`` is the master process (:mod:`movierec_server.supervisor`); ``serve_worker``
+is one worker, serving on the socket the master bound.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
-from functools import partial
+import os
+import socket
+from pathlib import Path
 from typing import Any
 
 import orjson
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
-from sanic.worker.loader import AppLoader
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import MovieRec, Settings, __version__
@@ -28,8 +32,10 @@ from movierec_server.routes import (
     recommendations,
 )
 from movierec_server.routes import auth as auth_routes
+from movierec_server.supervisor import ServeOptions, Supervisor
+from movierec_server.workers import WorkerPool
 
-__all__ = ["create_app", "run_server"]
+__all__ = ["create_app", "run_server", "serve_worker"]
 
 _app_numbers = itertools.count()
 
@@ -43,11 +49,13 @@ def create_app(
     *,
     movierec: MovieRec | None = None,
     name: str | None = None,
+    workers: WorkerPool | None = None,
 ) -> Sanic[Any, Any]:
     """Build the HTTP app.
 
     ``movierec`` lets a caller (tests, an embedding program) pass an already-open
-    instance; the app then neither opens nor closes it.
+    instance; the app then neither opens nor closes it. ``workers`` is the supervisor's
+    state folder when this app is one worker of ``movierec serve``.
     """
     resolved = settings or (movierec.settings if movierec else Settings.load())
     app: Sanic[Any, Any] = Sanic(name or f"movierec_{next(_app_numbers)}", dumps=_dumps)
@@ -56,13 +64,17 @@ def create_app(
     app.config.OAS_UI_DEFAULT = "swagger"
     app.config.OAS_URL_PREFIX = "/docs"
     app.config.CORS = False
+    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = resolved.shutdown_grace
     app.ext.openapi.describe(
         "movierec API",
         version=__version__,
         description="Personalized movie recommendations: discovery, accounts, favorites.",
     )
     app.ctx.settings = resolved
+    app.ctx.workers = workers
     errors.install(app)
+    if workers is not None:
+        _report_to_supervisor(app, workers)
 
     @app.before_server_start
     async def open_movierec(app: Sanic[Any, Any]) -> None:
@@ -113,6 +125,26 @@ def create_app(
     return app
 
 
+def _report_to_supervisor(app: Sanic[Any, Any], workers: WorkerPool) -> None:
+    """Tell the supervisor when this worker serves; stop if the supervisor is gone."""
+    master = os.getppid()
+
+    async def watch_master() -> None:
+        while os.getppid() == master:  # noqa: ASYNC110 (no event tells a parent died)
+            await asyncio.sleep(1.0)
+        app.stop(terminate=False)  # orphaned: nobody would ever stop or count us
+
+    @app.after_server_start
+    async def ready(app: Sanic[Any, Any]) -> None:
+        workers.mark_ready(os.getpid())
+        app.ctx.watch_master = asyncio.create_task(watch_master())
+
+    @app.before_server_stop
+    async def leaving(app: Sanic[Any, Any]) -> None:
+        workers.forget(os.getpid())
+        app.ctx.watch_master.cancel()
+
+
 def run_server(
     settings: Settings,
     *,
@@ -121,17 +153,30 @@ def run_server(
     workers: int = 1,
     ssl: dict[str, str] | None = None,
     access_log: bool = False,
+) -> int:
+    """Serve until stopped (the master process); returns the exit code.
+
+    The supervisor migrates once, binds the socket, runs ``workers`` worker processes
+    and replaces those that die; see :mod:`movierec_server.supervisor`.
+    """
+    options = ServeOptions(host=host, port=port, workers=workers, ssl=ssl, access_log=access_log)
+    return Supervisor(settings, options).run()
+
+
+def serve_worker(
+    settings: Settings,
+    *,
+    listen_fd: int,
+    state_dir: str,
+    ssl: dict[str, str] | None = None,
+    access_log: bool = False,
 ) -> None:
-    """Serve until interrupted; each worker process builds its own app and ``MovieRec``."""
-    loader = AppLoader(factory=partial(create_app, settings, name="movierec"))
-    app = loader.load()
-    app.prepare(
-        host=host,
-        port=port,
-        workers=workers,
-        ssl=ssl,
-        access_log=access_log,
-        motd=False,
-        single_process=workers == 1,
-    )
-    Sanic.serve(primary=app, app_loader=loader)
+    """One worker process: a single-process Sanic server on the master's socket.
+
+    The master has migrated already, so the worker never does.
+    """
+    sock = socket.socket(fileno=listen_fd)
+    worker_settings = settings.model_copy(update={"auto_migrate": False})
+    app = create_app(worker_settings, name="movierec", workers=WorkerPool(Path(state_dir)))
+    app.prepare(sock=sock, ssl=ssl, access_log=access_log, motd=False, single_process=True)
+    Sanic.serve_single(app)

@@ -1,8 +1,10 @@
 """A real ``python -m movierec_server`` process on loopback, on its own PostgreSQL database.
 
 The resilience drills talk to the server over real HTTP, the way a client does: a
-separate process, real sockets, real worker processes, real signals. Each served app
-gets a database of its own (``create_database``), so killing its connections with
+separate process, real sockets, real worker processes, real signals. Each server starts
+in a session of its own (``start_new_session``), and :meth:`ServedApp.stop` ends that
+whole process group, so a server never signals the test run and never outlives it. Each
+served app gets a database of its own (``create_database``), so killing its connections with
 ``pg_terminate_backend`` or checking its row counts never touches another test's data.
 """
 
@@ -90,7 +92,11 @@ class ServedApp:
         if self.log_path is not None:
             log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            argv, env=env, stdout=log or subprocess.DEVNULL, stderr=log or subprocess.DEVNULL
+            argv,
+            env=env,
+            stdout=log or subprocess.DEVNULL,
+            stderr=log or subprocess.DEVNULL,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -120,14 +126,17 @@ class ServedApp:
         return self.process.wait(timeout)
 
     def stop(self) -> None:
-        """SIGTERM, then SIGKILL if it does not exit in time."""
-        if self.process is None or self.process.poll() is not None:
+        """SIGTERM, then SIGKILL to the server's own process group if anything is left."""
+        if self.process is None:
             return
-        self.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        if self.process.poll() is None:
+            self.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(30)
+        # The group is the session this helper started: only the server and its workers.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(5)
 
 

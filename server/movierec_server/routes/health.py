@@ -12,6 +12,7 @@ from sanic_ext import openapi
 from movierec import __version__
 from movierec_server.context import movierec
 from movierec_server.spec import json_content
+from movierec_server.workers import WorkerPool
 
 bp = Blueprint("health")
 
@@ -38,12 +39,21 @@ class HealthBody(BaseModel):
     cache: CacheState
 
 
+class WorkersState(BaseModel):
+    """Worker processes of ``movierec serve``: configured, serving now, replaced so far."""
+
+    configured: int
+    live: int
+    restarts: int
+
+
 class ReadyBody(BaseModel):
     """``GET /ready``."""
 
     status: Literal["ok", "degraded", "down"]
     database: DatabaseState
     cache: CacheState
+    workers: WorkersState | None = None
 
 
 @bp.get("/health")
@@ -69,7 +79,18 @@ async def health(request: Request) -> HTTPResponse:
 @openapi.response(200, json_content(ReadyBody), "ready (degraded: the cache is down)")
 @openapi.response(503, json_content(ReadyBody), "not ready: the database does not answer")
 async def ready(request: Request) -> HTTPResponse:
-    """Readiness: 200 when the database answers (cache down = degraded), else 503."""
+    """Readiness: 200 when the database answers, else 503.
+
+    ``degraded`` (still 200): the cache is down, or fewer workers serve than configured
+    (a dead one is being replaced). ``workers`` appears under ``movierec serve``.
+    """
     report = await movierec(request).health()
+    body = report.as_dict()
+    pool: WorkerPool | None = request.app.ctx.workers
+    counted = pool.status() if pool is not None else None
+    if counted is not None:
+        body["workers"] = counted.as_dict()
+        if counted.live < counted.configured and report.status == "ok":
+            body["status"] = "degraded"
     status = 503 if report.status == "down" else 200
-    return json(report.as_dict(), status=status)
+    return json(body, status=status)
