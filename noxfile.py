@@ -27,9 +27,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the library."""
+    """mypy --strict on the library, and the import contracts (pyproject.toml)."""
     session.install("-e", ".[dev]")
     session.run("mypy", "movierec")
+    session.run("lint-imports")
 
 
 @nox.session(python=PYTHON)

@@ -4,12 +4,38 @@ from movierec import MovieRec, Settings
 
 async with MovieRec(Settings.load()) as mr:
     ...
+
+Everything a frontend or another program needs is importable from here: the composition
+root (:class:`MovieRec`), :class:`Settings`, the error hierarchy and the values the services
+take and return. The area packages (``movierec.accounts``, ``movierec.discovery``,
+``movierec.favorites``, ``movierec.recommend``, ``movierec.operations``, ...) export the
+same names and their services; their submodules are private.
 """
 
 from movierec._version import __version__
+from movierec.accounts import (
+    AccountDeletion,
+    AdminUserUpdate,
+    AuditEntry,
+    AuditPage,
+    LoginInput,
+    LogoutInput,
+    PasswordChange,
+    Preferences,
+    PreferencesUpdate,
+    ProfileUpdate,
+    RefreshInput,
+    RegisterInput,
+    TokenPair,
+    UserPage,
+    UserView,
+)
+from movierec.cache import RateDecision, RateLimiter
+from movierec.catalog import TMDB_GENRES, CatalogImportReport
 from movierec.clock import Clock, ManualClock, SystemClock
 from movierec.config import Settings
 from movierec.core import HealthReport, MovieRec
+from movierec.discovery import GenreList, MovieInfo, TrendingWindow
 from movierec.errors import (
     AuthError,
     ConfigurationError,
@@ -26,31 +52,115 @@ from movierec.errors import (
     UpstreamError,
     UpstreamUnavailable,
 )
-from movierec.types import Genre, Movie, Page
+from movierec.favorites import (
+    MAX_FAVORITES_PAGE_SIZE,
+    FavoriteItem,
+    FavoriteResult,
+    FavoritesExport,
+    FavoritesPage,
+    ImportReport,
+    TitleMatch,
+    detect_format,
+)
+from movierec.operations import (
+    JOBS,
+    JobResult,
+    Jobs,
+    MonitoringSnapshot,
+    PruneReport,
+    UsageReport,
+    UsageRow,
+    bucket_start,
+    parse_since,
+)
+from movierec.recommend import (
+    LIST_SIZE,
+    MAX_RECOMMENDATIONS_PAGE_SIZE,
+    Dismissed,
+    EvalReport,
+    ModelInfo,
+    ModelParams,
+    RecommendationItem,
+    RecommendationList,
+    RefreshReport,
+    evaluate,
+)
+from movierec.types import Genre, Movie, MovieDetails, Page, Principal
 
 __all__ = [
+    "JOBS",
+    "LIST_SIZE",
+    "MAX_FAVORITES_PAGE_SIZE",
+    "MAX_RECOMMENDATIONS_PAGE_SIZE",
+    "TMDB_GENRES",
+    "AccountDeletion",
+    "AdminUserUpdate",
+    "AuditEntry",
+    "AuditPage",
     "AuthError",
+    "CatalogImportReport",
     "Clock",
     "ConfigurationError",
     "Conflict",
+    "Dismissed",
+    "EvalReport",
+    "FavoriteItem",
+    "FavoriteResult",
+    "FavoritesExport",
+    "FavoritesPage",
     "Forbidden",
     "Genre",
+    "GenreList",
     "HealthReport",
+    "ImportReport",
     "InvalidInput",
+    "JobResult",
+    "Jobs",
+    "LoginInput",
+    "LogoutInput",
     "ManualClock",
+    "ModelInfo",
+    "ModelParams",
     "ModelUnavailable",
+    "MonitoringSnapshot",
     "Movie",
+    "MovieDetails",
+    "MovieInfo",
     "MovieRec",
     "MovieRecError",
     "NotFound",
     "Page",
+    "PasswordChange",
+    "Preferences",
+    "PreferencesUpdate",
+    "Principal",
+    "ProfileUpdate",
+    "PruneReport",
+    "RateDecision",
     "RateLimited",
+    "RateLimiter",
+    "RecommendationItem",
+    "RecommendationList",
+    "RefreshInput",
+    "RefreshReport",
+    "RegisterInput",
     "ServiceUnavailable",
     "Settings",
     "SystemClock",
+    "TitleMatch",
+    "TokenPair",
+    "TrendingWindow",
     "Unauthenticated",
     "UpstreamAuthError",
     "UpstreamError",
     "UpstreamUnavailable",
+    "UsageReport",
+    "UsageRow",
+    "UserPage",
+    "UserView",
     "__version__",
+    "bucket_start",
+    "detect_format",
+    "evaluate",
+    "parse_since",
 ]

@@ -17,9 +17,7 @@ from typing import TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from movierec import MovieRec, Settings, Unauthenticated
-from movierec.accounts import TokenPair
-from movierec.types import Principal
+from movierec import MovieRec, Principal, Settings, TokenPair, Unauthenticated
 from movierec_cli.runner import fail, load_settings, run
 
 __all__ = ["SavedLogin", "clear_login", "load_login", "login_path", "run_authed", "save_login"]

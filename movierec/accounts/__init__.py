@@ -7,6 +7,7 @@ The public entry points are the services hung off :class:`~movierec.MovieRec`:
 """
 
 from movierec.accounts.admin import Admin
+from movierec.accounts.audit import Audit, AuditEntry, AuditPage
 from movierec.accounts.inputs import (
     AccountDeletion,
     AdminUserUpdate,
@@ -27,6 +28,9 @@ __all__ = [
     "AccountDeletion",
     "Admin",
     "AdminUserUpdate",
+    "Audit",
+    "AuditEntry",
+    "AuditPage",
     "Auth",
     "LoginInput",
     "LogoutInput",

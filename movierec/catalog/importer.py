@@ -22,7 +22,7 @@ from movierec.db.database import connection_name
 from movierec.db.models import CatalogRating, Movie
 from movierec.errors import InvalidInput, ServiceUnavailable
 
-__all__ = ["CATALOG_FIELDS", "ImportProgress", "ImportReport", "import_movielens_folder"]
+__all__ = ["CATALOG_FIELDS", "CatalogImportReport", "ImportProgress", "import_movielens_folder"]
 
 ImportProgress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``; stages are ``parse``, ``movies`` and ``ratings``."""
@@ -52,7 +52,7 @@ M = TypeVar("M", Movie, CatalogRating)
 
 
 @dataclass(frozen=True, slots=True)
-class ImportReport:
+class CatalogImportReport:
     """What an import did."""
 
     source: str
@@ -92,7 +92,7 @@ async def import_movielens_folder(
     *,
     progress: ImportProgress | None = None,
     clock: Callable[[], float],
-) -> ImportReport:
+) -> CatalogImportReport:
     """Parse ``folder`` (off the event loop) and replace the catalog with it.
 
     Runs in the caller's active Tortoise context (``mr.db``).
@@ -119,7 +119,7 @@ async def import_movielens_folder(
             await _chunked(ratings, "ratings", report, conn, upsert=False)
     except DATABASE_ERRORS as exc:
         raise ServiceUnavailable(f"catalog import failed: {exc}") from exc
-    return ImportReport(
+    return CatalogImportReport(
         source=str(folder),
         movies=len(movies),
         ratings=len(ratings),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from movierec.catalog.dberrors import translate_database_errors
 from movierec.catalog.download import fetch_movielens
-from movierec.catalog.importer import ImportProgress, ImportReport, import_movielens_folder
+from movierec.catalog.importer import CatalogImportReport, ImportProgress, import_movielens_folder
 from movierec.catalog.provider import CatalogProvider
 from movierec.db.models import CatalogRating, Movie
 
@@ -26,7 +26,7 @@ class Catalog:
 
     async def import_movielens(
         self, path: Path | str | None = None, *, progress: ImportProgress | None = None
-    ) -> ImportReport:
+    ) -> CatalogImportReport:
         """Replace the catalog with a MovieLens folder.
 
         Without ``path``, ml-latest-small is downloaded from GroupLens into the data

@@ -1,7 +1,7 @@
 """Favorites: a user's favorite movies (``mr.favorites``), with import and export."""
 
 from movierec.favorites.formats import detect_format
-from movierec.favorites.service import MAX_PAGE_SIZE, Favorites, ProgressCallback
+from movierec.favorites.service import MAX_FAVORITES_PAGE_SIZE, Favorites, ProgressCallback
 from movierec.favorites.types import (
     ExportFormat,
     FavoriteItem,
@@ -17,7 +17,7 @@ from movierec.favorites.types import (
 )
 
 __all__ = [
-    "MAX_PAGE_SIZE",
+    "MAX_FAVORITES_PAGE_SIZE",
     "ExportFormat",
     "FavoriteItem",
     "FavoriteResult",

@@ -46,9 +46,9 @@ from movierec.types import Movie
 if TYPE_CHECKING:
     from movierec.core import MovieRec
 
-__all__ = ["MAX_PAGE_SIZE", "Favorites", "ProgressCallback"]
+__all__ = ["MAX_FAVORITES_PAGE_SIZE", "Favorites", "ProgressCallback"]
 
-MAX_PAGE_SIZE = 100
+MAX_FAVORITES_PAGE_SIZE = 100
 MAX_TITLE = 200
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)$")
 ProgressCallback = Callable[[int, int], None]
@@ -222,7 +222,7 @@ class Favorites:
 
         Public so benchmarks and operators can ``EXPLAIN`` exactly what is served.
         """
-        size = _bounded("size", size, 1, MAX_PAGE_SIZE)
+        size = _bounded("size", size, 1, MAX_FAVORITES_PAGE_SIZE)
         if page is not None and cursor is not None:
             raise InvalidInput.field("cursor", "give either page or cursor, not both")
         ordered = self._query(user_id, genre_id).order_by("-created_at", "-id")

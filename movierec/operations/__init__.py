@@ -23,7 +23,7 @@ from movierec.operations.notify import (
     make_notifier,
 )
 from movierec.operations.recorder import UsageRecorder
-from movierec.operations.report import UsageReport, UsageRow
+from movierec.operations.report import UsageReport, UsageRow, bucket_start
 from movierec.operations.tally import LATENCY_BOUNDS_MS, LATENCY_BUCKETS, status_class
 from movierec.operations.timespec import parse_since
 
@@ -47,6 +47,7 @@ __all__ = [
     "UsageRecorder",
     "UsageReport",
     "UsageRow",
+    "bucket_start",
     "make_notifier",
     "parse_since",
     "run_job",

@@ -24,7 +24,7 @@ from movierec.clock import Clock
 from movierec.db import Database
 from movierec.db.models import ApiUsage
 from movierec.errors import InvalidInput, ServiceUnavailable
-from movierec.operations.report import UsageReport, aggregate, truncate
+from movierec.operations.report import UsageReport, aggregate, bucket_start
 from movierec.operations.tally import CACHE, Tally, hour_bucket, latency_index, status_class
 
 __all__ = ["UsageRecorder"]
@@ -156,7 +156,7 @@ class UsageRecorder:
             if since is not None:
                 query = query.filter(bucket__gte=hour_bucket(since.timestamp()))
             records = await query.order_by("bucket", "endpoint")
-        rows = aggregate(records, lambda r: truncate(r.bucket, bucket))
+        rows = aggregate(records, lambda r: bucket_start(r.bucket, bucket))
         totals = aggregate(records, lambda r: None)
         until = datetime.fromtimestamp(self.clock.now(), tz=UTC)
         return UsageReport(since=since, until=until, bucket=bucket, rows=rows, endpoints=totals)

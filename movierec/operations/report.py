@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from movierec.db.models import ApiUsage
 from movierec.operations.tally import CACHE, LATENCY_BOUNDS_MS, LATENCY_BUCKETS, Tally
 
-__all__ = ["UsageReport", "UsageRow", "aggregate", "percentile", "truncate"]
+__all__ = ["UsageReport", "UsageRow", "aggregate", "bucket_start", "percentile"]
 
 
 class UsageRow(BaseModel):
@@ -64,7 +64,7 @@ def percentile(histogram: list[int], q: float) -> float | None:
     return float(LATENCY_BOUNDS_MS[-1])  # pragma: no cover - the loop always returns
 
 
-def truncate(moment: datetime, bucket: Literal["hour", "day"]) -> datetime:
+def bucket_start(moment: datetime, bucket: Literal["hour", "day"]) -> datetime:
     """The start of the hour or day holding ``moment`` (UTC)."""
     moment = moment.astimezone(UTC)
     if bucket == "day":

@@ -8,7 +8,7 @@ from movierec.recommend.compute import LIST_SIZE
 from movierec.recommend.evaluate import EvalReport, MethodResult, evaluate, evaluate_sync
 from movierec.recommend.model import HybridModel, ModelParams
 from movierec.recommend.published import ModelInfo
-from movierec.recommend.service import MAX_PAGE_SIZE, Recommender
+from movierec.recommend.service import MAX_RECOMMENDATIONS_PAGE_SIZE, Recommender
 from movierec.recommend.types import (
     Dismissed,
     RecommendationItem,
@@ -18,7 +18,7 @@ from movierec.recommend.types import (
 
 __all__ = [
     "LIST_SIZE",
-    "MAX_PAGE_SIZE",
+    "MAX_RECOMMENDATIONS_PAGE_SIZE",
     "BlendWeights",
     "Dismissed",
     "EvalReport",

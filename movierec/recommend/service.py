@@ -44,11 +44,11 @@ from movierec.recommend.types import (
 if TYPE_CHECKING:
     from movierec.core import MovieRec
 
-__all__ = ["MAX_PAGE_SIZE", "Recommender"]
+__all__ = ["MAX_RECOMMENDATIONS_PAGE_SIZE", "Recommender"]
 
 log = logging.getLogger(__name__)
 
-MAX_PAGE_SIZE = 50
+MAX_RECOMMENDATIONS_PAGE_SIZE = 50
 RefreshProgress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` by :meth:`Recommender.refresh_all`."""
 
@@ -157,8 +157,14 @@ class Recommender:
         """One page of the user's list (at most 100 items in all), with reasons."""
         if isinstance(page, bool) or not isinstance(page, int) or page < 1:
             raise InvalidInput.field("page", "must be a positive integer")
-        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
-            raise InvalidInput.field("size", f"must be an integer between 1 and {MAX_PAGE_SIZE}")
+        if (
+            isinstance(size, bool)
+            or not isinstance(size, int)
+            or not 1 <= size <= MAX_RECOMMENDATIONS_PAGE_SIZE
+        ):
+            raise InvalidInput.field(
+                "size", f"must be an integer between 1 and {MAX_RECOMMENDATIONS_PAGE_SIZE}"
+            )
         value, cached = await self._list(user_id)
         items = value["items"]
         shown = items[(page - 1) * size : page * size]

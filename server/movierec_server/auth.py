@@ -23,8 +23,7 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 from sanic_ext import openapi
 
-from movierec import Forbidden, MovieRecError, Unauthenticated
-from movierec.types import Principal
+from movierec import Forbidden, MovieRecError, Principal, Unauthenticated
 from movierec_server.context import movierec
 
 __all__ = ["SCHEME", "install", "principal_of", "require_admin", "require_user", "try_principal"]

@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from movierec.operations.monitoring import MonitoringSnapshot
+from movierec import MonitoringSnapshot
 
 __all__ = ["CONTENT_TYPE", "ServerMetrics"]
 

@@ -21,8 +21,7 @@ import orjson
 from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse
 
-from movierec import Settings
-from movierec.types import Principal
+from movierec import Principal, Settings
 from movierec_server.metrics import ServerMetrics
 
 __all__ = ["REQUEST_ID_HEADER", "JsonFormatter", "configure_logging", "install", "route_of"]

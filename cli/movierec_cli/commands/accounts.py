@@ -10,9 +10,7 @@ from typing import Annotated
 
 import typer
 
-from movierec import MovieRec, Unauthenticated
-from movierec.accounts import TokenPair, UserView
-from movierec.types import Principal
+from movierec import MovieRec, Principal, TokenPair, Unauthenticated, UserView
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_user, report_user
 from movierec_cli.options import JsonOption

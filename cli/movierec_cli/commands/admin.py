@@ -12,9 +12,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from movierec import MovieRec
-from movierec.accounts import UserPage, UserView
-from movierec.types import Principal
+from movierec import MovieRec, Principal, UserPage, UserView
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_users, report_user
 from movierec_cli.options import JsonOption

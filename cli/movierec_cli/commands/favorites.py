@@ -13,16 +13,18 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from movierec import InvalidInput, MovieRec, NotFound
-from movierec.favorites import (
-    MAX_PAGE_SIZE,
+from movierec import (
+    MAX_FAVORITES_PAGE_SIZE,
     FavoriteResult,
     FavoritesPage,
     ImportReport,
+    InvalidInput,
+    MovieRec,
+    NotFound,
+    Principal,
     TitleMatch,
     detect_format,
 )
-from movierec.types import Principal
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_raw, print_table, progress_bar
 from movierec_cli.session import run_authed
@@ -123,7 +125,7 @@ def remove(
 def list_favorites(
     genre: Annotated[int | None, typer.Option(help="Only movies of this TMDb genre id.")] = None,
     page: Annotated[int, typer.Option(help="Page number, from 1.")] = 1,
-    size: Annotated[int, typer.Option(help=f"Items per page, 1..{MAX_PAGE_SIZE}.")] = 20,
+    size: Annotated[int, typer.Option(help=f"Items per page, 1..{MAX_FAVORITES_PAGE_SIZE}.")] = 20,
     json: JsonOption = False,
 ) -> None:
     """List your favorites, newest first."""

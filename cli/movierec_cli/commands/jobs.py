@@ -9,8 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from movierec import ConfigurationError, Settings
-from movierec.operations.jobs import JOBS, JobResult, Jobs
+from movierec import JOBS, ConfigurationError, JobResult, Jobs, Settings
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_table
 from movierec_cli.runner import fail, load_settings, run, run_async

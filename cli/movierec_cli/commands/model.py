@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from movierec import MovieRec
-from movierec.recommend import ModelInfo
+from movierec import ModelInfo, MovieRec
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_table
 from movierec_cli.runner import run

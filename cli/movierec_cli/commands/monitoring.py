@@ -10,12 +10,15 @@ from typing import Annotated, Literal
 
 import typer
 
-from movierec import MovieRec
-from movierec.accounts.audit import AuditPage
-from movierec.operations import UsageReport, UsageRow
-from movierec.operations.report import truncate
-from movierec.operations.timespec import parse_since
-from movierec.types import Principal
+from movierec import (
+    AuditPage,
+    MovieRec,
+    Principal,
+    UsageReport,
+    UsageRow,
+    bucket_start,
+    parse_since,
+)
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_table
 from movierec_cli.session import run_authed
@@ -46,8 +49,8 @@ def _buckets(report: UsageReport) -> list[datetime]:
     step = timedelta(days=1) if report.bucket == "day" else timedelta(hours=1)
     first = starts[0]
     if report.since is not None:
-        first = min(first, truncate(report.since, report.bucket))
-    last = max(starts[-1], truncate(report.until, report.bucket))
+        first = min(first, bucket_start(report.since, report.bucket))
+    last = max(starts[-1], bucket_start(report.until, report.bucket))
     times, moment = [], first
     while moment <= last:
         times.append(moment)

@@ -7,10 +7,7 @@ from typing import Annotated
 
 import typer
 
-from movierec import MovieRec
-from movierec.catalog import TMDB_GENRES
-from movierec.discovery.service import MovieInfo
-from movierec.types import Movie, Page
+from movierec import TMDB_GENRES, Movie, MovieInfo, MovieRec, Page
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_table
 from movierec_cli.runner import run

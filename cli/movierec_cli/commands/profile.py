@@ -7,9 +7,15 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from movierec import InvalidInput, MovieRec
-from movierec.accounts import PreferencesUpdate, ProfileUpdate, TokenPair, UserView
-from movierec.types import Principal
+from movierec import (
+    InvalidInput,
+    MovieRec,
+    PreferencesUpdate,
+    Principal,
+    ProfileUpdate,
+    TokenPair,
+    UserView,
+)
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_user
 from movierec_cli.options import JsonOption

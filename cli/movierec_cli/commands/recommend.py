@@ -8,16 +8,16 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from movierec import MovieRec
-from movierec.recommend import (
+from movierec import (
     Dismissed,
     EvalReport,
     ModelParams,
+    MovieRec,
+    Principal,
     RecommendationList,
     RefreshReport,
     evaluate,
 )
-from movierec.types import Principal
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_table
 from movierec_cli.runner import load_settings, run, run_async

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from movierec.accounts import UserPage, UserView
+from movierec import UserPage, UserView
 from movierec_cli.render import print_json, print_message, print_table
 
 

@@ -18,8 +18,7 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse
 
-from movierec import Settings
-from movierec.cache import RateDecision, RateLimiter
+from movierec import RateDecision, RateLimiter, Settings
 from movierec_server.auth import try_principal
 from movierec_server.context import movierec
 from movierec_server.middleware.proxy import client_ip

@@ -10,7 +10,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
-from movierec.accounts import AdminUserUpdate, UserPage, UserView
+from movierec import AdminUserUpdate, UserPage, UserView
 from movierec_server.auth import require_admin
 from movierec_server.bodies import parse_body, query_int
 from movierec_server.context import movierec

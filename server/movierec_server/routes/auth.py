@@ -6,14 +6,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json
 from sanic_ext import openapi
 
-from movierec.accounts import (
-    LoginInput,
-    LogoutInput,
-    RefreshInput,
-    RegisterInput,
-    TokenPair,
-    UserView,
-)
+from movierec import LoginInput, LogoutInput, RefreshInput, RegisterInput, TokenPair, UserView
 from movierec_server.auth import require_user
 from movierec_server.bodies import parse_body
 from movierec_server.context import movierec

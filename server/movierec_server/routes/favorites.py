@@ -13,14 +13,14 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
-from movierec import InvalidInput
-from movierec.favorites import (
-    MAX_PAGE_SIZE,
+from movierec import (
+    MAX_FAVORITES_PAGE_SIZE,
     FavoriteItem,
     FavoriteResult,
     FavoritesExport,
     FavoritesPage,
     ImportReport,
+    InvalidInput,
 )
 from movierec_server.auth import require_user
 from movierec_server.bodies import parse_body, query_int
@@ -78,7 +78,9 @@ def _user(request: Request) -> int:
 @openapi.summary("List your favorites, newest first")
 @openapi.tag("favorites")
 @openapi.parameter("page", int, "query", description="page number from 1 (default 1)")
-@openapi.parameter("size", int, "query", description=f"items per page, 1..{MAX_PAGE_SIZE}")
+@openapi.parameter(
+    "size", int, "query", description=f"items per page, 1..{MAX_FAVORITES_PAGE_SIZE}"
+)
 @openapi.parameter("cursor", str, "query", description="next_cursor of the previous page")
 @openapi.parameter("genre", int, "query", description="only movies of this TMDb genre id")
 @openapi.response(
@@ -96,7 +98,7 @@ async def list_favorites(request: Request) -> HTTPResponse:
     result = await movierec(request).favorites.list(
         _user(request),
         page=page,
-        size=query_int(request, "size", 20, low=1, high=MAX_PAGE_SIZE),
+        size=query_int(request, "size", 20, low=1, high=MAX_FAVORITES_PAGE_SIZE),
         cursor=cursor,
         genre_id=query_int(request, "genre", 0, low=1, high=2**31 - 1) if genre else None,
     )

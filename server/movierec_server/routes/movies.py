@@ -15,9 +15,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
-from movierec import InvalidInput
-from movierec.discovery.service import GenreList, MovieInfo
-from movierec.types import Movie, Page
+from movierec import GenreList, InvalidInput, Movie, MovieInfo, Page
 from movierec_server.context import movierec
 from movierec_server.spec import json_content
 

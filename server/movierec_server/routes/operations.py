@@ -8,10 +8,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json, raw
 from sanic_ext import openapi
 
-from movierec import Forbidden, InvalidInput
-from movierec.accounts.audit import AuditPage
-from movierec.operations import UsageReport
-from movierec.operations.timespec import parse_since
+from movierec import AuditPage, Forbidden, InvalidInput, UsageReport, parse_since
 from movierec_server.auth import SCHEME, principal_of, require_admin
 from movierec_server.bodies import query_int
 from movierec_server.context import movierec

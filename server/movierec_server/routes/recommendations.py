@@ -10,7 +10,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
-from movierec.recommend import LIST_SIZE, MAX_PAGE_SIZE, Dismissed, RecommendationList
+from movierec import LIST_SIZE, MAX_RECOMMENDATIONS_PAGE_SIZE, Dismissed, RecommendationList
 from movierec_server.auth import require_user
 from movierec_server.bodies import query_int
 from movierec_server.context import movierec
@@ -28,14 +28,16 @@ bp = Blueprint("recommendations", url_prefix="/movies/recommendations")
 )
 @openapi.tag("recommendations")
 @openapi.parameter("page", openapi.Integer(minimum=1, default=1), "query")
-@openapi.parameter("size", openapi.Integer(minimum=1, maximum=MAX_PAGE_SIZE, default=20), "query")
+@openapi.parameter(
+    "size", openapi.Integer(minimum=1, maximum=MAX_RECOMMENDATIONS_PAGE_SIZE, default=20), "query"
+)
 @openapi.response(200, json_content(RecommendationList), "one page of your list")
 @openapi.response(400, description="bad page or size")
 @require_user
 async def recommendations(request: Request) -> HTTPResponse:
     """One page of the caller's recommendations."""
     page = query_int(request, "page", 1, low=1, high=LIST_SIZE)
-    size = query_int(request, "size", 20, low=1, high=MAX_PAGE_SIZE)
+    size = query_int(request, "size", 20, low=1, high=MAX_RECOMMENDATIONS_PAGE_SIZE)
     listing = await movierec(request).recommend.for_user(
         request.ctx.principal.user_id, page=page, size=size
     )

@@ -1,0 +1,72 @@
+"""The curated public API: what ``movierec`` and its area packages export, and nothing else.
+
+In the spirit of httpx's ``test_exported_members``: a name added to a package's namespace
+without being listed in ``__all__`` (or listed without existing) fails here, and so do two
+areas exporting different objects under one name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import types
+
+import pytest
+
+import movierec
+
+AREAS = [
+    "movierec.accounts",
+    "movierec.cache",
+    "movierec.catalog",
+    "movierec.db",
+    "movierec.discovery",
+    "movierec.favorites",
+    "movierec.operations",
+    "movierec.recommend",
+    "movierec.tmdb",
+]
+PRIVATE_BUT_EXPORTED = {"__version__"}
+
+
+def _public_members(module: types.ModuleType) -> list[str]:
+    return sorted(
+        name
+        for name, value in vars(module).items()
+        if (not name.startswith("_") or name in PRIVATE_BUT_EXPORTED)
+        and not isinstance(value, types.ModuleType)
+        and name != "annotations"
+    )
+
+
+@pytest.mark.parametrize("name", ["movierec", *AREAS])
+def test_every_public_member_is_exported_and_every_export_exists(name: str) -> None:
+    module = importlib.import_module(name)
+    assert sorted(module.__all__) == _public_members(module)
+
+
+@pytest.mark.parametrize("name", ["movierec", *AREAS])
+def test_all_is_sorted_so_additions_merge_cleanly(name: str) -> None:
+    exported = importlib.import_module(name).__all__
+    assert exported == sorted(exported, key=lambda n: (not n.isupper(), n))
+
+
+def test_no_two_areas_export_different_things_under_one_name() -> None:
+    seen: dict[str, tuple[str, object]] = {}
+    for name in AREAS:
+        module = importlib.import_module(name)
+        for member in module.__all__:
+            value = getattr(module, member)
+            if member in seen:
+                first_area, first_value = seen[member]
+                assert value is first_value, f"{member}: {first_area} and {name} differ"
+            else:
+                seen[member] = (name, value)
+
+
+def test_the_top_level_reexports_the_areas_objects_not_copies() -> None:
+    for member in movierec.__all__:
+        value = getattr(movierec, member)
+        for area in AREAS:
+            module = importlib.import_module(area)
+            if member in module.__all__:
+                assert getattr(module, member) is value, f"{member} differs in {area}"
