@@ -37,8 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from movierec import MovieRecError, Settings
-from movierec.db.database import Database
+from movierec import MovieRec, MovieRecError, Settings
 from movierec_server.workers import WorkerPool
 
 __all__ = ["ServeOptions", "Supervisor"]
@@ -255,9 +254,9 @@ class Supervisor:
 
 async def _migrate(settings: Settings) -> None:
     """Bring the schema up to date once, before any worker opens the database."""
-    database = Database(settings.resolved_database_url)
-    await database.open(migrate=True)
-    await database.close()
+    mr = MovieRec(settings.model_copy(update={"auto_migrate": False}))
+    await mr.db.open(migrate=True)  # the database alone: no cache, no TMDb session
+    await mr.db.close()
 
 
 def _listen(host: str, port: int) -> socket.socket:
