@@ -30,11 +30,13 @@ from movierec.accounts import (
     UserPage,
     UserView,
 )
+from movierec.boundary import classify_error
 from movierec.cache import RateDecision, RateLimiter
 from movierec.catalog import TMDB_GENRES, CatalogImportReport
 from movierec.clock import Clock, ManualClock, SystemClock
 from movierec.config import Settings
 from movierec.core import HealthReport, MovieRec
+from movierec.db import migrate_database
 from movierec.discovery import GenreList, MovieInfo, TrendingWindow
 from movierec.errors import (
     AuthError,
@@ -160,7 +162,9 @@ __all__ = [
     "UserView",
     "__version__",
     "bucket_start",
+    "classify_error",
     "detect_format",
     "evaluate",
+    "migrate_database",
     "parse_since",
 ]

@@ -11,7 +11,7 @@ from accounts_helpers import PASSWORD, bearer, login
 from tortoise.exceptions import IntegrityError, OperationalError
 
 from movierec import Conflict, MovieRec, ServiceUnavailable
-from movierec.db.errors import translate_db_errors
+from movierec.boundary import translate_errors
 from movierec_server import create_app
 
 
@@ -26,7 +26,7 @@ from movierec_server import create_app
     ],
 )
 async def test_driver_failures_become_service_unavailable(error: Exception) -> None:
-    @translate_db_errors
+    @translate_errors
     async def failing() -> None:
         raise error
 
@@ -36,7 +36,7 @@ async def test_driver_failures_become_service_unavailable(error: Exception) -> N
 
 
 async def test_an_escaping_unique_violation_is_a_conflict() -> None:
-    @translate_db_errors
+    @translate_errors
     async def failing() -> None:
         raise IntegrityError("duplicate key")
 

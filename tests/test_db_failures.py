@@ -8,12 +8,15 @@ import asyncpg
 import pytest
 from tortoise.exceptions import IntegrityError, OperationalError, ValidationError
 
-from movierec import InvalidInput, MovieRec, ServiceUnavailable
-from movierec.db import as_invalid_input, as_service_unavailable, is_connection_failure
+from movierec import Conflict, InvalidInput, MovieRec, ServiceUnavailable, classify_error
 from movierec.db.models import User
 from movierec_server.errors import response_for
 
 from conftest import PG_ADMIN_DSN
+
+
+def is_connection_failure(exc: BaseException) -> bool:
+    return isinstance(classify_error(exc), ServiceUnavailable)
 
 
 def test_connection_failures_are_recognised_through_wrappers() -> None:
@@ -27,8 +30,8 @@ def test_connection_failures_are_recognised_through_wrappers() -> None:
         "cannot switch to state 12; another operation (2) is in progress"
     )
     assert is_connection_failure(mid_reset)
-    assert not is_connection_failure(IntegrityError("duplicate key"))
-    assert not is_connection_failure(ValueError("bad"))
+    assert isinstance(classify_error(IntegrityError("duplicate key")), Conflict)
+    assert classify_error(ValueError("bad")) is None
 
 
 def test_the_server_answers_a_lost_connection_with_503_service_unavailable() -> None:
@@ -60,7 +63,7 @@ async def test_a_text_with_a_nul_character_is_refused_by_postgresql_as_invalid_i
         pytest.skip("SQLite stores NUL characters")
     with pytest.raises(Exception) as caught:
         await User.get_or_none(username_key="a\x00b")
-    assert isinstance(as_invalid_input(caught.value), InvalidInput)
+    assert isinstance(classify_error(caught.value), InvalidInput)
 
 
 @pytest.mark.services_only
@@ -85,6 +88,6 @@ async def test_a_query_killed_mid_flight_becomes_service_unavailable_and_the_nex
     with pytest.raises(Exception) as caught:
         await mr.db.connection().execute_query("SELECT pg_sleep(2.5)")
     await killer
-    translated = as_service_unavailable(caught.value)
+    translated = classify_error(caught.value)
     assert isinstance(translated, ServiceUnavailable)
     assert await User.all().count() == 0

@@ -147,3 +147,22 @@ def test_export_to_a_file_then_import_it_as_another_user(terminal: Path) -> None
     assert report.exit_code == 0, report.output
     assert json.loads(report.stdout)["added"] == 3
     assert ids(listed()) == [13, 550, 603]
+
+
+async def _rename_table(old: str, new: str) -> None:
+    async with MovieRec(Settings.load()) as mr:
+        await mr.db.connection().execute_script(f"ALTER TABLE {old} RENAME TO {new}")
+
+
+def test_a_broken_favorites_table_is_exit_9_in_the_terminal_as_it_is_503_over_http(
+    terminal: Path,
+) -> None:
+    sign_in("dora")
+    asyncio.run(_rename_table("favorites", "favorites_away"))
+    try:
+        result = invoke("fav", "list")
+    finally:
+        asyncio.run(_rename_table("favorites_away", "favorites"))
+    assert result.exit_code == 9, result.output
+    assert "unavailable" in result.output
+    assert "internal error" not in result.output

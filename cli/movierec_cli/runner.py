@@ -14,7 +14,7 @@ from typing import NoReturn, TypeVar
 
 import typer
 
-from movierec import MovieRec, MovieRecError, Settings
+from movierec import MovieRec, MovieRecError, Settings, classify_error
 from movierec_cli.render import error_console
 
 T = TypeVar("T")
@@ -50,6 +50,9 @@ def run_async(work: Callable[[], Awaitable[T]]) -> T:
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except Exception as exc:
+        translated = classify_error(exc)  # defence in depth: services translate their own
+        if translated is not None:
+            fail(translated)
         if debug_enabled():
             raise
         error_console.print(

@@ -14,7 +14,7 @@ from tortoise.expressions import Q
 
 from movierec.accounts.inputs import AdminUserUpdate
 from movierec.accounts.types import UserPage, UserView
-from movierec.db.errors import translate_db_errors
+from movierec.boundary import guarded
 from movierec.db.models import User
 from movierec.errors import Conflict, Forbidden, InvalidInput, NotFound
 from movierec.types import Principal
@@ -27,6 +27,7 @@ __all__ = ["Admin"]
 MAX_PER_PAGE = 100
 
 
+@guarded
 class Admin:
     """List, search, promote, demote, deactivate and reactivate users."""
 
@@ -38,7 +39,6 @@ class Admin:
         if not actor.is_admin:
             raise Forbidden("admins only")
 
-    @translate_db_errors
     async def list_users(
         self,
         actor: Principal,
@@ -65,13 +65,11 @@ class Admin:
             page=page, per_page=per_page, total=total, results=[UserView.of(u) for u in rows]
         )
 
-    @translate_db_errors
     async def get_user(self, actor: Principal, user_id: int) -> UserView:
         """One user by id."""
         self._require_admin(actor)
         return UserView.of(await self._get(user_id))
 
-    @translate_db_errors
     async def update_user(
         self, actor: Principal, user_id: int, changes: AdminUserUpdate, ip: str | None = None
     ) -> UserView:
@@ -88,24 +86,20 @@ class Admin:
             await self._set_active(user, changes.is_active, actor.user_id, ip)
         return UserView.of(user)
 
-    @translate_db_errors
     async def set_role(
         self, actor: Principal, user_id: int, role: Literal["user", "admin"], ip: str | None = None
     ) -> UserView:
         """Make a user an admin or a plain user."""
         return await self.update_user(actor, user_id, AdminUserUpdate(role=role), ip)
 
-    @translate_db_errors
     async def deactivate(self, actor: Principal, user_id: int, ip: str | None = None) -> UserView:
         """Lock a user out: their tokens stop working at once."""
         return await self.update_user(actor, user_id, AdminUserUpdate(is_active=False), ip)
 
-    @translate_db_errors
     async def reactivate(self, actor: Principal, user_id: int, ip: str | None = None) -> UserView:
         """Let a deactivated user log in again."""
         return await self.update_user(actor, user_id, AdminUserUpdate(is_active=True), ip)
 
-    @translate_db_errors
     async def create_admin(self, username: str, email: str, password: str) -> UserView:
         """Register an account with the admin role (operator only: no actor, no HTTP)."""
         view = await self._mr.auth.register(username, email, password)
@@ -113,7 +107,6 @@ class Admin:
         await self._set_role(user, "admin", None, None)
         return UserView.of(user)
 
-    @translate_db_errors
     async def promote(self, username: str) -> UserView:
         """Give an existing account the admin role (operator only: no actor, no HTTP)."""
         user = await self._mr.auth.find_user(username)
@@ -123,7 +116,6 @@ class Admin:
             await self._set_role(user, "admin", None, None)
         return UserView.of(user)
 
-    @translate_db_errors
     async def find(self, actor: Principal, username: str) -> UserView:
         """A user by username or email (for the CLI, which names users)."""
         self._require_admin(actor)

@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from movierec.accounts.audit_search import AuditEntry, AuditPage, search_audit
+from movierec.boundary import guarded
 from movierec.clock import utc_datetime
-from movierec.db.errors import translate_db_errors
 from movierec.db.models import AuditEvent
 from movierec.types import Principal
 
@@ -39,13 +39,13 @@ def _clean(details: dict[str, Any] | None) -> dict[str, Any]:
     return cleaned
 
 
+@guarded
 class Audit:
     """Writes :class:`~movierec.db.models.AuditEvent` rows; admins search them."""
 
     def __init__(self, mr: MovieRec) -> None:
         self._mr = mr
 
-    @translate_db_errors
     async def record(
         self,
         action: str,
@@ -67,7 +67,6 @@ class Audit:
         )
         logger.info("audit %s actor=%s target=%s ok=%s", action, actor_id, target_id, success)
 
-    @translate_db_errors
     async def search(
         self,
         viewer: Principal,

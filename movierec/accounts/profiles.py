@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 from movierec.accounts import rules
 from movierec.accounts.inputs import ProfileUpdate
 from movierec.accounts.types import TokenPair, UserView
-from movierec.db.errors import translate_db_errors
+from movierec.boundary import guarded
 from movierec.db.models import User
 from movierec.errors import Conflict, InvalidInput, Unauthenticated
 from movierec.types import Principal
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["Profiles"]
 
 
+@guarded
 class Profiles:
     """What a signed-in user can do to their own account."""
 
@@ -45,12 +46,10 @@ class Profiles:
             raise InvalidInput.field(field, "does not match")
         return user
 
-    @translate_db_errors
     async def get(self, principal: Principal) -> UserView:
         """The caller's profile."""
         return UserView.of(await self._user(principal))
 
-    @translate_db_errors
     async def update(self, principal: Principal, changes: ProfileUpdate) -> UserView:
         """Change email, display name and/or preferences; omitted fields stay."""
         user = await self._user(principal)
@@ -85,7 +84,6 @@ class Profiles:
             )
         return UserView.of(user)
 
-    @translate_db_errors
     async def change_password(
         self,
         principal: Principal,
@@ -113,7 +111,6 @@ class Profiles:
         await self._mr.audit.record("password_change", user.id, user.id, ip, True)
         return await auth.issue(user)
 
-    @translate_db_errors
     async def delete(self, principal: Principal, password: str, ip: str | None = None) -> None:
         """Delete the caller's account with its favorites, recommendations and tokens."""
         auth = self._mr.auth

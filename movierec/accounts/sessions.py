@@ -14,7 +14,7 @@ from movierec.accounts.state import UserStates
 from movierec.accounts.throttle import LoginThrottle
 from movierec.accounts.tokens import AccessTokens
 from movierec.accounts.types import TokenPair, UserView
-from movierec.db.errors import translate_db_errors
+from movierec.boundary import guarded
 from movierec.db.models import User
 from movierec.errors import Conflict, Forbidden, Unauthenticated
 from movierec.types import Principal
@@ -27,6 +27,7 @@ __all__ = ["Auth"]
 BAD_LOGIN = "invalid username or password"
 
 
+@guarded
 class Auth:
     """Accounts and sessions. Hung off :class:`~movierec.MovieRec` as ``mr.auth``."""
 
@@ -49,8 +50,6 @@ class Auth:
         return self._tokens
 
     # --- accounts
-
-    @translate_db_errors
     async def register(self, username: str, email: str, password: str) -> UserView:
         """Create a ``user`` account; :class:`InvalidInput` names a bad field,
         :class:`Conflict` a taken username or email."""
@@ -85,7 +84,6 @@ class Auth:
                 "email: already registered", details={"fields": {"email": "already registered"}}
             )
 
-    @translate_db_errors
     async def find_user(self, identifier: str) -> User | None:
         """The account a login name (username or email, any case) refers to."""
         name = identifier.strip()
@@ -97,7 +95,6 @@ class Auth:
         key = rules.username_key(name)
         return await User.get_or_none(username_key=key) if 0 < len(key) <= 32 else None
 
-    @translate_db_errors
     async def check_password(self, user: User, password: str) -> bool:
         """Verify ``password`` for ``user``; upgrades the hash when the cost setting rose."""
         if not await self.hasher.verify(password, user.password_hash):
@@ -108,8 +105,6 @@ class Auth:
         return True
 
     # --- sessions
-
-    @translate_db_errors
     async def login(self, identifier: str, password: str, ip: str | None = None) -> TokenPair:
         """Check the credentials and start a session.
 
@@ -145,7 +140,6 @@ class Auth:
         await self._mr.audit.record("login", user.id, user.id, ip, True)
         return pair
 
-    @translate_db_errors
     async def issue(self, user: User, family_id: str | None = None) -> TokenPair:
         """A fresh token pair for ``user`` (continuing ``family_id`` when given)."""
         issued = await self.refresh_tokens.create(user.id, family_id)
@@ -165,7 +159,6 @@ class Auth:
             user=UserView.of(user),
         )
 
-    @translate_db_errors
     async def refresh(self, refresh_token: str, ip: str | None = None) -> TokenPair:
         """Trade a refresh token for a new pair; the old refresh token stops working."""
         try:
@@ -182,7 +175,6 @@ class Auth:
             raise Unauthenticated("this account is deactivated")
         return await self.issue(user, rotation.family_id)
 
-    @translate_db_errors
     async def logout(
         self,
         access_token_or_principal: str | Principal,
@@ -203,7 +195,6 @@ class Auth:
                 await self.refresh_tokens.revoke_family(owner[1], user_id=principal.user_id)
         await self._mr.audit.record("logout", principal.user_id, principal.user_id, ip)
 
-    @translate_db_errors
     async def revoke_refresh_token(self, refresh_token: str) -> bool:
         """End the login a refresh token belongs to (its whole family); False if unknown."""
         owner = await self.refresh_tokens.owner(refresh_token)
@@ -213,7 +204,6 @@ class Auth:
         await self._mr.audit.record("logout", owner[0], owner[0], None, True, {"by": "refresh"})
         return True
 
-    @translate_db_errors
     async def authenticate(self, access_token: str) -> Principal:
         """Who an access token belongs to; :class:`Unauthenticated` if it is not valid now.
 
@@ -238,7 +228,6 @@ class Auth:
             session_id=claims.session_id,
         )
 
-    @translate_db_errors
     async def end_all_sessions(self, user: User) -> None:
         """Make every token of ``user`` unusable now (version bump + refresh revocation)."""
         await User.filter(id=user.id).update(token_version=F("token_version") + 1)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from tortoise.transactions import in_transaction
 
-from movierec.catalog.dberrors import DATABASE_ERRORS
+from movierec.boundary import classify_error
 from movierec.catalog.movielens import ParsedCatalog, parse_movielens
 from movierec.db.database import connection_name
 from movierec.db.models import CatalogRating, Movie
@@ -117,7 +117,9 @@ async def import_movielens_folder(
             )
             await CatalogRating.all().using_db(conn).delete()
             await _chunked(ratings, "ratings", report, conn, upsert=False)
-    except DATABASE_ERRORS as exc:
+    except Exception as exc:
+        if not isinstance(classify_error(exc), ServiceUnavailable):
+            raise
         raise ServiceUnavailable(f"catalog import failed: {exc}") from exc
     return CatalogImportReport(
         source=str(folder),

@@ -23,7 +23,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from movierec.catalog.dberrors import translate_database_errors
+from movierec.boundary import guarded
 from movierec.catalog.errors import CatalogEmpty
 from movierec.catalog.genres import TMDB_GENRES, genre_names
 from movierec.catalog.ranking import (
@@ -66,6 +66,7 @@ _SORTS = {
 }
 
 
+@guarded
 class CatalogProvider:
     """Movies from the imported MovieLens catalog; same interface as the TMDb client."""
 
@@ -76,7 +77,6 @@ class CatalogProvider:
         self._poster_size = settings.tmdb_poster_size
         self._known_filled = False
 
-    @translate_database_errors
     async def ensure_filled(self) -> None:
         """Raise :class:`CatalogEmpty` until a catalog has been imported."""
         if self._known_filled:
@@ -111,7 +111,6 @@ class CatalogProvider:
             note=note,
         )
 
-    @translate_database_errors
     async def trending(self, window: TrendingWindow, page: int, language: str) -> Page[Movie]:
         """Most rated in the latest 30 days (``day``) or 12 months (``week``) of the data."""
         await self.ensure_filled()
@@ -136,7 +135,6 @@ class CatalogProvider:
         )
         return await self._page_of([int(i) for i in counted], page, total, note)
 
-    @translate_database_errors
     async def search(
         self, query: str, page: int, year: int | None, language: str, include_adult: bool
     ) -> Page[Movie]:
@@ -162,7 +160,6 @@ class CatalogProvider:
             ranked = await asyncio.to_thread(fuzzy_matches, folded, everything)
         return await self._page_of(ranked, page)
 
-    @translate_database_errors
     async def details(self, movie_id: int, language: str) -> MovieDetails:
         """One movie of the local catalog (or one seen on TMDb earlier)."""
         row = await MovieRow.get_or_none(id=movie_id)
@@ -171,7 +168,6 @@ class CatalogProvider:
             raise NotFound(f"no movie {movie_id} in the offline catalog")
         return details_from_row(row, self._image_base, self._poster_size)
 
-    @translate_database_errors
     async def discover(
         self, genre_ids: Sequence[int], page: int, language: str, sort_by: str
     ) -> Page[Movie]:
@@ -193,7 +189,6 @@ class CatalogProvider:
         )
         return await self._page_of([int(i) for i in ids], page, total)
 
-    @translate_database_errors
     async def similar(self, movie_id: int, page: int, language: str) -> Page[Movie]:
         """Catalog movies sharing genres and keywords with ``movie_id``."""
         target = await self.details(movie_id, language)
@@ -213,7 +208,6 @@ class CatalogProvider:
         )
         return await self._page_of(ranked, page)
 
-    @translate_database_errors
     async def recommendations(self, movie_id: int, page: int, language: str) -> Page[Movie]:
         """Movies that the latest people who liked ``movie_id`` also liked."""
         await self.details(movie_id, language)

@@ -12,17 +12,15 @@ import logging
 from collections.abc import Sequence
 from typing import cast
 
-from movierec.catalog.dberrors import DATABASE_ERRORS
+from movierec.boundary import classify_error
 from movierec.catalog.rows import METADATA_FIELDS, STAT_FIELDS, row_fields
 from movierec.clock import Clock, utc_datetime
 from movierec.db.models import Movie as MovieRow
-from movierec.errors import MovieRecError
 from movierec.types import Movie, MovieDetails
 
 __all__ = ["remember_movies"]
 
 logger = logging.getLogger("movierec.movies")
-_FAILURES: tuple[type[BaseException], ...] = (*DATABASE_ERRORS, MovieRecError)
 
 
 async def remember_movies(movies: Sequence[Movie], clock: Clock) -> None:
@@ -47,5 +45,7 @@ async def remember_movies(movies: Sequence[Movie], clock: Clock) -> None:
                     on_conflict=["id"],
                     update_fields=(*fields, "fetched_at"),
                 )
-    except _FAILURES as exc:
+    except Exception as exc:
+        if classify_error(exc) is None:
+            raise
         logger.warning("could not store %d movies locally: %s", len(unique), exc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from movierec.catalog.dberrors import translate_database_errors
+from movierec.boundary import guarded
 from movierec.catalog.download import fetch_movielens
 from movierec.catalog.importer import CatalogImportReport, ImportProgress, import_movielens_folder
 from movierec.catalog.provider import CatalogProvider
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["Catalog"]
 
 
+@guarded
 class Catalog:
     """The offline catalog of one ``MovieRec``: its importer and its provider."""
 
@@ -45,7 +46,6 @@ class Catalog:
             clock=self._mr.clock.now,
         )
 
-    @translate_database_errors
     async def stats(self) -> dict[str, Any]:
         """How many movies and ratings are in the catalog, and the latest rating's date."""
         latest = await CatalogRating.all().order_by("-rated_at").first()

@@ -1,6 +1,8 @@
-"""Storage: Tortoise ORM models, connection lifecycle and migrations."""
+"""Storage: Tortoise ORM models, connection lifecycle and migrations.
 
-from movierec.db.database import Database
-from movierec.db.failures import as_invalid_input, as_service_unavailable, is_connection_failure
+Database failures are translated for callers by :mod:`movierec.boundary`, not here.
+"""
 
-__all__ = ["Database", "as_invalid_input", "as_service_unavailable", "is_connection_failure"]
+from movierec.db.database import Database, migrate_database
+
+__all__ = ["Database", "migrate_database"]

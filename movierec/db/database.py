@@ -12,15 +12,14 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-import asyncpg
 from tortoise.context import TortoiseContext, _current_context
-from tortoise.exceptions import BaseORMException
 from tortoise.migrations.executor import MigrationExecutor
 
+from movierec.boundary import classify_error
 from movierec.db.locks import migration_lock, sqlite_path
 from movierec.errors import ServiceUnavailable
 
-__all__ = ["Database"]
+__all__ = ["Database", "migrate_database"]
 
 APP_LABEL = "models"
 MODELS_MODULE = "movierec.db.models"
@@ -77,12 +76,12 @@ class Database:
                 await self._context.db(self.kind).execute_query("SELECT 1")
                 if migrate:
                     await self.migrate()
-            except (OSError, BaseORMException, asyncpg.PostgresError) as exc:
+            except BaseException as exc:
                 await self.close()
+                failure = classify_error(exc) if isinstance(exc, Exception) else None
+                if failure is None or failure is exc:
+                    raise
                 raise ServiceUnavailable(f"cannot open the database: {exc}") from exc
-            except BaseException:
-                await self.close()
-                raise
 
     async def migrate(self) -> list[str]:
         """Apply pending migrations; returns the names of those applied.
@@ -153,3 +152,11 @@ class Database:
             with self.activate():
                 await self._context.close_connections()
             self._opened = False
+
+
+async def migrate_database(url: str) -> None:
+    """Bring the schema at ``url`` up to date, then close: what a supervisor runs once
+    before any worker opens the database."""
+    database = Database(url)
+    await database.open(migrate=True)
+    await database.close()

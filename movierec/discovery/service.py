@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
+from movierec.boundary import guarded
 from movierec.cache import Loaded
 from movierec.catalog.remember import remember_movies
 from movierec.discovery.providers import MovieProvider, TrendingWindow
@@ -91,6 +92,7 @@ def check_year(year: int | None) -> int | None:
     return None if year is None else _check_int("year", year, MIN_YEAR, MAX_YEAR)
 
 
+@guarded
 class MovieService:
     """Trending, search, details and genres, cached, from TMDb or the offline catalog."""
 

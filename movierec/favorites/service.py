@@ -25,6 +25,7 @@ from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from movierec.boundary import guarded
 from movierec.catalog.genres import genre_key
 from movierec.clock import utc_datetime
 from movierec.db.models import Favorite, User
@@ -86,6 +87,7 @@ def _bounded(name: str, value: object, low: int, high: int) -> int:
     return value
 
 
+@guarded
 class Favorites:
     """A user's favorite movies; every method takes the acting user's id."""
 

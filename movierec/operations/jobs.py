@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from movierec.boundary import guarded
 from movierec.config import Settings
 from movierec.db.models import User
 from movierec.errors import InvalidInput, MovieRecError
@@ -175,6 +176,7 @@ JOBS: dict[str, Job] = {
 }
 
 
+@guarded
 class Jobs:
     """Runs jobs by name on an open ``MovieRec`` (``mr.jobs``)."""
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
+from movierec.boundary import guarded
 from movierec.clock import utc_datetime
 from movierec.db.models import ApiUsage, AuditEvent, RefreshToken
 
@@ -36,6 +37,7 @@ class PruneReport(BaseModel):
         return self.refresh_tokens + self.usage_buckets + self.audit_events
 
 
+@guarded
 class Maintenance:
     """Pruning of expired and old rows (``mr.maintenance``)."""
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 from tortoise.functions import Sum
 
+from movierec.boundary import guarded
 from movierec.db.models import ApiUsage
 from movierec.errors import Forbidden, ServiceUnavailable
 from movierec.operations.report import UsageReport
@@ -57,6 +58,7 @@ class MonitoringSnapshot(BaseModel):
     tmdb: list[TmdbCallTotal]
 
 
+@guarded
 class Monitoring:
     """Read-only figures for metrics scrapes (``mr.monitoring``)."""
 

@@ -17,9 +17,10 @@ import logging
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from tortoise.exceptions import BaseORMException, IntegrityError
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
+from movierec.boundary import classify_error
 from movierec.clock import Clock
 from movierec.db import Database
 from movierec.db.models import ApiUsage
@@ -125,7 +126,9 @@ class UsageRecorder:
                     for key, tally in pending.items():
                         await _add_to_row(key, tally)
                         done.append(key)
-            except (BaseORMException, OSError, ConnectionError) as exc:
+            except Exception as exc:
+                if classify_error(exc) is None:
+                    raise
                 for key in done:
                     pending.pop(key)
                 self._merge_back(pending)

@@ -20,6 +20,7 @@ import numpy as np
 import orjson
 from tortoise.exceptions import IntegrityError
 
+from movierec.boundary import guarded
 from movierec.db.models import Dismissal, User
 from movierec.errors import (
     InvalidInput,
@@ -58,6 +59,7 @@ def _prefs_hash(preferences: dict[str, Any] | None) -> str:
     return hashlib.sha256(raw).hexdigest()[:12]
 
 
+@guarded
 class Recommender:
     """Personalized recommendations for the users of one ``MovieRec``."""
 

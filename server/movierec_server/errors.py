@@ -15,8 +15,7 @@ from sanic.exceptions import SanicException
 from sanic.handlers import ErrorHandler
 from sanic.response import HTTPResponse, json
 
-from movierec import MovieRecError, RateLimited, Unauthenticated
-from movierec.db import as_invalid_input, as_service_unavailable
+from movierec import MovieRecError, RateLimited, Unauthenticated, classify_error
 
 logger = logging.getLogger("movierec.server")
 
@@ -46,9 +45,10 @@ def response_for(exc: BaseException) -> HTTPResponse:
     """Map any exception to a JSON error response."""
     headers: dict[str, str] = {}
     if not isinstance(exc, MovieRecError):
-        translated = as_service_unavailable(exc) or as_invalid_input(exc)
+        # Defence in depth: the services translate foreign errors themselves.
+        translated = classify_error(exc)
         if translated is not None:
-            logger.warning("database refused: %r", exc)
+            logger.warning("untranslated library failure: %r", exc)
             exc = translated
     if isinstance(exc, MovieRecError):
         if isinstance(exc, RateLimited):
@@ -76,11 +76,9 @@ def response_for(exc: BaseException) -> HTTPResponse:
 
 
 def _is_validation_error(exc: BaseException) -> bool:
-    # Tortoise validates a field's value when it is stored or used in a filter: a value
-    # no column can hold (a 300-character username looked up) is the caller's mistake.
     name = type(exc).__name__
     module = type(exc).__module__
-    return name == "ValidationError" and module.startswith(("sanic_ext", "pydantic", "tortoise"))
+    return name == "ValidationError" and module.startswith(("sanic_ext", "pydantic"))
 
 
 def _validation_message(exc: BaseException) -> str:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from movierec import MovieRec, MovieRecError, Settings
+from movierec import MovieRecError, Settings, migrate_database
 from movierec_server.workers import WorkerPool
 
 __all__ = ["ServeOptions", "Supervisor"]
@@ -254,9 +254,7 @@ class Supervisor:
 
 async def _migrate(settings: Settings) -> None:
     """Bring the schema up to date once, before any worker opens the database."""
-    mr = MovieRec(settings.model_copy(update={"auto_migrate": False}))
-    await mr.db.open(migrate=True)  # the database alone: no cache, no TMDb session
-    await mr.db.close()
+    await migrate_database(settings.resolved_database_url)
 
 
 def _listen(host: str, port: int) -> socket.socket:
