@@ -280,8 +280,10 @@ async def test_the_openapi_document_declares_bearer_auth_on_protected_routes(
     assert spec["paths"]["/me"]["get"]["security"] == [{"bearerAuth": []}]
     assert "security" not in spec["paths"]["/auth/login"]["post"]
     body = spec["paths"]["/auth/register"]["post"]["requestBody"]["content"]["application/json"]
-    assert body["schema"]["required"] == ["username", "email", "password"]
-    assert body["schema"]["additionalProperties"] is False
+    assert body["schema"] == {"$ref": "#/components/schemas/RegisterInput"}
+    named = spec["components"]["schemas"]["RegisterInput"]
+    assert named["required"] == ["username", "email", "password"]
+    assert named["additionalProperties"] is False
     assert spec["paths"]["/me"]["get"]["responses"]["401"]["content"]["application/json"] == {
         "schema": {"$ref": "#/components/schemas/Error"}
     }

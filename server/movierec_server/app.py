@@ -18,10 +18,11 @@ from typing import Any
 import orjson
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
+from sanic_ext import openapi
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import MovieRec, Settings, __version__
-from movierec_server import auth, errors, middleware, observability, spec
+from movierec_server import apidocs, auth, errors, middleware, observability, spec
 from movierec_server.routes import (
     admin_users,
     favorites,
@@ -61,8 +62,7 @@ def create_app(
     app: Sanic[Any, Any] = Sanic(name or f"movierec_{next(_app_numbers)}", dumps=_dumps)
     app.config.REQUEST_MAX_SIZE = resolved.max_body_bytes
     app.config.FALLBACK_ERROR_FORMAT = "json"
-    app.config.OAS_UI_DEFAULT = "swagger"
-    app.config.OAS_URL_PREFIX = "/docs"
+    apidocs.configure(app)
     app.config.CORS = False
     app.config.GRACEFUL_SHUTDOWN_TIMEOUT = resolved.shutdown_grace
     app.ext.openapi.describe(
@@ -94,10 +94,16 @@ def create_app(
     async def enter_database(request: Request) -> None:
         request.app.ctx.movierec.db.enter()
 
+    def openapi_document(request: Request) -> HTTPResponse:
+        return json(spec.complete(SpecificationBuilder().build(request.app).serialize()))
+
     @app.get("/openapi.json")
+    @openapi.exclude()
     async def openapi_json(request: Request) -> HTTPResponse:
         """The OpenAPI document (also at /docs/openapi.json)."""
-        return json(spec.complete(SpecificationBuilder().build(request.app).serialize()))
+        return openapi_document(request)
+
+    apidocs.install(app, openapi_document)
 
     # --- foundation
     app.blueprint(health.bp)

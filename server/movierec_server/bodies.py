@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 from sanic import Request
+from sanic.exceptions import SanicException
 
 from movierec import InvalidInput
 
@@ -18,9 +19,11 @@ Model = TypeVar("Model", bound=BaseModel)
 def parse_body(request: Request, model: type[Model], *, optional: bool = False) -> Model:
     """Parse the JSON body into ``model`` (unknown fields rejected by the model).
 
-    ``optional`` lets an empty body stand for ``{}``.
+    ``optional`` lets an empty body stand for ``{}``. A body declared as anything but
+    JSON (``Content-Type: text/plain``) is a 415; a body without a type is read as JSON.
     """
     raw = request.body or b""
+    _require_json_type(request, raw)
     if not raw.strip():
         if not optional:
             raise InvalidInput("a JSON body is required", details={"fields": {"body": "missing"}})
@@ -36,6 +39,16 @@ def parse_body(request: Request, model: type[Model], *, optional: bool = False) 
         return model.model_validate(data)
     except ValidationError as exc:
         raise _invalid(exc) from None
+
+
+def _require_json_type(request: Request, raw: bytes) -> None:
+    declared = request.headers.get("content-type", "")
+    media = declared.split(";", 1)[0].strip().lower()
+    if raw.strip() and media and media != "application/json" and not media.endswith("+json"):
+        raise SanicException(
+            f"send the body as application/json, not {media}",
+            status_code=415,
+        )
 
 
 def _invalid(exc: ValidationError) -> InvalidInput:

@@ -5,6 +5,9 @@ once, for every operation:
 
 * the JSON error body ``{"error": {"code", "message", "details"}}`` as a component, used
   by every 4xx/5xx response;
+* every pydantic model as a named schema under ``components/schemas`` (routes document
+  bodies inline through :func:`json_content`; :func:`complete` names them by title);
+* an example for every JSON body and reply (:mod:`movierec_server.spec_examples`);
 * the error statuses every route can answer with because of the server's shared
   machinery: 400 (bad parameters or body), 401 (bearer-protected), 404 (path
   parameters), 413/415 (bodies), 429 (rate limits), 503 (a backing service down).
@@ -17,9 +20,12 @@ bounds, unknown fields rejected), which sanic-ext's own model introspection does
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from pydantic import BaseModel
+
+from movierec_server.spec_examples import add_examples
 
 __all__ = ["ERROR_SCHEMA", "complete", "json_content", "schema_of"]
 
@@ -113,7 +119,30 @@ def complete(spec: dict[str, Any]) -> dict[str, Any]:
         for method, operation in item.items():
             if method.lower() in ("get", "post", "put", "patch", "delete"):
                 _complete_operation(path, method, operation, spec)
+    spec["paths"] = _name_schemas(spec.get("paths", {}), components["schemas"])
+    add_examples(spec)
     return spec
+
+
+def _name_schemas(node: Any, named: dict[str, Any]) -> Any:
+    """``node`` with every titled object schema moved to ``named`` and ``$ref``'d there."""
+    if isinstance(node, list):
+        return [_name_schemas(item, named) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _name_schemas(value, named) for key, value in node.items()}
+    title = out.get("title")
+    if not isinstance(title, str) or out.get("type") != "object":
+        return out
+    nullable = out.pop("nullable", False)
+    base = re.sub(r"[^A-Za-z0-9]", "", title) or "Schema"
+    name, number = base, 1
+    while name in named and named[name] != out:  # same title, other shape: number it
+        number += 1
+        name = f"{base}{number}"
+    named[name] = out
+    ref = {"$ref": f"#/components/schemas/{name}"}
+    return {"allOf": [ref], "nullable": True} if nullable else ref
 
 
 def _complete_operation(path: str, method: str, operation: dict[str, Any], spec: Any) -> None:
@@ -132,6 +161,8 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any], spec:
     for status in sorted(extra):
         responses.setdefault(status, {"description": _DESCRIPTIONS[status]})
     for status, response in responses.items():
+        if status in ("204", "304"):
+            response.pop("content", None)  # no body, whatever sanic-ext inferred
         if status.isdigit() and int(status) >= 400:
             response.setdefault("description", _DESCRIPTIONS.get(status, "error"))
             if not _declares_json_schema(response):

@@ -74,8 +74,28 @@ def quote(text: str) -> str:
     return urllib.parse.quote(text, safe="")
 
 
+def inline_refs(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with every local ``$ref`` replaced by what it points at (KeyError if dangling)."""
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            target: Any = spec
+            for part in str(node["$ref"]).removeprefix("#/").split("/"):
+                target = target[part]
+            return resolve(target)
+        return {key: resolve(value) for key, value in node.items()}
+
+    resolved: dict[str, Any] = resolve(spec)
+    return resolved
+
+
 def operations(spec: dict[str, Any]) -> Iterator[Operation]:
     """Every documented operation of ``spec`` (the OpenAPI document itself excluded)."""
+    spec = inline_refs(spec)
     for path, item in spec.get("paths", {}).items():
         if path.endswith("openapi.json"):
             continue

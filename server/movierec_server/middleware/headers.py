@@ -1,7 +1,8 @@
 """Security headers on every reply.
 
 A strict Content-Security-Policy everywhere (the API only serves JSON), relaxed for the
-``/docs`` pages, whose Swagger UI loads scripts and styles from a CDN. HSTS is sent
+``/docs`` pages only as far as Swagger UI and ReDoc need (inline styles, a blob: worker);
+their scripts and styles are served by this server, never a CDN. HSTS is sent
 only on HTTPS replies (browsers ignore it over HTTP anyway). Responses of the account
 routes, which may carry tokens, are never cached.
 """
@@ -19,13 +20,14 @@ from movierec_server.middleware.proxy import is_secure
 __all__ = ["API_CSP", "DOCS_CSP", "install"]
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-_CDNS = "https://cdn.jsdelivr.net https://cdnjs.cloudflare.com https://unpkg.com"
+# The docs pages load only packaged assets (movierec_server.apidocs). Swagger UI and
+# ReDoc set element styles and ReDoc starts a blob: worker; scripts stay 'self' only.
 DOCS_CSP = (
     "default-src 'self'; "
-    f"script-src 'self' 'unsafe-inline' {_CDNS} https://cdn.redoc.ly; "
-    f"style-src 'self' 'unsafe-inline' {_CDNS} https://fonts.googleapis.com; "
-    "img-src 'self' data: https:; "
-    "font-src 'self' data: https://fonts.gstatic.com; "
+    "script-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
+    "font-src 'self' data:; "
     "connect-src 'self'; worker-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )

@@ -15,6 +15,11 @@ from movierec_server.context import movierec
 from movierec_server.metrics import CONTENT_TYPE, ServerMetrics
 from movierec_server.spec import ERROR_REF, json_content
 
+_METRICS_EXAMPLE = (
+    "# HELP movierec_http_requests_total HTTP requests answered, by route pattern and status.\n"
+    "# TYPE movierec_http_requests_total counter\n"
+    'movierec_http_requests_total{method="GET",route="/health",status="200"} 3.0\n'
+)
 bp = Blueprint("operations")
 
 _SINCE_HELP = "a span before now (90m, 24h, 7d, 2w) or an ISO 8601 date/time"
@@ -24,7 +29,11 @@ _SINCE_HELP = "a span before now (90m, 24h, 7d, 2w) or an ISO 8601 date/time"
 @openapi.summary("Prometheus metrics (admin token, unless MOVIEREC_METRICS_PUBLIC)")
 @openapi.tag("operations")
 @openapi.secured(SCHEME)
-@openapi.response(200, {CONTENT_TYPE: str}, "Prometheus text exposition format")
+@openapi.response(
+    200,
+    {CONTENT_TYPE: {"schema": {"type": "string"}, "example": _METRICS_EXAMPLE}},
+    "Prometheus text exposition format",
+)
 @openapi.response(401, {"application/json": ERROR_REF}, "no valid bearer token")
 @openapi.response(403, {"application/json": ERROR_REF}, "not public, and the caller is no admin")
 async def metrics(request: Request) -> HTTPResponse:
