@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -13,16 +12,10 @@ from movierec import MovieRec, Settings
 from movierec_cli import app
 from movierec_cli.commands import favorites as fav_command
 
-from helpers.cli_env import point_cli_at
-from helpers.favorites import seed_movies
+from helpers.cli_env import seeded_terminal
 
 PASSWORD = "correct horse battery staple"
 runner = CliRunner()
-
-
-async def _seed() -> None:
-    async with MovieRec(Settings.load()):
-        await seed_movies()
 
 
 @pytest.fixture
@@ -30,8 +23,7 @@ def terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings, mr: MovieRec
 ) -> Path:
     """The CLI's environment on this test's backend, catalog seeded (``mr`` cleans up)."""
-    point_cli_at(monkeypatch, tmp_path, settings, redis=False)
-    asyncio.run(_seed())
+    seeded_terminal(monkeypatch, tmp_path, settings)
     return tmp_path
 
 

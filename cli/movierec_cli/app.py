@@ -23,12 +23,14 @@ from movierec_cli.commands import (
     recommend,
     serve,
 )
+from movierec_cli.runner import json_errors
 
 app = typer.Typer(
     name="movierec",
     help="Personalized movie recommendations from your terminal.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -47,6 +49,7 @@ def root(
     ] = False,
 ) -> None:
     """Personalized movie recommendations from your terminal."""
+    json_errors(False)  # each command's --json sets it again
 
 
 # --- foundation

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -23,6 +24,7 @@ from rich.table import Table
 __all__ = [
     "console",
     "error_console",
+    "print_error",
     "print_json",
     "print_message",
     "print_raw",
@@ -81,8 +83,13 @@ def print_raw(text: str) -> None:
 
 
 def print_message(text: str) -> None:
-    """A one-line confirmation for people (suppressed by nothing; use for side effects)."""
-    console.print(text, highlight=False)
+    """A one-line confirmation for people, printed as written (``[REC]`` stays ``[REC]``)."""
+    console.print(text, highlight=False, markup=False)
+
+
+def print_error(text: str) -> None:
+    """One red line on stderr for one failed item of a command that goes on."""
+    error_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False)
 
 
 @contextlib.contextmanager

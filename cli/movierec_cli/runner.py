@@ -2,7 +2,9 @@
 
 Every command goes through :func:`run`. A :class:`~movierec.MovieRecError` becomes one red
 line on stderr and the error's ``exit_code``; anything unexpected becomes one line and
-exit 1, unless ``MOVIEREC_DEBUG=1`` asks for the traceback.
+exit 1, unless ``MOVIEREC_DEBUG=1`` asks for the traceback. Under ``--json`` the line is
+the JSON body the HTTP API answers with (``{"error": {"code", "message", "details"}}``),
+still on stderr and with the same exit code, so scripts read one shape everywhere.
 """
 
 from __future__ import annotations
@@ -10,16 +12,19 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import NoReturn, TypeVar
 
+import orjson
 import typer
+from rich.markup import escape
 
 from movierec import MovieRec, MovieRecError, Settings, classify_error
 from movierec_cli.render import error_console
 
 T = TypeVar("T")
 
-__all__ = ["fail", "load_settings", "run", "run_async"]
+__all__ = ["fail", "json_errors", "load_settings", "run", "run_async"]
 
 
 def debug_enabled() -> bool:
@@ -27,9 +32,30 @@ def debug_enabled() -> bool:
     return os.environ.get("MOVIEREC_DEBUG", "") not in ("", "0", "false", "no")
 
 
+_json_errors: ContextVar[bool] = ContextVar("movierec_json_errors", default=False)
+
+
+def json_errors(enabled: bool) -> None:
+    """Report errors as JSON from now on (``--json``) or as red lines (the default)."""
+    _json_errors.set(enabled)
+
+
+def json_requested() -> bool:
+    """True when the running command was given ``--json``."""
+    return _json_errors.get()
+
+
+def _report(body: dict[str, object], line: str) -> None:
+    if json_requested():
+        error_console.file.write(orjson.dumps(body, default=str).decode() + "\n")
+        error_console.file.flush()
+    else:
+        error_console.print(line, highlight=False, markup=True)
+
+
 def fail(error: MovieRecError) -> NoReturn:
-    """Print one red line for ``error`` and exit with its code."""
-    error_console.print(f"[bold red]error:[/] {error.message}", highlight=False, markup=True)
+    """Report ``error`` (one red line, or its JSON body under ``--json``); exit with its code."""
+    _report(error.to_dict(), f"[bold red]error:[/] {escape(error.message)}")
     raise typer.Exit(error.exit_code)
 
 
@@ -55,10 +81,11 @@ def run_async(work: Callable[[], Awaitable[T]]) -> T:
             fail(translated)
         if debug_enabled():
             raise
-        error_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+        message = f"{type(exc).__name__}: {exc}"
+        _report(
+            {"error": {"code": "internal_error", "message": message, "details": None}},
+            f"[bold red]internal error:[/] {escape(message)} "
             "(set MOVIEREC_DEBUG=1 for the traceback)",
-            highlight=False,
         )
         raise typer.Exit(1) from None
 

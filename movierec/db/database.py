@@ -109,7 +109,7 @@ class Database:
             connection = self._context.db(self.kind)
             executor = MigrationExecutor(connection, tortoise_config(self.url)["apps"])
             plan = await executor.plan(None)
-        return [str(getattr(step, "name", step)) for step in plan]
+        return [step.migration.name for step in plan]
 
     @contextlib.contextmanager
     def activate(self) -> Iterator[None]:

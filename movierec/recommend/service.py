@@ -9,6 +9,7 @@ page served is logged once per list in ``Recommendation`` rows (one bulk insert)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import time
@@ -28,6 +29,7 @@ from movierec.errors import (
     MovieRecError,
     NotFound,
     ServiceUnavailable,
+    UpstreamError,
 )
 from movierec.recommend.compute import compute_list
 from movierec.recommend.model import HybridModel, ModelParams
@@ -194,10 +196,16 @@ class Recommender:
             await log_served(user_id, shown)
 
     async def dismiss(self, user_id: int, movie_id: int) -> Dismissed:
-        """Never recommend ``movie_id`` to this user again (idempotent)."""
+        """Never recommend ``movie_id`` to this user again (idempotent).
+
+        A movie the provider says does not exist is :class:`NotFound` (nothing stored);
+        when the provider cannot answer, the dismissal is kept all the same.
+        """
         if isinstance(movie_id, bool) or not isinstance(movie_id, int) or not 0 < movie_id < 2**31:
             raise InvalidInput.field("movie_id", "must be a positive integer")
         version, preferences = await self._user(user_id)
+        with contextlib.suppress(UpstreamError):
+            await self._mr.movies.details(movie_id)  # NotFound for an unknown movie
         try:
             _, created = await Dismissal.get_or_create(user_id=user_id, movie_id=movie_id)
         except IntegrityError:

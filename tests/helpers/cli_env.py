@@ -24,3 +24,20 @@ def point_cli_at(
         if redis:
             assert settings.redis_url
             monkeypatch.setenv("MOVIEREC_REDIS_URL", settings.redis_url)
+
+
+def seeded_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: Settings) -> Path:
+    """Point the CLI at this test's backend and seed the catalog movies the CLI tests use."""
+    import asyncio
+
+    from movierec import MovieRec
+
+    from helpers.favorites import seed_movies
+
+    async def seed() -> None:
+        async with MovieRec(Settings.load()):
+            await seed_movies()
+
+    point_cli_at(monkeypatch, tmp_path, settings, redis=False)
+    asyncio.run(seed())
+    return tmp_path

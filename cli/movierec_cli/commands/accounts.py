@@ -54,7 +54,7 @@ def login(
     if json:
         print_json({"user": pair.user, "saved_to": str(path)})
     else:
-        print_message(f"logged in as [bold]{pair.user.username}[/] ({pair.user.role})")
+        print_message(f"logged in as {pair.user.username} ({pair.user.role})")
 
 
 def logout(json: JsonOption = False) -> None:

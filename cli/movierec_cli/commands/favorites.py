@@ -20,13 +20,22 @@ from movierec import (
     ImportReport,
     InvalidInput,
     MovieRec,
+    MovieRecError,
     NotFound,
     Principal,
     TitleMatch,
     detect_format,
 )
 from movierec_cli.options import JsonOption
-from movierec_cli.render import print_json, print_message, print_raw, print_table, progress_bar
+from movierec_cli.render import (
+    print_error,
+    print_json,
+    print_message,
+    print_raw,
+    print_table,
+    progress_bar,
+    to_jsonable,
+)
 from movierec_cli.session import run_authed
 
 app = typer.Typer(help="Your favorite movies.", no_args_is_help=True)
@@ -83,25 +92,48 @@ def add(
     movies: Annotated[list[str], typer.Argument(help="TMDb ids or titles ('Crash (2004)').")],
     json: JsonOption = False,
 ) -> None:
-    """Add movies to your favorites by TMDb id or by title."""
+    """Add movies to your favorites by TMDb id or by title.
+
+    Each movie is reported on its own line: one unknown id does not hide the others
+    that were added. The exit code is the first failure's (0 when all were added).
+
+    Example: movierec fav add 603 "Fight Club (1999)"
+    """
     interactive = _interactive() and not json
 
-    async def work(mr: MovieRec, principal: Principal) -> list[FavoriteResult]:
-        results = []
+    async def work(mr: MovieRec, principal: Principal) -> list[FavoriteResult | MovieRecError]:
+        results: list[FavoriteResult | MovieRecError] = []
         for argument in movies:
-            movie_id = await _movie_id(mr, argument, interactive)
-            results.append(await mr.favorites.add(principal.user_id, movie_id))
+            try:
+                movie_id = await _movie_id(mr, argument, interactive)
+                results.append(await mr.favorites.add(principal.user_id, movie_id))
+            except (NotFound, InvalidInput) as exc:  # this movie only; the rest go on
+                results.append(exc)
         return results
 
     results = run_authed(work)
+    failures = [r for r in results if isinstance(r, MovieRecError)]
     if json:
-        print_json(results)
-        return
-    for result in results:
-        item = result.favorite
-        year = f" ({item.release_year})" if item.release_year else ""
-        verb = "added" if result.created else "already a favorite:"
-        print_message(f"{verb} {item.title}{year} [{item.movie_id}]")
+        print_json(
+            [
+                {
+                    "movie": argument,
+                    **(r.to_dict() if isinstance(r, MovieRecError) else to_jsonable(r)),
+                }
+                for argument, r in zip(movies, results, strict=True)
+            ]
+        )
+    else:
+        for argument, result in zip(movies, results, strict=True):
+            if isinstance(result, MovieRecError):
+                print_error(f"{argument}: {result.message}")
+                continue
+            item = result.favorite
+            year = f" ({item.release_year})" if item.release_year else ""
+            verb = "added" if result.created else "already a favorite:"
+            print_message(f"{verb} {item.title}{year} [{item.movie_id}]")
+    if failures:
+        raise typer.Exit(failures[0].exit_code)
 
 
 @app.command("rm")

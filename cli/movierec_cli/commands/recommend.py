@@ -31,7 +31,9 @@ def eval_command(
         Path | None,
         typer.Argument(
             help="MovieLens-format folder (ratings.csv, movies.csv, optional tags.csv); "
-            "default: ml-latest-small in the data folder."
+            "default: ml-latest-small in the data folder.",
+            exists=True,
+            file_okay=False,
         ),
     ] = None,
     k: Annotated[int, typer.Option("--k", help="Cut-off for NDCG and coverage.", min=1)] = 10,
