@@ -83,6 +83,8 @@ class Settings(BaseModel):
     tmdb_image_base_url: str = "https://image.tmdb.org/t/p/"
     tmdb_poster_size: str = "w500"
     tmdb_language: str = "en-US"
+    tmdb_include_adult: bool = False
+    tmdb_include_video: bool = False
     tmdb_timeout: float = Field(10.0, gt=0)
     tmdb_max_retries: int = Field(3, ge=0, le=10)
     tmdb_retry_budget: float = Field(20.0, gt=0)

@@ -141,10 +141,20 @@ class UpstreamError(MovieRecError):
 
 
 class UpstreamUnavailable(UpstreamError):
-    """TMDb is unreachable, too slow, or failing, and no cached copy exists."""
+    """TMDb is unreachable, too slow, or failing, and no cached copy exists.
+
+    ``retry_after`` (seconds) is set when TMDb said when to come back (a 429 with
+    ``Retry-After``); the HTTP server passes it on as its own ``Retry-After``.
+    """
 
     code = "upstream_unavailable"
     http_status = 503
+
+    def __init__(
+        self, message: str, *, details: Any = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, details=details)
+        self.retry_after = None if retry_after is None else max(0.0, retry_after)
 
 
 class UpstreamAuthError(UpstreamError):

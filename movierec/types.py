@@ -38,6 +38,10 @@ class Movie(BaseModel):
     vote_count: int = 0
     poster_path: str | None = None
     poster_url: str | None = None
+    adult: bool = Field(False, description="TMDb's adult flag (hidden unless a setting allows)")
+    video: bool = Field(
+        False, description="TMDb's video flag: a recording, not a film (hidden by default)"
+    )
 
     @property
     def year(self) -> int | None:

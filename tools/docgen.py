@@ -45,6 +45,8 @@ SETTING_HELP: dict[str, str] = {
     "tmdb_image_base_url": "TMDb image base URL (also `TMDB_IMAGE_BASE_URL`).",
     "tmdb_poster_size": "Poster size in poster URLs.",
     "tmdb_language": "Language asked of TMDb.",
+    "tmdb_include_adult": "Show TMDb entries flagged `adult` (hidden by default, everywhere).",
+    "tmdb_include_video": "Show TMDb entries flagged `video`: recordings such as wrestling events.",
     "tmdb_timeout": "Timeout of one TMDb call, seconds.",
     "tmdb_max_retries": "Retries on 429, 5xx and connection errors.",
     "tmdb_retry_budget": "Total seconds a call may spend retrying.",

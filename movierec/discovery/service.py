@@ -136,7 +136,9 @@ class MovieService:
             "/search/movie",
             key,
             self._settings.ttl_search,
-            lambda: provider.search(text, number, when, self.language, False),
+            lambda: provider.search(
+                text, number, when, self.language, self._settings.tmdb_include_adult
+            ),
         )
 
     async def discover(

@@ -34,6 +34,7 @@ class FakeMovie:
     tagline: str | None = None
     imdb_id: str | None = None
     adult: bool = False
+    video: bool = False
     original_title: str | None = None
     poster_path: str | None = field(default=None)
 
@@ -58,7 +59,7 @@ class FakeMovie:
             "poster_path": self.poster,
             "release_date": self.release_date,
             "title": self.title,
-            "video": False,
+            "video": self.video,
             "vote_average": self.vote_average,
             "vote_count": self.vote_count,
         }

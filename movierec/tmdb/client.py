@@ -37,6 +37,7 @@ from movierec.discovery.providers import TrendingWindow
 from movierec.errors import InvalidInput, RateLimited, UpstreamUnavailable
 from movierec.tmdb.errors import TransportFailure, error_for_reply, malformed, transport_failure
 from movierec.tmdb.responses import (
+    MAX_PAGE,
     TMDbConfiguration,
     parse_configuration,
     parse_details,
@@ -51,7 +52,6 @@ __all__ = ["OUTBOUND_KEY", "CallRecorder", "TMDbClient"]
 OUTBOUND_KEY = "tmdb:outbound"
 """The rate-limit key every process shares for calls to TMDb."""
 
-MAX_PAGE = 500  # TMDb refuses pages past 500
 _SORT_BY = re.compile(r"^[a-z_]+\.(asc|desc)$")
 Params = Mapping[str, str | int]
 
@@ -156,7 +156,7 @@ class TMDbClient:
             f"/trending/movie/{window}",
             {"page": _check_page(page), "language": language or self.settings.tmdb_language},
         )
-        return parse_page(data, "/trending/movie/{window}", self.image_base_url, self.poster_size)
+        return self._page(data, "/trending/movie/{window}")
 
     async def search(
         self,
@@ -164,9 +164,14 @@ class TMDbClient:
         page: int = 1,
         year: int | None = None,
         language: str | None = None,
-        include_adult: bool = False,
+        include_adult: bool | None = None,
     ) -> Page[Movie]:
-        """``/search/movie``: titles matching ``query`` (adult titles only on request)."""
+        """``/search/movie``: titles matching ``query`` (adult titles only on request).
+
+        ``include_adult`` defaults to the ``tmdb_include_adult`` setting.
+        """
+        if include_adult is None:
+            include_adult = self.settings.tmdb_include_adult
         query = query.strip()
         if not query:
             raise InvalidInput.field("query", "must not be empty")
@@ -181,7 +186,7 @@ class TMDbClient:
                 raise InvalidInput.field("year", "must be a year between 1800 and 2200")
             params["year"] = int(year)
         data = await self._get("/search/movie", "/search/movie", params)
-        return parse_page(data, "/search/movie", self.image_base_url, self.poster_size)
+        return self._page(data, "/search/movie", include_adult=include_adult)
 
     async def details(self, movie_id: int, language: str | None = None) -> MovieDetails:
         """``/movie/{id}`` with its keywords appended."""
@@ -227,7 +232,7 @@ class TMDbClient:
         if genre_ids:
             params["with_genres"] = ",".join(str(_check_movie_id(g)) for g in genre_ids)
         data = await self._get("/discover/movie", "/discover/movie", params)
-        return parse_page(data, "/discover/movie", self.image_base_url, self.poster_size)
+        return self._page(data, "/discover/movie")
 
     async def genres(self, language: str | None = None) -> list[Genre]:
         """``/genre/movie/list``."""
@@ -253,9 +258,22 @@ class TMDbClient:
             f"/movie/{movie_id}/{kind}",
             {"page": _check_page(page), "language": language or self.settings.tmdb_language},
         )
-        return parse_page(data, template, self.image_base_url, self.poster_size)
+        return self._page(data, template)
 
     # --- transport
+
+    def _page(self, data: Any, endpoint: str, *, include_adult: bool | None = None) -> Page[Movie]:
+        """A page of movies, adult and video entries dropped unless the settings include them."""
+        return parse_page(
+            data,
+            endpoint,
+            self.image_base_url,
+            self.poster_size,
+            include_adult=self.settings.tmdb_include_adult
+            if include_adult is None
+            else include_adult,
+            include_video=self.settings.tmdb_include_video,
+        )
 
     async def _get(self, endpoint: str, path: str, params: Params) -> Any:
         """GET ``path`` with retries; the decoded JSON of a 2xx reply. Records usage."""
@@ -294,7 +312,7 @@ class TMDbClient:
                 if failure is not None:
                     raise transport_failure(failure, endpoint) from failure
                 assert status is not None
-                raise error_for_reply(status, body, endpoint)
+                raise error_for_reply(status, body, endpoint, retry_after=retry_after)
             await asyncio.sleep(pause)
             clock.retries += 1
 

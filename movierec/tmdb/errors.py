@@ -35,6 +35,7 @@ TransportFailure = (aiohttp.ClientError, TimeoutError, OSError)
 
 
 def _tmdb_body(body: bytes) -> tuple[int | None, str | None]:
+    """TMDb's ``status_code``/``status_message``, or its 422 form ``{"errors": [...]}``."""
     try:
         data: Any = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -43,29 +44,45 @@ def _tmdb_body(body: bytes) -> tuple[int | None, str | None]:
         return None, None
     code = data.get("status_code")
     message = data.get("status_message")
+    errors = data.get("errors")
+    if not isinstance(message, str) and isinstance(errors, list) and errors:
+        message = "; ".join(str(error) for error in errors)
     return (
         code if isinstance(code, int) else None,
         message if isinstance(message, str) else None,
     )
 
 
-def error_for_reply(status: int, body: bytes, endpoint: str) -> MovieRecError:
-    """The typed error for a non-2xx TMDb reply (after retries, for retryable ones)."""
+def error_for_reply(
+    status: int, body: bytes, endpoint: str, *, retry_after: float | None = None
+) -> MovieRecError:
+    """The typed error for a non-2xx TMDb reply (after retries, for retryable ones).
+
+    ``retry_after`` is TMDb's ``Retry-After`` on the last reply; a 429 passes it on.
+    """
     code, message = _tmdb_body(body)
-    details = {"endpoint": endpoint, "status": status, "tmdb_code": code, "tmdb_message": message}
+    details: dict[str, Any] = {
+        "endpoint": endpoint,
+        "status": status,
+        "tmdb_code": code,
+        "tmdb_message": message,
+    }
     said = f": {message}" if message else ""
     if status == 401 or code in _AUTH_CODES:
         return UpstreamAuthError(
-            "TMDb rejected the API key (check MOVIEREC_TMDB_READ_ACCESS_TOKEN or "
-            f"MOVIEREC_TMDB_API_KEY){said}",
+            "TMDb rejected the API key (check TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN, "
+            f"also accepted as MOVIEREC_TMDB_API_KEY / MOVIEREC_TMDB_READ_ACCESS_TOKEN){said}",
             details=details,
         )
     if status == 404:
         return NotFound(f"TMDb has no such resource ({endpoint}){said}", details=details)
     if status in _UNAVAILABLE_STATUSES:
+        if status == 429 and retry_after is not None:
+            details["retry_after"] = retry_after
         return UpstreamUnavailable(
             f"TMDb is unavailable (HTTP {status} on {endpoint}, retries exhausted){said}",
             details=details,
+            retry_after=retry_after if status == 429 else None,
         )
     return UpstreamError(f"TMDb answered HTTP {status} on {endpoint}{said}", details=details)
 

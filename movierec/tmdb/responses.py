@@ -16,6 +16,7 @@ from movierec.tmdb.errors import malformed
 from movierec.types import Genre, Movie, MovieDetails, Page
 
 __all__ = [
+    "MAX_PAGE",
     "ImageConfiguration",
     "TMDbConfiguration",
     "parse_configuration",
@@ -24,6 +25,8 @@ __all__ = [
     "parse_page",
     "poster_url",
 ]
+
+MAX_PAGE = 500  # TMDb serves no page past 500, whatever total_pages says
 
 
 def poster_url(image_base_url: str, size: str, poster_path: str | None) -> str | None:
@@ -55,6 +58,8 @@ class _RawMovie(_Lenient):
     vote_average: float | None = 0.0
     vote_count: int | None = 0
     poster_path: str | None = None
+    adult: bool | None = False
+    video: bool | None = False
 
     @field_validator("release_date", mode="before")
     @classmethod
@@ -113,6 +118,8 @@ def _movie_fields(raw: _RawMovie, image_base_url: str, size: str) -> dict[str, A
         "vote_count": raw.vote_count or 0,
         "poster_path": raw.poster_path,
         "poster_url": poster_url(image_base_url, size, raw.poster_path),
+        "adult": bool(raw.adult),
+        "video": bool(raw.video),
     }
 
 
@@ -125,13 +132,29 @@ def _validate(model: type[_Lenient], data: Any, endpoint: str) -> Any:
         raise malformed(endpoint, f"{where}: {first['msg']}") from None
 
 
-def parse_page(data: Any, endpoint: str, image_base_url: str, size: str) -> Page[Movie]:
-    """A paged list of movies (trending, search, recommendations, similar, discover)."""
+def parse_page(
+    data: Any,
+    endpoint: str,
+    image_base_url: str,
+    size: str,
+    *,
+    include_adult: bool = False,
+    include_video: bool = False,
+) -> Page[Movie]:
+    """A paged list of movies (trending, search, recommendations, similar, discover).
+
+    Entries flagged ``adult`` or ``video`` are dropped unless included. ``total_pages``
+    is capped at :data:`MAX_PAGE`: TMDb reports up to 38020 but serves no page past 500.
+    """
     raw: _RawPage = _validate(_RawPage, data, endpoint)
-    movies = [Movie(**_movie_fields(item, image_base_url, size)) for item in raw.results]
+    movies = [
+        movie
+        for movie in (Movie(**_movie_fields(item, image_base_url, size)) for item in raw.results)
+        if (include_adult or not movie.adult) and (include_video or not movie.video)
+    ]
     return Page[Movie](
         page=raw.page,
-        total_pages=raw.total_pages,
+        total_pages=min(raw.total_pages, MAX_PAGE),
         total_results=raw.total_results,
         results=movies,
         source="tmdb",
@@ -144,7 +167,7 @@ def parse_details(data: Any, endpoint: str, image_base_url: str, size: str) -> M
     keywords = raw.keywords.keywords if raw.keywords else []
     return MovieDetails(
         **_movie_fields(raw, image_base_url, size),
-        runtime=raw.runtime,
+        runtime=raw.runtime or None,  # TMDb's 0 means unknown
         tagline=raw.tagline or None,
         imdb_id=raw.imdb_id or None,
         keywords=tuple(keyword.name for keyword in keywords),

@@ -15,7 +15,14 @@ from sanic.exceptions import SanicException
 from sanic.handlers import ErrorHandler
 from sanic.response import HTTPResponse, json
 
-from movierec import MovieRecError, RateLimited, Unauthenticated, classify_error
+from movierec import (
+    MovieRecError,
+    RateLimited,
+    Unauthenticated,
+    UpstreamAuthError,
+    UpstreamUnavailable,
+    classify_error,
+)
 
 logger = logging.getLogger("movierec.server")
 
@@ -36,6 +43,11 @@ _SANIC_CODES = {
 }
 
 
+_UPSTREAM_AUTH_MESSAGE = (
+    "TMDb rejected this server's credentials; the operator can see why in the server log"
+)
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     """The error JSON shape shared by every route."""
     return {"error": {"code": code, "message": message, "details": details}}
@@ -51,10 +63,16 @@ def response_for(exc: BaseException) -> HTTPResponse:
             logger.warning("untranslated library failure: %r", exc)
             exc = translated
     if isinstance(exc, MovieRecError):
-        if isinstance(exc, RateLimited):
-            headers["Retry-After"] = str(max(1, round(exc.retry_after + 0.499)))
+        retry_after = getattr(exc, "retry_after", None)  # RateLimited, a TMDb 429
+        if isinstance(exc, RateLimited | UpstreamUnavailable) and retry_after is not None:
+            headers["Retry-After"] = str(max(1, round(retry_after + 0.499)))
         if isinstance(exc, Unauthenticated):
             headers["WWW-Authenticate"] = 'Bearer realm="movierec"'
+        if isinstance(exc, UpstreamAuthError):
+            # The fix is the operator's: the hint goes to the log, not to API clients.
+            logger.error("%s", exc.message)
+            body = error_body(exc.code, _UPSTREAM_AUTH_MESSAGE)
+            return json(body, status=exc.http_status, headers=headers)
         return json(exc.to_dict(), status=exc.http_status, headers=headers)
     if _is_validation_error(exc):
         return json(
