@@ -116,3 +116,32 @@ def test_help_keeps_square_brackets_and_renders_literals(monkeypatch: pytest.Mon
     assert "movierec[worker]" in worker.stdout
     role = invoke("admin", "role", "--help")
     assert "``" not in role.stdout
+
+
+def test_register_with_exist_ok_accepts_the_same_account_again(terminal: Path) -> None:
+    again = invoke(
+        "register",
+        "ada",
+        "--email",
+        "ada@example.org",
+        "--password-stdin",
+        "--exist-ok",
+        input=PASSWORD,
+    )
+    assert again.exit_code == 0, again.output
+    assert "already registered" in again.stdout
+    plain = invoke(
+        "register", "ada", "--email", "ada@example.org", "--password-stdin", input=PASSWORD
+    )
+    assert plain.exit_code == 4
+    other = invoke(
+        "register",
+        "ada",
+        "--email",
+        "ada@example.org",
+        "--password-stdin",
+        "--exist-ok",
+        input="another passphrase entirely",
+    )
+    assert other.exit_code == 4
+    assert "already taken" in other.stderr

