@@ -82,6 +82,17 @@ class MovieRec:
 
     One instance per process (or per server worker). Two instances never share state,
     so tests can run several side by side.
+
+    Attributes:
+        movies: discovery: trending, search, details, genres (`MovieService`).
+        auth: register, log in, refresh, log out, verify tokens (`Auth`).
+        profiles: a user's profile, preferences, password, account deletion (`Profiles`).
+        favorites: add, remove, list, import, export favorites (`Favorites`).
+        recommend: a user's explained recommendations, dismissals, evaluation (`Recommender`).
+        catalog: the offline MovieLens catalog: import and statistics (`Catalog`).
+        admin: user administration for admins (`Admin`).
+        jobs: background jobs, run here or through Celery (`Jobs`).
+        settings: the immutable `Settings` this instance was opened with.
     """
 
     def __init__(self, settings: Settings | None = None, *, clock: Clock | None = None) -> None:
