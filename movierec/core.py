@@ -8,6 +8,7 @@ Usable from any asyncio program::
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from types import TracebackType
@@ -107,10 +108,12 @@ class MovieRec:
         self._attach_services()
 
     def _attach_services(self) -> None:
-        """Build the services; each keeps a reference to this instance.
+        """Build the services, each given the few things it uses (never this instance).
 
-        One block per area, so areas can grow independently.
+        One block per area, so areas can grow independently. Jobs alone take the root,
+        through the narrow :class:`~movierec.operations.JobContext` view.
         """
+        settings, clock = self.settings, self.clock
         # --- discovery (movierec.discovery, movierec.operations, movierec.tmdb, movierec.catalog)
         self.usage = UsageRecorder(self.db, self.clock, self.settings.usage_flush_interval)
         self._managed.append(self.usage)
@@ -118,24 +121,45 @@ class MovieRec:
         if self.settings.tmdb_enabled:
             self.tmdb = TMDbClient(self.settings, limiter=self.limiter, usage=self.usage)
             self._managed.append(self.tmdb)
-        self.catalog = Catalog(self)
-        self.movies = MovieService(self)
+        self.catalog = Catalog(settings, clock)
+        self.movies = MovieService(
+            self.tmdb if self.tmdb is not None else self.catalog.provider,
+            settings=settings,
+            loader=self.loader,
+            clock=clock,
+            usage=self.usage,
+        )
 
-        # --- accounts (movierec.accounts, movierec.profiles, movierec.admin)
-        self.audit = Audit(self)
-        self.auth = Auth(self)
-        self.profiles = Profiles(self)
-        self.admin = Admin(self)
+        # --- accounts (movierec.accounts)
+        self.audit = Audit(clock)
+        self.auth = Auth(
+            settings=settings,
+            clock=clock,
+            cache=self.cache,
+            audit=self.audit,
+            jwt_secret=functools.partial(jwt_secret, settings),
+        )
+        self.profiles = Profiles(settings=settings, auth=self.auth, audit=self.audit)
+        self.admin = Admin(auth=self.auth, audit=self.audit)
 
         # --- favorites (movierec.favorites)
-        self.favorites = Favorites(self)
+        self.favorites = Favorites(
+            self.movies, settings=settings, clock=clock, database_kind=self.db.kind
+        )
 
         # --- recommendations (movierec.recommend)
-        self.recommend = Recommender(self)
+        self.recommend = Recommender(
+            self.movies,
+            settings=settings,
+            clock=clock,
+            db=self.db,
+            cache=self.cache,
+            loader=self.loader,
+        )
 
-        # --- operations (movierec.accounts.audit)
-        self.monitoring = Monitoring(self)
-        self.maintenance = Maintenance(self)
+        # --- operations (movierec.operations)
+        self.monitoring = Monitoring(self.cache, self.usage)
+        self.maintenance = Maintenance(settings, clock)
         self.notifier: Notifier = make_notifier(self.settings)
         self.jobs = Jobs(self)
 

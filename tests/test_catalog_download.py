@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from movierec import MovieRec, Settings, UpstreamError, UpstreamUnavailable
-from movierec.catalog import fetch_movielens, movielens_folder
+from movierec.catalog import Catalog, fetch_movielens, movielens_folder
 from movierec.db.models import Movie
 from tests.helpers.fileserver import ServedFile, serve_file
 from tests.helpers.movielens_catalog import movielens_zip
@@ -25,9 +25,10 @@ async def test_import_without_a_path_downloads_checks_and_imports(
 ) -> None:
     served = ServedFile(movielens_zip())
     async with serve_file(served) as url:
-        mr.settings = mr.settings.model_copy(update={"movielens_url": url})
+        settings = mr.settings.model_copy(update={"movielens_url": url})
         progress: list[tuple[str, int, int]] = []
-        report = await mr.catalog.import_movielens(
+        catalog = Catalog(settings, mr.clock)  # mr.catalog, pointed at the served file
+        report = await catalog.import_movielens(
             progress=lambda stage, done, total: progress.append((stage, done, total))
         )
     assert report.movies == 7

@@ -22,7 +22,14 @@ async def scripted(
 ) -> tuple[MovieService, ScriptedProvider]:
     mr = await make_mr(**overrides)
     provider = ScriptedProvider()
-    return MovieService(mr, provider=provider), provider
+    return on_provider(mr, provider), provider
+
+
+def on_provider(mr: MovieRec, provider: ScriptedProvider) -> MovieService:
+    """Discovery wired like ``mr.movies``, over a scripted provider."""
+    return MovieService(
+        provider, settings=mr.settings, loader=mr.loader, clock=mr.clock, usage=mr.usage
+    )
 
 
 @pytest.mark.parametrize(
@@ -171,7 +178,7 @@ async def test_tmdb_sightings_never_overwrite_catalog_statistics(catalog_mr: Mov
         poster_path="/matrix.jpg",
     )
     provider = ScriptedProvider([seen])
-    await MovieService(catalog_mr, provider=provider).trending()
+    await on_provider(catalog_mr, provider).trending()
     row = await MovieRow.get(id=603)
     assert (row.poster_path, row.release_date) == ("/matrix.jpg", date(1999, 3, 30))
     assert (row.in_catalog, row.rating_count, row.popularity, row.vote_count) == (

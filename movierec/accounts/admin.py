@@ -20,7 +20,8 @@ from movierec.errors import Conflict, Forbidden, InvalidInput, NotFound
 from movierec.types import Principal
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.accounts.audit import Audit
+    from movierec.accounts.sessions import Auth
 
 __all__ = ["Admin"]
 
@@ -31,8 +32,9 @@ MAX_PER_PAGE = 100
 class Admin:
     """List, search, promote, demote, deactivate and reactivate users."""
 
-    def __init__(self, mr: MovieRec) -> None:
-        self._mr = mr
+    def __init__(self, *, auth: Auth, audit: Audit) -> None:
+        self._auth = auth
+        self._audit = audit
 
     @staticmethod
     def _require_admin(actor: Principal) -> None:
@@ -102,14 +104,14 @@ class Admin:
 
     async def create_admin(self, username: str, email: str, password: str) -> UserView:
         """Register an account with the admin role (operator only: no actor, no HTTP)."""
-        view = await self._mr.auth.register(username, email, password)
+        view = await self._auth.register(username, email, password)
         user = await self._get(view.id)
         await self._set_role(user, "admin", None, None)
         return UserView.of(user)
 
     async def promote(self, username: str) -> UserView:
         """Give an existing account the admin role (operator only: no actor, no HTTP)."""
-        user = await self._mr.auth.find_user(username)
+        user = await self._auth.find_user(username)
         if user is None:
             raise NotFound(f"no user named {username!r}")
         if user.role != "admin":
@@ -119,7 +121,7 @@ class Admin:
     async def find(self, actor: Principal, username: str) -> UserView:
         """A user by username or email (for the CLI, which names users)."""
         self._require_admin(actor)
-        user = await self._mr.auth.find_user(username)
+        user = await self._auth.find_user(username)
         if user is None:
             raise NotFound(f"no user named {username!r}")
         return UserView.of(user)
@@ -134,8 +136,8 @@ class Admin:
         old = user.role
         user.role = role
         await user.save(update_fields=["role", "updated_at"])
-        await self._mr.auth.states.forget(user.id)
-        await self._mr.audit.record(
+        await self._auth.states.forget(user.id)
+        await self._audit.record(
             "role_change", actor_id, user.id, ip, True, {"from": old, "to": role}
         )
 
@@ -145,8 +147,8 @@ class Admin:
         user.is_active = active
         await user.save(update_fields=["is_active", "updated_at"])
         if not active:
-            await self._mr.auth.end_all_sessions(user)
-        await self._mr.auth.states.forget(user.id)
-        await self._mr.audit.record(
+            await self._auth.end_all_sessions(user)
+        await self._auth.states.forget(user.id)
+        await self._audit.record(
             "deactivate" if not active else "reactivate", actor_id, user.id, ip
         )

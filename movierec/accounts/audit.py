@@ -18,7 +18,7 @@ from movierec.db.models import AuditEvent
 from movierec.types import Principal
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.clock import Clock
 
 __all__ = ["Audit", "AuditEntry", "AuditPage"]
 
@@ -43,8 +43,8 @@ def _clean(details: dict[str, Any] | None) -> dict[str, Any]:
 class Audit:
     """Writes :class:`~movierec.db.models.AuditEvent` rows; admins search them."""
 
-    def __init__(self, mr: MovieRec) -> None:
-        self._mr = mr
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
 
     async def record(
         self,
@@ -57,7 +57,7 @@ class Audit:
     ) -> None:
         """Store one event (secrets in ``details`` are dropped)."""
         await AuditEvent.create(
-            created_at=utc_datetime(self._mr.clock),
+            created_at=utc_datetime(self._clock),
             action=action[:64],
             actor_id=actor_id,
             target_id=target_id,

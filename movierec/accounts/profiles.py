@@ -15,7 +15,9 @@ from movierec.errors import Conflict, InvalidInput, Unauthenticated
 from movierec.types import Principal
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.accounts.audit import Audit
+    from movierec.accounts.sessions import Auth
+    from movierec.config import Settings
 
 __all__ = ["Profiles"]
 
@@ -24,8 +26,10 @@ __all__ = ["Profiles"]
 class Profiles:
     """What a signed-in user can do to their own account."""
 
-    def __init__(self, mr: MovieRec) -> None:
-        self._mr = mr
+    def __init__(self, *, settings: Settings, auth: Auth, audit: Audit) -> None:
+        self._settings = settings
+        self._auth = auth
+        self._audit = audit
 
     async def _user(self, principal: Principal) -> User:
         user = await User.get_or_none(id=principal.user_id)
@@ -37,12 +41,12 @@ class Profiles:
         self, principal: Principal, password: str, ip: str | None, action: str, field: str
     ) -> User:
         """The caller's row once ``password`` is confirmed (throttled like logins)."""
-        auth = self._mr.auth
+        auth = self._auth
         user = await self._user(principal)
         await auth.throttle.check(user.username, ip)
         if not await auth.check_password(user, password):
             await auth.throttle.failed(user.username, ip)
-            await self._mr.audit.record(action, user.id, user.id, ip, False)
+            await self._audit.record(action, user.id, user.id, ip, False)
             raise InvalidInput.field(field, "does not match")
         return user
 
@@ -79,7 +83,7 @@ class Profiles:
                     "email: already registered",
                     details={"fields": {"email": "already registered"}},
                 ) from None
-            await self._mr.audit.record(
+            await self._audit.record(
                 "profile_update", user.id, user.id, details={"fields": ",".join(fields)}
             )
         return UserView.of(user)
@@ -96,7 +100,7 @@ class Profiles:
         Every other session ends: all refresh tokens are revoked and all access tokens
         issued before stop working. The returned pair continues the caller's session.
         """
-        auth = self._mr.auth
+        auth = self._auth
         user = await self._confirmed(
             principal, current_password, ip, "password_change", "current_password"
         )
@@ -108,19 +112,19 @@ class Profiles:
         user.password_hash = await auth.hasher.hash(new_password)
         await user.save(update_fields=["password_hash", "updated_at"])
         await auth.end_all_sessions(user)
-        await self._mr.audit.record("password_change", user.id, user.id, ip, True)
+        await self._audit.record("password_change", user.id, user.id, ip, True)
         return await auth.issue(user)
 
     async def delete(self, principal: Principal, password: str, ip: str | None = None) -> None:
         """Delete the caller's account with its favorites, recommendations and tokens."""
-        auth = self._mr.auth
+        auth = self._auth
         user = await self._confirmed(principal, password, ip, "account_delete", "password")
         user_id = user.id
         await user.delete()  # favorites, recommendations, dismissals, tokens: ON DELETE CASCADE
         await auth.states.forget(user_id)
         if principal.token_id:
-            await auth.states.deny(principal.token_id, self._mr.settings.access_token_ttl)
-        await self._mr.audit.record(
+            await auth.states.deny(principal.token_id, self._settings.access_token_ttl)
+        await self._audit.record(
             "account_delete", user_id, user_id, ip, True, {"username": user.username}
         )
 

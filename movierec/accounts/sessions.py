@@ -20,7 +20,12 @@ from movierec.errors import Conflict, Forbidden, Unauthenticated
 from movierec.types import Principal
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from collections.abc import Callable
+
+    from movierec.accounts.audit import Audit
+    from movierec.cache import Cache
+    from movierec.clock import Clock
+    from movierec.config import Settings
 
 __all__ = ["Auth"]
 
@@ -31,22 +36,32 @@ BAD_LOGIN = "invalid username or password"
 class Auth:
     """Accounts and sessions. Hung off :class:`~movierec.MovieRec` as ``mr.auth``."""
 
-    def __init__(self, mr: MovieRec) -> None:
-        self._mr = mr
-        settings = mr.settings
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        clock: Clock,
+        cache: Cache,
+        audit: Audit,
+        jwt_secret: Callable[[], str],
+    ) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._audit = audit
+        self._jwt_secret = jwt_secret
         self.hasher = PasswordHasher(settings.bcrypt_rounds)
         self.refresh_tokens = RefreshTokens(
-            mr.clock, settings.refresh_token_ttl, settings.refresh_reuse_grace
+            clock, settings.refresh_token_ttl, settings.refresh_reuse_grace
         )
-        self.states = UserStates(mr.cache)
-        self.throttle = LoginThrottle(mr.cache, mr.clock, settings)
+        self.states = UserStates(cache)
+        self.throttle = LoginThrottle(cache, clock, settings)
         self._tokens: AccessTokens | None = None
 
     @property
     def tokens(self) -> AccessTokens:
         """The access-token signer (the secret is read on first use)."""
         if self._tokens is None:
-            self._tokens = AccessTokens(self._mr.settings, self._mr.jwt_secret, self._mr.clock)
+            self._tokens = AccessTokens(self._settings, self._jwt_secret(), self._clock)
         return self._tokens
 
     # --- accounts
@@ -71,7 +86,7 @@ class Auth:
             # Lost a race with a concurrent registration: say which field collided.
             await self._ensure_free(key, email)
             raise Conflict("username or email already taken") from None
-        await self._mr.audit.record("register", actor_id=user.id, target_id=user.id)
+        await self._audit.record("register", actor_id=user.id, target_id=user.id)
         return UserView.of(user)
 
     async def _ensure_free(self, key: str, email: str) -> None:
@@ -121,7 +136,7 @@ class Auth:
             ok = await self.check_password(user, password)
         if not ok or user is None:
             await self.throttle.failed(identifier, ip)
-            await self._mr.audit.record(
+            await self._audit.record(
                 "login",
                 actor_id=user.id if user else None,
                 target_id=user.id if user else None,
@@ -132,12 +147,12 @@ class Auth:
             raise Unauthenticated(BAD_LOGIN)
         await self.throttle.succeeded(identifier)
         if not user.is_active:
-            await self._mr.audit.record(
+            await self._audit.record(
                 "login", user.id, user.id, ip, False, {"reason": "deactivated"}
             )
             raise Forbidden("this account is deactivated")
         pair = await self.issue(user)
-        await self._mr.audit.record("login", user.id, user.id, ip, True)
+        await self._audit.record("login", user.id, user.id, ip, True)
         return pair
 
     async def issue(self, user: User, family_id: str | None = None) -> TokenPair:
@@ -150,7 +165,7 @@ class Auth:
             version=user.token_version,
             session_id=issued.family_id,
         )
-        settings = self._mr.settings
+        settings = self._settings
         return TokenPair(
             access_token=access,
             refresh_token=issued.token,
@@ -165,7 +180,7 @@ class Auth:
             rotation = await self.refresh_tokens.rotate(refresh_token)
         except ReuseDetected as exc:
             user_id = (exc.details or {}).get("user_id")
-            await self._mr.audit.record(
+            await self._audit.record(
                 "refresh_reuse", user_id, user_id, ip, False, {"reason": "reuse"}
             )
             raise Unauthenticated(exc.message, details={"reason": "reuse"}) from None
@@ -186,14 +201,14 @@ class Auth:
         if isinstance(principal, str):
             principal = await self.authenticate(principal)
         if principal.token_id:
-            await self.states.deny(principal.token_id, self._mr.settings.access_token_ttl)
+            await self.states.deny(principal.token_id, self._settings.access_token_ttl)
         if principal.session_id:
             await self.refresh_tokens.revoke_family(principal.session_id, user_id=principal.user_id)
         if refresh_token:
             owner = await self.refresh_tokens.owner(refresh_token)
             if owner is not None and owner[0] == principal.user_id:
                 await self.refresh_tokens.revoke_family(owner[1], user_id=principal.user_id)
-        await self._mr.audit.record("logout", principal.user_id, principal.user_id, ip)
+        await self._audit.record("logout", principal.user_id, principal.user_id, ip)
 
     async def revoke_refresh_token(self, refresh_token: str) -> bool:
         """End the login a refresh token belongs to (its whole family); False if unknown."""
@@ -201,7 +216,7 @@ class Auth:
         if owner is None:
             return False
         await self.refresh_tokens.revoke_family(owner[1], user_id=owner[0])
-        await self._mr.audit.record("logout", owner[0], owner[0], None, True, {"by": "refresh"})
+        await self._audit.record("logout", owner[0], owner[0], None, True, {"by": "refresh"})
         return True
 
     async def authenticate(self, access_token: str) -> Principal:

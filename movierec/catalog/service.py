@@ -12,7 +12,8 @@ from movierec.catalog.provider import CatalogProvider
 from movierec.db.models import CatalogRating, Movie
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.clock import Clock
+    from movierec.config import Settings
 
 __all__ = ["Catalog"]
 
@@ -21,9 +22,10 @@ __all__ = ["Catalog"]
 class Catalog:
     """The offline catalog of one ``MovieRec``: its importer and its provider."""
 
-    def __init__(self, mr: MovieRec) -> None:
-        self._mr = mr
-        self.provider = CatalogProvider(mr.settings)
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self._settings = settings
+        self._clock = clock
+        self.provider = CatalogProvider(settings)
 
     async def import_movielens(
         self, path: Path | str | None = None, *, progress: ImportProgress | None = None
@@ -37,13 +39,13 @@ class Catalog:
         folder = (
             Path(path)
             if path is not None
-            else await fetch_movielens(self._mr.settings, progress=progress)
+            else await fetch_movielens(self._settings, progress=progress)
         )
         return await import_movielens_folder(
             folder,
-            self._mr.settings.resolved_database_url,
+            self._settings.resolved_database_url,
             progress=progress,
-            clock=self._mr.clock.now,
+            clock=self._clock.now,
         )
 
     async def stats(self) -> dict[str, Any]:

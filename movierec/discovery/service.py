@@ -21,7 +21,10 @@ from movierec.errors import InvalidInput, ServiceUnavailable, UpstreamError
 from movierec.types import Genre, Movie, MovieDetails, Page, Source
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.cache import CachedLoader
+    from movierec.clock import Clock
+    from movierec.config import Settings
+    from movierec.operations.recorder import UsageRecorder
 
 __all__ = ["GenreList", "MovieInfo", "MovieService"]
 
@@ -96,20 +99,25 @@ def check_year(year: int | None) -> int | None:
 class MovieService:
     """Trending, search, details and genres, cached, from TMDb or the offline catalog."""
 
-    def __init__(self, mr: MovieRec, provider: MovieProvider | None = None) -> None:
-        self._mr = mr
+    def __init__(
+        self,
+        provider: MovieProvider,
+        *,
+        settings: Settings,
+        loader: CachedLoader,
+        clock: Clock,
+        usage: UsageRecorder,
+    ) -> None:
         self._provider = provider
-        self._settings = mr.settings
+        self._settings = settings
+        self._loader = loader
+        self._clock = clock
+        self._usage = usage
 
     @property
     def provider(self) -> MovieProvider:
         """The TMDb client when configured, else the offline catalog."""
-        if self._provider is not None:
-            return self._provider
-        if self._mr.tmdb is not None:
-            return self._mr.tmdb
-        catalog: MovieProvider = self._mr.catalog.provider
-        return catalog
+        return self._provider
 
     @property
     def language(self) -> str:
@@ -223,7 +231,7 @@ class MovieService:
     async def _load(
         self, endpoint: str, key: str, ttl: int, load: Callable[[], Awaitable[Any]]
     ) -> Loaded:
-        loaded = await self._mr.loader.get_or_load(
+        loaded = await self._loader.get_or_load(
             key,
             load,
             ttl,
@@ -242,8 +250,8 @@ class MovieService:
 
     async def _remember(self, provider: MovieProvider, movies: Sequence[Movie]) -> None:
         if provider.source == "tmdb" and movies:
-            await remember_movies(movies, self._mr.clock)
+            await remember_movies(movies, self._clock)
 
     def _record_cache(self, endpoint: str, loaded: Loaded) -> None:
         """Tell usage accounting how a TMDb lookup went (by TMDb endpoint template)."""
-        self._mr.usage.record_cache(endpoint, loaded.cached and not loaded.stale, loaded.stale)
+        self._usage.record_cache(endpoint, loaded.cached and not loaded.stale, loaded.stale)

@@ -21,7 +21,7 @@ from movierec.favorites.types import (
 from movierec.types import Movie
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.discovery import MovieService
 
 __all__ = ["ImportPlan", "owned_movie_ids", "plan_import"]
 
@@ -59,21 +59,21 @@ class ImportPlan:
         )
 
 
-async def _resolve(mr: MovieRec, row: ImportRow) -> _Resolved:
+async def _resolve(movies: MovieService, row: ImportRow) -> _Resolved:
     if row.problem is not None:
         return _Resolved(row, reason=row.problem)
     movie_id = row.movie_id
     if movie_id is None and row.imdb_id is not None:
-        movie_id = await movie_id_for_imdb(mr, row.imdb_id)
+        movie_id = await movie_id_for_imdb(movies, row.imdb_id)
         if movie_id is None and row.title is None:
             return _Resolved(row, reason=f"IMDb id {row.imdb_id} is not in the catalog")
     if movie_id is not None:
         try:
-            return _Resolved(row, movie=await movie_details(mr, movie_id))
+            return _Resolved(row, movie=await movie_details(movies, movie_id))
         except NotFound:
             return _Resolved(row, reason=f"no movie {movie_id}")
     assert row.title is not None
-    found = await match_title(mr, row.title, row.year)
+    found = await match_title(movies, row.title, row.year)
     if found.movie is not None:
         return _Resolved(row, movie=found.movie)
     if found.candidates:
@@ -91,7 +91,7 @@ async def owned_movie_ids(user_id: int, among: list[int] | None = None) -> set[i
 
 
 async def plan_import(
-    mr: MovieRec,
+    movies: MovieService,
     user_id: int,
     rows: list[ImportRow],
     progress: Callable[[int, int], None] | None = None,
@@ -103,7 +103,7 @@ async def plan_import(
     async def one(row: ImportRow) -> _Resolved:
         nonlocal done
         async with gate:
-            resolved = await _resolve(mr, row)
+            resolved = await _resolve(movies, row)
         done += 1
         if progress is not None:
             progress(done, len(rows))

@@ -1,6 +1,6 @@
 """Finding the movie a favorite or an import row means.
 
-Every lookup goes through discovery (``mr.movies``), so it is cached and works on TMDb
+Every lookup goes through discovery (``movies``), so it is cached and works on TMDb
 or the offline catalog alike:
 
 - :func:`movie_details` is the one place favorites read a movie by TMDb id;
@@ -20,7 +20,7 @@ from movierec.favorites.types import ImportCandidate, TitleMatch
 from movierec.types import Movie, MovieDetails
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.discovery import MovieService
 
 __all__ = ["match_title", "movie_details", "movie_id_for_imdb"]
 
@@ -31,17 +31,17 @@ CLEAR_LEAD = 6.0
 MAX_CANDIDATES = 5
 
 
-async def movie_details(mr: MovieRec, movie_id: int) -> MovieDetails:
+async def movie_details(movies: MovieService, movie_id: int) -> MovieDetails:
     """The movie with this TMDb id (cached); :class:`NotFound` when the source lacks it."""
-    return await mr.movies.details(movie_id)
+    return await movies.details(movie_id)
 
 
-async def _search(mr: MovieRec, title: str, year: int | None) -> list[Movie]:
+async def _search(movies: MovieService, title: str, year: int | None) -> list[Movie]:
     """The first page of discovery's search (cached), best matches first."""
-    return list((await mr.movies.search(title, year=year)).results)
+    return list((await movies.search(title, year=year)).results)
 
 
-async def movie_id_for_imdb(mr: MovieRec, imdb_id: str) -> int | None:
+async def movie_id_for_imdb(movies: MovieService, imdb_id: str) -> int | None:
     """The TMDb id of the catalog movie with this IMDb id (``tt0133093``), if any."""
     found = await MovieRow.filter(imdb_id=imdb_id.lower()).order_by("id").first()
     return found.id if found is not None else None
@@ -53,16 +53,16 @@ def _score(title: str, movie: Movie) -> float:
     return max(float(fuzz.ratio(wanted, fold(name))) for name in names)
 
 
-async def match_title(mr: MovieRec, title: str, year: int | None) -> TitleMatch:
+async def match_title(movies: MovieService, title: str, year: int | None) -> TitleMatch:
     """Search ``title`` (in ``year``, then a year either side) and pick the clear winner.
 
     A result counts as a candidate when its title is at least :data:`MIN_SCORE` similar.
     One candidate, or one leading the next by :data:`CLEAR_LEAD`, is the match; several
     close ones make the title ambiguous (listed best first).
     """
-    results = await _search(mr, title, year)
+    results = await _search(movies, title, year)
     if not results and year is not None:
-        near = await _search(mr, title, None)
+        near = await _search(movies, title, None)
         results = [m for m in near if m.year is not None and abs(m.year - year) <= 1]
     scored = sorted(
         ((s, m) for m in results if (s := _score(title, m)) >= MIN_SCORE),

@@ -45,7 +45,9 @@ from movierec.favorites.types import (
 from movierec.types import Movie
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.clock import Clock
+    from movierec.config import Settings
+    from movierec.discovery import MovieService
 
 __all__ = ["MAX_FAVORITES_PAGE_SIZE", "Favorites", "ProgressCallback"]
 
@@ -91,16 +93,21 @@ def _bounded(name: str, value: object, low: int, high: int) -> int:
 class Favorites:
     """A user's favorite movies; every method takes the acting user's id."""
 
-    def __init__(self, mr: MovieRec) -> None:
-        self._mr = mr
+    def __init__(
+        self, movies: MovieService, *, settings: Settings, clock: Clock, database_kind: str
+    ) -> None:
+        self._movies = movies
+        self._settings = settings
+        self._clock = clock
+        self._database_kind = database_kind
 
     @property
     def limit(self) -> int:
         """Most favorites one user may keep."""
-        return self._mr.settings.favorites_max_per_user
+        return self._settings.favorites_max_per_user
 
     def _transaction(self) -> Any:
-        return in_transaction(self._mr.db.kind)
+        return in_transaction(self._database_kind)
 
     async def _bump(self, user_id: int) -> None:
         """Increment the user's favorites version (and lock their row until commit)."""
@@ -145,9 +152,9 @@ class Favorites:
         existing = await Favorite.get_or_none(user_id=user_id, movie_id=ident)
         if existing is not None:
             return FavoriteResult(favorite=_item(existing), created=False)
-        movie = await movie_details(self._mr, ident)
+        movie = await movie_details(self._movies, ident)
         for _ in range(3):
-            row = self._new_row(user_id, movie, utc_datetime(self._mr.clock))
+            row = self._new_row(user_id, movie, utc_datetime(self._clock))
             try:
                 async with self._transaction():
                     await self._bump(user_id)
@@ -173,8 +180,8 @@ class Favorites:
             raise InvalidInput.field("title", f"must be 1..{MAX_TITLE} characters")
         found = _TITLE_YEAR.match(text)
         if found is not None:
-            return await match_title(self._mr, found["title"], int(found["year"]))
-        return await match_title(self._mr, text, None)
+            return await match_title(self._movies, found["title"], int(found["year"]))
+        return await match_title(self._movies, text, None)
 
     async def remove(self, user_id: int, movie_id: int) -> bool:
         """Remove a favorite; :class:`NotFound` when the movie is not one."""
@@ -276,7 +283,7 @@ class Favorites:
         if format not in ("json", "csv"):
             raise InvalidInput.field("format", "must be json or csv")
         items = await self.all(user_id)
-        return render_export(items, format, utc_datetime(self._mr.clock))
+        return render_export(items, format, utc_datetime(self._clock))
 
     async def import_(
         self,
@@ -294,14 +301,14 @@ class Favorites:
         ``skip_errors`` is false, nothing is stored and :class:`InvalidInput` carries the
         report in ``details``; otherwise the matched rows are added in one transaction.
         """
-        limit = self._mr.settings.favorites_import_max_bytes
+        limit = self._settings.favorites_import_max_bytes
         if len(content) > limit:
             raise InvalidInput.field("content", f"at most {limit} characters")
         rows = parse_rows(content, format)
         if len(rows) > self.limit:
             raise InvalidInput.field("content", f"at most {self.limit} rows")
         await self.version(user_id)
-        plan = await plan_import(self._mr, user_id, rows, progress)
+        plan = await plan_import(self._movies, user_id, rows, progress)
         report = plan.report(format)
         if (report.ambiguous or report.skipped) and not skip_errors:
             failed = len(report.ambiguous) + len(report.skipped)
@@ -316,7 +323,7 @@ class Favorites:
     async def _store(self, user_id: int, plan: ImportPlan) -> int:
         if not plan.new_movies:
             return 0
-        now = utc_datetime(self._mr.clock)
+        now = utc_datetime(self._clock)
         async with self._transaction():
             await self._bump(user_id)
             await self._check_room(user_id, len(plan.new_movies))

@@ -7,7 +7,7 @@ that the CLI and the Celery worker (:mod:`movierec.operations.tasks`, the ``work
 not imported here) schedule.
 """
 
-from movierec.operations.jobs import JOBS, Job, JobResult, Jobs, run_job
+from movierec.operations.jobs import JOBS, Job, JobContext, JobResult, Jobs
 from movierec.operations.maintenance import Maintenance, PruneReport
 from movierec.operations.monitoring import (
     CacheCounters,
@@ -33,6 +33,7 @@ __all__ = [
     "LATENCY_BUCKETS",
     "CacheCounters",
     "Job",
+    "JobContext",
     "JobResult",
     "Jobs",
     "LogNotifier",
@@ -50,6 +51,5 @@ __all__ = [
     "bucket_start",
     "make_notifier",
     "parse_since",
-    "run_job",
     "status_class",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -23,13 +23,42 @@ from movierec.operations.notify import Notification
 from movierec.recommend.types import RecommendationList
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.cache import Cache, CachedLoader
+    from movierec.discovery import MovieService
+    from movierec.operations.maintenance import Maintenance
+    from movierec.operations.notify import Notifier
+    from movierec.recommend import Recommender
 
-__all__ = ["JOBS", "Job", "JobResult", "Jobs", "run_job"]
+__all__ = ["JOBS", "Job", "JobContext", "JobResult", "Jobs"]
 
 NOTIFY_PICKS = 5
 NOTIFY_MEMORY_SECONDS = 60 * 24 * 3600
-JobFunction = Callable[["MovieRec", int | None], Awaitable[dict[str, Any]]]
+
+
+class JobContext(Protocol):
+    """The services a job may call: an open ``MovieRec`` is one (structurally).
+
+    Jobs orchestrate several services, so they take this narrow view of the composition
+    root rather than the root itself.
+    """
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def cache(self) -> Cache: ...
+    @property
+    def loader(self) -> CachedLoader: ...
+    @property
+    def movies(self) -> MovieService: ...
+    @property
+    def recommend(self) -> Recommender: ...
+    @property
+    def maintenance(self) -> Maintenance: ...
+    @property
+    def notifier(self) -> Notifier: ...
+
+
+JobFunction = Callable[[JobContext, int | None], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +88,18 @@ class JobResult(BaseModel):
     result: dict[str, Any]
 
 
-async def _prune(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
+async def _prune(mr: JobContext, user_id: int | None) -> dict[str, Any]:
     report = await mr.maintenance.prune()
     return report.model_dump()
 
 
-async def _fit_model(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
+async def _fit_model(mr: JobContext, user_id: int | None) -> dict[str, Any]:
     """Fit the recommender once and publish it; every server picks it up at its next check."""
     info = await mr.recommend.fit_model()
     return info.model_dump(mode="json")
 
 
-async def _refresh_recommendations(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
+async def _refresh_recommendations(mr: JobContext, user_id: int | None) -> dict[str, Any]:
     """Recompute every active user's cached list (or one user's) with the newest model."""
     if user_id is not None:
         await mr.recommend.refresh(user_id)
@@ -93,7 +122,7 @@ def _picks_message(user: dict[str, Any], picks: RecommendationList) -> Notificat
     )
 
 
-async def _notify_recommendations(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
+async def _notify_recommendations(mr: JobContext, user_id: int | None) -> dict[str, Any]:
     """Send each active user their top picks, unless they are the picks sent last time."""
     query = User.filter(is_active=True)
     if user_id is not None:
@@ -123,7 +152,7 @@ async def _notify_recommendations(mr: MovieRec, user_id: int | None) -> dict[str
     return counts
 
 
-async def _prewarm_trending(mr: MovieRec, user_id: int | None) -> dict[str, Any]:
+async def _prewarm_trending(mr: JobContext, user_id: int | None) -> dict[str, Any]:
     """Reload both trending lists when less than half their lifetime is left.
 
     Run every third of ``ttl_trending``, so readers always find a fresh copy; when
@@ -180,8 +209,8 @@ JOBS: dict[str, Job] = {
 class Jobs:
     """Runs jobs by name on an open ``MovieRec`` (``mr.jobs``)."""
 
-    def __init__(self, mr: MovieRec) -> None:
-        self._mr = mr
+    def __init__(self, context: JobContext) -> None:
+        self._context = context
 
     @staticmethod
     def available() -> list[Job]:
@@ -198,18 +227,10 @@ class Jobs:
         if user_id is not None and not job.takes_user:
             raise InvalidInput.field("user_id", f"job {name!r} does not take a user")
         started = time.perf_counter()
-        result = await job.function(self._mr, user_id)
+        result = await job.function(self._context, user_id)
         return JobResult(
             job=name,
             user_id=user_id,
             seconds=round(time.perf_counter() - started, 3),
             result=result,
         )
-
-
-async def run_job(settings: Settings, name: str, user_id: int | None = None) -> JobResult:
-    """Open a ``MovieRec``, run one job, close it."""
-    from movierec.core import MovieRec
-
-    async with MovieRec(settings) as mr:
-        return await mr.jobs.run(name, user_id)

@@ -17,7 +17,8 @@ from movierec.clock import utc_datetime
 from movierec.db.models import ApiUsage, AuditEvent, RefreshToken
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.clock import Clock
+    from movierec.config import Settings
 
 __all__ = ["Maintenance", "PruneReport"]
 
@@ -41,24 +42,25 @@ class PruneReport(BaseModel):
 class Maintenance:
     """Pruning of expired and old rows (``mr.maintenance``)."""
 
-    def __init__(self, mr: MovieRec) -> None:
-        self._mr = mr
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self._settings = settings
+        self._clock = clock
 
     async def prune_refresh_tokens(self) -> int:
         """Delete refresh tokens past their expiry; returns how many."""
-        now = utc_datetime(self._mr.clock)
+        now = utc_datetime(self._clock)
         return int(await RefreshToken.filter(expires_at__lt=now).delete())
 
     async def prune_usage(self, older_than_days: int | None = None) -> int:
         """Delete TMDb usage buckets older than the retention; returns how many."""
-        days = older_than_days or self._mr.settings.usage_retention_days
-        cutoff = utc_datetime(self._mr.clock) - timedelta(days=days)
+        days = older_than_days or self._settings.usage_retention_days
+        cutoff = utc_datetime(self._clock) - timedelta(days=days)
         return int(await ApiUsage.filter(bucket__lt=cutoff).delete())
 
     async def prune_audit(self, older_than_days: int | None = None) -> int:
         """Delete audit events older than the retention; returns how many."""
-        days = older_than_days or self._mr.settings.audit_retention_days
-        cutoff = utc_datetime(self._mr.clock) - timedelta(days=days)
+        days = older_than_days or self._settings.audit_retention_days
+        cutoff = utc_datetime(self._clock) - timedelta(days=days)
         return int(await AuditEvent.filter(created_at__lt=cutoff).delete())
 
     async def prune(self) -> PruneReport:

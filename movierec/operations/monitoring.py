@@ -21,7 +21,8 @@ from movierec.operations.report import UsageReport
 from movierec.types import Principal
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.cache import Cache
+    from movierec.operations.recorder import UsageRecorder
 
 __all__ = ["CacheCounters", "Monitoring", "MonitoringSnapshot", "TmdbCallTotal"]
 
@@ -62,14 +63,15 @@ class MonitoringSnapshot(BaseModel):
 class Monitoring:
     """Read-only figures for metrics scrapes (``mr.monitoring``)."""
 
-    def __init__(self, mr: MovieRec) -> None:
-        self._mr = mr
+    def __init__(self, cache: Cache, usage: UsageRecorder) -> None:
+        self._cache = cache
+        self._usage = usage
 
     async def snapshot(self) -> MonitoringSnapshot:
         """Cache counters and TMDb call totals, as of now."""
         with contextlib.suppress(ServiceUnavailable):  # unflushed counts show next time
-            await self._mr.usage.flush()
-        stats = await self._mr.cache.stats()
+            await self._usage.flush()
+        stats = await self._cache.stats()
         cache = CacheCounters(
             backend=stats.backend, entries=stats.entries, hits=stats.hits, misses=stats.misses
         )
@@ -105,4 +107,4 @@ class Monitoring:
         """TMDb usage per endpoint and hour or day since ``since`` (admins only)."""
         if not viewer.is_admin:
             raise Forbidden("admins only")
-        return await self._mr.usage.summary(since=since, bucket=bucket)
+        return await self._usage.summary(since=since, bucket=bucket)

@@ -19,9 +19,9 @@ from celery.schedules import crontab
 
 from movierec.config import Settings
 from movierec.errors import ConfigurationError
-from movierec.operations.jobs import JOBS, run_job
+from movierec.operations.jobs import JOBS, JobResult
 
-__all__ = ["TASK_NAME", "beat_schedule", "create_celery_app"]
+__all__ = ["TASK_NAME", "beat_schedule", "create_celery_app", "run_job"]
 
 TASK_NAME = "movierec.run_job"
 
@@ -75,6 +75,14 @@ def create_celery_app(settings: Settings | None = None) -> Celery:
         return asyncio.run(run_job(resolved, name, user_id)).model_dump(mode="json")
 
     return celery
+
+
+async def run_job(settings: Settings, name: str, user_id: int | None = None) -> JobResult:
+    """Open a ``MovieRec``, run one job, close it: what a worker does per task."""
+    from movierec import MovieRec  # the public API; imported late, the worker's entry point
+
+    async with MovieRec(settings) as mr:
+        return await mr.jobs.run(name, user_id)
 
 
 _app: Celery | None = None

@@ -22,7 +22,7 @@ from movierec.errors import MovieRecError
 from movierec.types import Movie, Page
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.discovery import MovieService
 
 __all__ = ["Candidate", "CandidateSource", "gather_candidates"]
 
@@ -60,7 +60,7 @@ def _decay(rank: int) -> float:
 
 
 async def gather_candidates(
-    mr: MovieRec,
+    movies: MovieService,
     *,
     seeds: Sequence[int],
     genres: Sequence[int],
@@ -74,7 +74,7 @@ async def gather_candidates(
     """
     bound = asyncio.Semaphore(concurrency)
     jobs: list[tuple[Callable[[], Awaitable[Page[Movie]]], int | None, CandidateSource]] = []
-    service = mr.movies
+    service = movies
     for seed in seeds:
         jobs.append((partial(service.recommendations_for, seed), seed, "related"))
         jobs.append((partial(service.similar, seed), seed, "related"))
@@ -95,9 +95,9 @@ async def gather_candidates(
 
     pages = await asyncio.gather(*(run(fetch) for fetch, _, _ in jobs))
     found: dict[int, Candidate] = {}
-    for (_, anchor, source), movies in zip(jobs, pages, strict=True):
+    for (_, anchor, source), listed in zip(jobs, pages, strict=True):
         share = GENRE_SHARE if source == "genre" and seeds else 1.0
-        for rank, movie in enumerate(movies):
+        for rank, movie in enumerate(listed):
             candidate = found.setdefault(movie.id, Candidate(movie))
             candidate.add(share * _decay(rank), anchor, source)
     return found

@@ -32,7 +32,9 @@ from movierec.recommend.store import FavoriteRow, load_dismissed, load_favorites
 from movierec.types import Movie
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.clock import Clock
+    from movierec.config import Settings
+    from movierec.discovery import MovieService
     from movierec.recommend.service import Recommender
 
 __all__ = ["LIST_SIZE", "PROVIDER_SHARE", "compute_list", "pick_seeds", "preferred_genres"]
@@ -102,10 +104,15 @@ def _evidence(model: HybridModel, candidates: Mapping[int, Candidate]) -> FloatA
 
 
 async def compute_list(
-    mr: MovieRec, recommender: Recommender, user_id: int, preferences: Mapping[str, Any]
+    recommender: Recommender,
+    user_id: int,
+    preferences: Mapping[str, Any],
+    *,
+    movies: MovieService,
+    settings: Settings,
+    clock: Clock,
 ) -> dict[str, Any]:
     """The user's whole list as a JSON-able value (what the cache stores)."""
-    settings = mr.settings
     favorites = await load_favorites(user_id)
     dismissed = await load_dismissed(user_id)
     names = await recommender.genre_names()
@@ -117,7 +124,7 @@ async def compute_list(
     seeds = pick_seeds(model, profile, settings.recommend_seed_favorites)
     failures: list[MovieRecError] = []
     candidates = await gather_candidates(
-        mr,
+        movies,
         seeds=seeds,
         genres=wanted[:GENRE_LISTS],
         trending=not favorites,
@@ -171,7 +178,7 @@ async def compute_list(
         # nothing known locally and the source failed: say why instead of caching nothing
         raise failures[0]
     return {
-        "generated_at": utc_datetime(mr.clock).isoformat(),
+        "generated_at": utc_datetime(clock).isoformat(),
         "cold_start": not favorites,
         "items": items,
     }

@@ -45,7 +45,11 @@ from movierec.recommend.types import (
 )
 
 if TYPE_CHECKING:
-    from movierec.core import MovieRec
+    from movierec.cache import Cache, CachedLoader
+    from movierec.clock import Clock
+    from movierec.config import Settings
+    from movierec.db import Database
+    from movierec.discovery import MovieService
 
 __all__ = ["MAX_RECOMMENDATIONS_PAGE_SIZE", "Recommender"]
 
@@ -65,14 +69,27 @@ def _prefs_hash(preferences: dict[str, Any] | None) -> str:
 class Recommender:
     """Personalized recommendations for the users of one ``MovieRec``."""
 
-    def __init__(self, mr: MovieRec) -> None:
-        self._mr = mr
-        settings = mr.settings
+    def __init__(
+        self,
+        movies: MovieService,
+        *,
+        settings: Settings,
+        clock: Clock,
+        db: Database,
+        cache: Cache,
+        loader: CachedLoader,
+    ) -> None:
+        self._movies = movies
+        self._settings = settings
+        self._clock = clock
+        self._db = db
+        self._cache = cache
+        self._loader = loader
         self.params = ModelParams.from_settings(settings)
         self.store = ModelStore(settings.model_keep_versions)
         self.models = ModelHolder(
             self.store,
-            mr.clock,
+            clock,
             check_seconds=settings.model_check_seconds,
             fit_on_demand=settings.fits_on_demand,
             refit_seconds=settings.recommend_model_ttl,
@@ -92,7 +109,7 @@ class Recommender:
 
     async def _fit(self) -> tuple[HybridModel, TrainingData, float]:
         started = time.perf_counter()
-        data = await load_training(self._mr.db.connection(), self._mr.db.kind)
+        data = await load_training(self._db.connection(), self._db.kind)
         genres = await self._genre_ids()
         model = await asyncio.to_thread(fit_model, data, self.params, genres)
         return model, data, time.perf_counter() - started
@@ -125,7 +142,7 @@ class Recommender:
     async def genre_names(self) -> dict[int, str]:
         """Genre id -> name, from discovery (cached for days); empty when unavailable."""
         try:
-            listing = await self._mr.movies.genres()
+            listing = await self._movies.genres()
         except MovieRecError:
             return {}
         return {g.id: g.name for g in listing.genres}
@@ -143,13 +160,20 @@ class Recommender:
         version, preferences = await self._user(user_id)
         key = self._key(user_id, version, preferences)
         if refresh:
-            await self._mr.cache.delete(key)
+            await self._cache.delete(key)
 
         async def compute() -> dict[str, Any]:
-            return await compute_list(self._mr, self, user_id, preferences)
+            return await compute_list(
+                self,
+                user_id,
+                preferences,
+                movies=self._movies,
+                settings=self._settings,
+                clock=self._clock,
+            )
 
-        loaded = await self._mr.loader.get_or_load(
-            key, compute, self._mr.settings.ttl_recommendations, stale_ttl=0
+        loaded = await self._loader.get_or_load(
+            key, compute, self._settings.ttl_recommendations, stale_ttl=0
         )
         return dict(loaded.value), loaded.cached
 
@@ -189,7 +213,7 @@ class Recommender:
     ) -> None:
         marker = f"rec:logged:{user_id}:{generated_at}:{page}:{size}"
         try:
-            first = await self._mr.cache.add(marker, 1, self._mr.settings.ttl_recommendations)
+            first = await self._cache.add(marker, 1, self._settings.ttl_recommendations)
         except ServiceUnavailable:
             first = True
         if first:
@@ -210,7 +234,7 @@ class Recommender:
             _, created = await Dismissal.get_or_create(user_id=user_id, movie_id=movie_id)
         except IntegrityError:
             created = False
-        await self._mr.cache.delete(self._key(user_id, version, preferences))
+        await self._cache.delete(self._key(user_id, version, preferences))
         return Dismissed(movie_id=movie_id, created=created)
 
     async def refresh_all(

@@ -90,7 +90,7 @@ def create_app(
         if getattr(app.ctx, "owns_movierec", False):
             await app.ctx.movierec.close()
 
-    @app.on_request(priority=100)
+    @app.middleware("request", priority=100)
     async def enter_database(request: Request) -> None:
         request.app.ctx.movierec.db.enter()
 

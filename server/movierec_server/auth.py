@@ -33,7 +33,7 @@ Handler = TypeVar("Handler", bound=Callable[..., Awaitable[HTTPResponse]])
 
 
 def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization")
+    header: str | None = request.headers.get("authorization")
     if not header:
         raise Unauthenticated("missing bearer token (Authorization: Bearer <token>)")
     scheme, _, token = header.strip().partition(" ")

@@ -90,7 +90,7 @@ def install(app: Sanic[Any, Any]) -> ServerMetrics:
     metrics = ServerMetrics()
     app.ctx.metrics = metrics
 
-    @app.on_request(priority=1000)
+    @app.middleware("request", priority=1000)
     async def start_request(request: Request) -> None:
         request.ctx.started = time.perf_counter()
         request.ctx.request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))

@@ -64,7 +64,8 @@ def schema_of(model: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON schema in OpenAPI 3.0 form, every ``$ref`` inlined."""
     raw = model.model_json_schema(mode="serialization")
     defs = raw.pop("$defs", {})
-    return _to_oas30(raw, defs)
+    converted: dict[str, Any] = _to_oas30(raw, defs)
+    return converted
 
 
 def json_content(model: type[BaseModel]) -> dict[str, Any]:

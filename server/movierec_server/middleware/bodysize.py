@@ -21,7 +21,7 @@ def install(app: Sanic[Any, Any], settings: Settings) -> None:
     """Register the check."""
     limit = settings.max_body_bytes
 
-    @app.on_request(priority=96)
+    @app.middleware("request", priority=96)
     async def bound_body(request: Request) -> None:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:

@@ -41,7 +41,7 @@ def install(app: Sanic[Any, Any], settings: Settings) -> None:
             return "*"
         return origin if _normalize(origin) in allowed else None
 
-    @app.on_request(priority=90)
+    @app.middleware("request", priority=90)
     async def preflight(request: Request) -> HTTPResponse | None:
         if request.method != "OPTIONS" or "access-control-request-method" not in request.headers:
             return None

@@ -37,7 +37,7 @@ def install(app: Sanic[Any, Any], settings: Settings) -> None:
     if not settings.force_https:
         return
 
-    @app.on_request(priority=95)
+    @app.middleware("request", priority=95)
     async def require_https(request: Request) -> HTTPResponse | None:
         if request.path in EXEMPT or is_secure(request):
             return None

@@ -58,7 +58,7 @@ def install(app: Sanic[Any, Any], settings: Settings) -> None:
     """Register the limit check and the headers."""
     breaker = LimiterBreaker()
 
-    @app.on_request(priority=80)
+    @app.middleware("request", priority=80)
     async def rate_limit(request: Request) -> None:
         if request.method == "OPTIONS":
             return
