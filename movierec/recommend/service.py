@@ -229,7 +229,7 @@ class Recommender:
             raise InvalidInput.field("movie_id", "must be a positive integer")
         version, preferences = await self._user(user_id)
         with contextlib.suppress(UpstreamError):
-            await self._mr.movies.details(movie_id)  # NotFound for an unknown movie
+            await self._movies.details(movie_id)  # NotFound for an unknown movie
         try:
             _, created = await Dismissal.get_or_create(user_id=user_id, movie_id=movie_id)
         except IntegrityError:

@@ -68,7 +68,7 @@ def install(app: Sanic[Any, Any], spec_response: Callable[[Request], HTTPRespons
         )
         return json(body.model_dump())
 
-    @app.on_request(priority=90)
+    @app.middleware("request", priority=90)
     async def docs_spec(request: Request) -> HTTPResponse | None:
         # sanic-ext registers its own handlers on these two paths; answer before they run.
         if request.path == SPEC_PATH:
