@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from movierec import Settings
+from movierec.catalog import movielens_folder
 from movierec.errors import NotFound
 from movierec.recommend import ModelParams, evaluate, evaluate_sync
 from movierec.recommend.content import ItemFeatures, build_content_model
@@ -188,3 +190,14 @@ def test_the_ratings_reader_parses_titles_like_the_catalog(tmp_path: Path) -> No
     features = read_movielens(folder).features
     assert (features[1].title, features[1].year) == ("The Matrix", 1999)
     assert (features[2].title, features[2].year) == ("The Office", 2005)
+
+
+def test_cli_eval_without_a_path_uses_the_data_set_catalog_import_downloads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOVIEREC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MOVIEREC_CONFIG_DIR", str(tmp_path / "config"))
+    write_movielens(movielens_folder(Settings(data_dir=tmp_path / "data")))
+    result = CliRunner().invoke(app, ["eval", "--k", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["k"] == 5

@@ -27,6 +27,8 @@ import numpy as np
 from pydantic import BaseModel
 from scipy import sparse
 
+from movierec.catalog.download import movielens_folder
+from movierec.config import Settings
 from movierec.errors import InvalidInput
 from movierec.recommend.content import ItemFeatures
 from movierec.recommend.matrix import IdMap, IntArray, interaction_matrix
@@ -204,7 +206,23 @@ def evaluate_sync(
 
 
 async def evaluate(
-    path: Path | str, *, k: int = 10, seed: int = 42, params: ModelParams | None = None
+    path: Path | str | None = None,
+    *,
+    settings: Settings | None = None,
+    k: int = 10,
+    seed: int = 42,
+    params: ModelParams | None = None,
 ) -> EvalReport:
-    """:func:`evaluate_sync` off the event loop."""
+    """:func:`evaluate_sync` off the event loop.
+
+    Without ``path`` the data set is the one ``catalog import movielens`` downloads
+    (``<data_dir>/movielens/ml-latest-small`` of ``settings``); ``params`` default to the
+    settings' model parameters.
+    """
+    if path is None:
+        if settings is None:
+            raise InvalidInput.field("path", "give a MovieLens folder or the settings")
+        path = movielens_folder(settings)
+    if params is None and settings is not None:
+        params = ModelParams.from_settings(settings)
     return await asyncio.to_thread(evaluate_sync, path, k=k, seed=seed, params=params)

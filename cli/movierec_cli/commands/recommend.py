@@ -11,7 +11,6 @@ from rich.progress import Progress
 from movierec import (
     Dismissed,
     EvalReport,
-    ModelParams,
     MovieRec,
     Principal,
     RecommendationList,
@@ -31,7 +30,7 @@ def eval_command(
         Path | None,
         typer.Argument(
             help="MovieLens-format folder (ratings.csv, movies.csv, optional tags.csv); "
-            "default: ml-latest-small in the data folder.",
+            "default: the ml-latest-small that catalog import movielens downloads.",
             exists=True,
             file_okay=False,
         ),
@@ -42,11 +41,9 @@ def eval_command(
 ) -> None:
     """Measure the recommender against most-popular and item-kNN on a ratings data set."""
     settings = load_settings()
-    folder = path or settings.data_dir / "ml-latest-small"
-    params = ModelParams.from_settings(settings)
 
     async def work() -> EvalReport:
-        return await evaluate(folder, k=k, seed=seed, params=params)
+        return await evaluate(path, settings=settings, k=k, seed=seed)
 
     report = run_async(work)
     if json:
