@@ -20,9 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from helpers.embedded_env import embedded_server_env
 from helpers.served import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
@@ -40,14 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One ``python -m movierec_server`` on loopback, embedded backends, no TMDb."""
     tmp_path = tmp_path_factory.mktemp("served")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOVIEREC_", "TMDB_"))}
-    env |= {
-        "HOME": str(tmp_path),
-        "MOVIEREC_DATA_DIR": str(tmp_path / "data"),
-        "MOVIEREC_CONFIG_DIR": str(tmp_path / "config"),
-        "MOVIEREC_JWT_SECRET": "browser-test-" + "b" * 40,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "cli"), str(ROOT / "server")]),
-    }
+    env = embedded_server_env(tmp_path)
     log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "movierec_server", "--port", str(port)],

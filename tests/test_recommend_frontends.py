@@ -122,6 +122,8 @@ def test_the_cli_lists_explains_dismisses_and_refreshes(cli_env: Settings, tmp_p
     table = runner.invoke(cli_app, ["recommend", "--explain"])
     assert table.exit_code == 0, table.output
     assert "because you liked" in table.stdout
+    assert "score" not in table.stdout  # ranks: re-ranking for variety leaves scores unordered
+    assert "ranked for relevance and variety" in table.stdout
 
     dismissed = runner.invoke(cli_app, ["recommend", "dismiss", str(top), "--json"])
     assert dismissed.exit_code == 0, dismissed.output

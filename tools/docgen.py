@@ -190,7 +190,7 @@ def cli_reference() -> str:
         out.append((command.help or "").strip().split("\n\n")[0] + "\n")
         out.append("```text\n" + command.get_usage(ctx).strip() + "\n```\n")
         params = [p for p in command.params if p.name not in ("help",)]
-        if params and not _is_group(command):
+        if params:  # a group with options of its own (recommend --page ...) lists them too
             out.append("| parameter | meaning |\n|---|---|")
             out.extend(_param_row(p) for p in params)
             out.append("")

@@ -131,6 +131,7 @@ class Supervisor:
                 asyncio.run(_migrate(self.settings))
             self._sock = _listen(self.options.host, self.options.port)
             self._in_startup = False
+            _announce(self._sock, self.options)
         except _StopNow:
             return 0
         except MovieRecError as exc:
@@ -255,6 +256,15 @@ class Supervisor:
 async def _migrate(settings: Settings) -> None:
     """Bring the schema up to date once, before any worker opens the database."""
     await migrate_database(settings.resolved_database_url)
+
+
+def _announce(sock: socket.socket, options: ServeOptions) -> None:
+    """Tell the person who ran ``movierec serve`` where the API answers (the bound port)."""
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    base = f"{'https' if options.ssl else 'http'}://{shown}:{port}"
+    sys.stderr.write(f"movierec API on {base} (docs at {base}/docs); Ctrl+C stops it\n")
+    sys.stderr.flush()
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -80,12 +80,13 @@ def show(
     if json:
         print_json(listing)
         return
-    columns = ["#", "id", "title", "year", "score"] + (["why"] if explain else [])
+    # Rank, not the raw score: the list is re-ranked for variety (MMR), so scores are not
+    # in order down the table; --json keeps each item's score.
+    columns = ["#", "id", "title", "year"] + (["why"] if explain else [])
     first = (listing.page - 1) * listing.size
     rows = []
     for n, item in enumerate(listing.items, start=first + 1):
         row: list[object] = [n, item.movie.id, item.movie.title, item.movie.year]
-        row.append(f"{item.score:.3f}")
         if explain:
             row.append(item.reason)
         rows.append(row)
@@ -94,7 +95,8 @@ def show(
         "Recommended for you" + (" (start by adding favorites)" if listing.cold_start else ""),
         columns,
         rows,
-        caption=f"{origin} at {listing.generated_at:%Y-%m-%d %H:%M} UTC, {listing.total} in all",
+        caption=f"ranked for relevance and variety; {origin} at "
+        f"{listing.generated_at:%Y-%m-%d %H:%M} UTC, {listing.total} in all",
     )
 
 
