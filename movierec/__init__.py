@@ -31,7 +31,7 @@ from movierec.accounts import (
     UserView,
 )
 from movierec.boundary import classify_error
-from movierec.cache import RateDecision, RateLimiter
+from movierec.cache import HotReply, RateDecision, RateLimiter
 from movierec.catalog import TMDB_GENRES, CatalogImportReport
 from movierec.clock import Clock, ManualClock, SystemClock
 from movierec.config import Settings
@@ -114,6 +114,7 @@ __all__ = [
     "Genre",
     "GenreList",
     "HealthReport",
+    "HotReply",
     "ImportReport",
     "InvalidInput",
     "JobResult",

@@ -60,6 +60,7 @@ class Settings(BaseModel):
     redis_url: str | None = None
     cache_prefix: str = "movierec:"
     cache_max_entries: int = Field(10_000, ge=1)
+    cache_hot_ttl: float = Field(5.0, ge=0)
     auto_migrate: bool = True
 
     # accounts

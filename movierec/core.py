@@ -20,6 +20,7 @@ from movierec.accounts.keys import jwt_secret
 from movierec.cache import (
     Cache,
     CachedLoader,
+    HotReplies,
     MemoryCache,
     RateLimiter,
     RedisCache,
@@ -102,6 +103,7 @@ class MovieRec:
         self.db = Database(self.settings.resolved_database_url)
         self.cache: Cache = self._make_cache()
         self.loader = CachedLoader(self.cache, self.clock)
+        self.hot = HotReplies(self.settings.cache_hot_ttl, clock=self.clock)
         self.limiter = self._make_limiter()
         self._open = False
         self._managed: list[Managed] = []

@@ -26,6 +26,8 @@ SETTING_HELP: dict[str, str] = {
     "redis_url": "`redis://host:port/db`: shared cache, rate limits and Celery broker.",
     "cache_prefix": "Prefix of every Redis key this deployment writes.",
     "cache_max_entries": "Bound of the in-process cache (embedded mode).",
+    "cache_hot_ttl": "Seconds a worker keeps hot discovery replies as encoded bytes "
+    "(first cache level, before Redis); 0 turns it off.",
     "auto_migrate": "Apply pending migrations when a `MovieRec` opens.",
     "jwt_secret": "Token signing secret (32+ characters); generated once per data folder if unset.",
     "jwt_algorithm": "HMAC algorithm for access tokens.",

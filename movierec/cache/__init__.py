@@ -1,6 +1,7 @@
 """Caching: the :class:`Cache` contract, its two backends, single-flight, rate limits."""
 
 from movierec.cache.base import Cache, CacheStats
+from movierec.cache.hot import HotReplies, HotReply
 from movierec.cache.loader import CachedLoader, Loaded
 from movierec.cache.memory import MemoryCache
 from movierec.cache.ratelimit import RateDecision, RateLimiter
@@ -11,6 +12,8 @@ __all__ = [
     "Cache",
     "CacheStats",
     "CachedLoader",
+    "HotReplies",
+    "HotReply",
     "Loaded",
     "MemoryCache",
     "RateDecision",

@@ -4,18 +4,24 @@ Each route reads the query, calls one ``mr.movies`` method and returns its JSON,
 ``source``, ``cached`` and ``stale`` in the body and a ``Cache-Control`` aligned with the
 library's cache lifetime for that kind of answer (a stale answer is only cached briefly,
 so clients come back once the provider recovers).
+
+Replies read from the shared cache are kept as encoded bytes in the worker's first cache
+level (``mr.hot``, a few seconds): the next identical request is a dictionary lookup.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import wraps
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, json
+from sanic.response import HTTPResponse, raw
 from sanic_ext import openapi
 
-from movierec import GenreList, InvalidInput, Movie, MovieInfo, Page
+from movierec import GenreList, HotReply, InvalidInput, Movie, MovieInfo, Page
 from movierec_server.context import movierec
 from movierec_server.spec import json_content
 
@@ -54,11 +60,37 @@ def _int_arg(request: Request, name: str, default: int | None) -> int | None:
         raise InvalidInput.field(name, "must be an integer") from None
 
 
-def _reply(body: BaseModel, ttl: int) -> HTTPResponse:
+def _hot_key(request: Request) -> str:
+    return f"{request.path}?{request.query_string}"
+
+
+def _send(reply: HotReply) -> HTTPResponse:
+    headers = {"Cache-Control": f"public, max-age={reply.max_age}"}
+    return raw(reply.body, content_type="application/json", headers=headers)
+
+
+def _served_hot(handler: Callable[..., Awaitable[HTTPResponse]]) -> Any:
+    """Answer from the worker's first cache level when it holds this exact request."""
+
+    @wraps(handler)
+    async def serve(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        reply = movierec(request).hot.get(_hot_key(request))
+        if reply is not None:
+            return _send(reply)
+        return await handler(request, *args, **kwargs)
+
+    return serve
+
+
+def _reply(request: Request, body: BaseModel, ttl: int) -> HTTPResponse:
     stale = bool(getattr(body, "stale", False))
-    max_age = min(ttl, STALE_MAX_AGE) if stale else ttl
-    headers = {"Cache-Control": f"public, max-age={max_age}"}
-    return json(body.model_dump(mode="json"), headers=headers)
+    reply = HotReply(
+        orjson.dumps(body.model_dump(mode="json")),
+        min(ttl, STALE_MAX_AGE) if stale else ttl,
+    )
+    if getattr(body, "cached", False) and not stale:
+        movierec(request).hot.put(_hot_key(request), reply, ttl)
+    return _send(reply)
 
 
 @bp.get("/trending")
@@ -72,13 +104,14 @@ def _reply(body: BaseModel, ttl: int) -> HTTPResponse:
 @openapi.parameter("page", openapi.Integer(minimum=1, maximum=500, default=1), "query")
 @openapi.response(200, _PAGE, "one page of movies")
 @_documented_errors(400, 503)
+@_served_hot
 async def trending(request: Request) -> HTTPResponse:
     """Trending movies (cached 15 minutes by default)."""
     mr = movierec(request)
     page = await mr.movies.trending(
         window=request.args.get("window", "week"), page=_int_arg(request, "page", 1) or 0
     )
-    return _reply(page, mr.settings.ttl_trending)
+    return _reply(request, page, mr.settings.ttl_trending)
 
 
 @bp.get("/search")
@@ -90,6 +123,7 @@ async def trending(request: Request) -> HTTPResponse:
 @openapi.parameter("year", openapi.Integer(minimum=1870, maximum=2100), "query")
 @openapi.response(200, _PAGE, "one page of matches, best first")
 @_documented_errors(400, 503)
+@_served_hot
 async def search(request: Request) -> HTTPResponse:
     """Title search (cached 1 hour by default)."""
     mr = movierec(request)
@@ -98,7 +132,7 @@ async def search(request: Request) -> HTTPResponse:
         page=_int_arg(request, "page", 1) or 0,
         year=_int_arg(request, "year", None),
     )
-    return _reply(page, mr.settings.ttl_search)
+    return _reply(request, page, mr.settings.ttl_search)
 
 
 @bp.get("/genres")
@@ -106,10 +140,11 @@ async def search(request: Request) -> HTTPResponse:
 @openapi.tag("movies")
 @openapi.response(200, json_content(GenreList), "TMDb genre ids and names")
 @_documented_errors(503)
+@_served_hot
 async def genres(request: Request) -> HTTPResponse:
     """The genre list (cached 7 days by default)."""
     mr = movierec(request)
-    return _reply(await mr.movies.genres(), mr.settings.ttl_genres)
+    return _reply(request, await mr.movies.genres(), mr.settings.ttl_genres)
 
 
 @bp.get("/<movie_id:int>")
@@ -118,7 +153,8 @@ async def genres(request: Request) -> HTTPResponse:
 @openapi.parameter("movie_id", openapi.Integer(minimum=1), "path", required=True)
 @openapi.response(200, json_content(MovieInfo), "the movie")
 @_documented_errors(400, 404, 503)
+@_served_hot
 async def details(request: Request, movie_id: int) -> HTTPResponse:
     """Movie details by TMDb id (cached 24 hours by default)."""
     mr = movierec(request)
-    return _reply(await mr.movies.details(movie_id), mr.settings.ttl_details)
+    return _reply(request, await mr.movies.details(movie_id), mr.settings.ttl_details)
