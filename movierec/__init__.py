@@ -12,82 +12,124 @@ take and return. The area packages (``movierec.accounts``, ``movierec.discovery`
 same names and their services; their submodules are private.
 """
 
+import importlib
+import typing
+
 from movierec._version import __version__
-from movierec.accounts import (
-    AccountDeletion,
-    AdminUserUpdate,
-    AuditEntry,
-    AuditPage,
-    LoginInput,
-    LogoutInput,
-    PasswordChange,
-    Preferences,
-    PreferencesUpdate,
-    ProfileUpdate,
-    RefreshInput,
-    RegisterInput,
-    TokenPair,
-    UserPage,
-    UserView,
+
+if typing.TYPE_CHECKING:
+    from movierec.accounts import (
+        AccountDeletion,
+        AdminUserUpdate,
+        AuditEntry,
+        AuditPage,
+        LoginInput,
+        LogoutInput,
+        PasswordChange,
+        Preferences,
+        PreferencesUpdate,
+        ProfileUpdate,
+        RefreshInput,
+        RegisterInput,
+        TokenPair,
+        UserPage,
+        UserView,
+    )
+    from movierec.boundary import classify_error
+    from movierec.cache import HotReply, RateDecision, RateLimiter
+    from movierec.catalog import TMDB_GENRES, CatalogImportReport
+    from movierec.clock import Clock, ManualClock, SystemClock
+    from movierec.config import Settings
+    from movierec.core import HealthReport, MovieRec
+    from movierec.db import migrate_database
+    from movierec.discovery import GenreList, MovieInfo, TrendingWindow
+    from movierec.errors import (
+        AuthError,
+        ConfigurationError,
+        Conflict,
+        Forbidden,
+        InvalidInput,
+        ModelUnavailable,
+        MovieRecError,
+        NotFound,
+        RateLimited,
+        ServiceUnavailable,
+        Unauthenticated,
+        UpstreamAuthError,
+        UpstreamError,
+        UpstreamUnavailable,
+    )
+    from movierec.favorites import (
+        MAX_FAVORITES_PAGE_SIZE,
+        FavoriteItem,
+        FavoriteResult,
+        FavoritesExport,
+        FavoritesPage,
+        ImportReport,
+        TitleMatch,
+        detect_format,
+    )
+    from movierec.operations import (
+        JOBS,
+        JobResult,
+        Jobs,
+        MonitoringSnapshot,
+        PruneReport,
+        UsageReport,
+        UsageRow,
+        bucket_start,
+        parse_since,
+    )
+    from movierec.recommend import (
+        LIST_SIZE,
+        MAX_RECOMMENDATIONS_PAGE_SIZE,
+        Dismissed,
+        EvalReport,
+        ModelInfo,
+        ModelParams,
+        RecommendationItem,
+        RecommendationList,
+        RefreshReport,
+        evaluate,
+    )
+    from movierec.types import Genre, Movie, MovieDetails, Page, Principal
+
+# Names resolve on first use (PEP 562), so ``import movierec`` costs almost nothing and a
+# program pays for the areas it touches: the CLI's ``--help`` never loads Tortoise, numpy,
+# scipy, aiohttp or redis. Areas are searched cheapest first.
+_SOURCES = (
+    "movierec.errors",
+    "movierec.config",
+    "movierec.types",
+    "movierec.clock",
+    "movierec.core",
+    "movierec.boundary",
+    "movierec.db",
+    "movierec.accounts",
+    "movierec.cache",
+    "movierec.catalog",
+    "movierec.discovery",
+    "movierec.favorites",
+    "movierec.operations",
+    "movierec.recommend",
 )
-from movierec.boundary import classify_error
-from movierec.cache import HotReply, RateDecision, RateLimiter
-from movierec.catalog import TMDB_GENRES, CatalogImportReport
-from movierec.clock import Clock, ManualClock, SystemClock
-from movierec.config import Settings
-from movierec.core import HealthReport, MovieRec
-from movierec.db import migrate_database
-from movierec.discovery import GenreList, MovieInfo, TrendingWindow
-from movierec.errors import (
-    AuthError,
-    ConfigurationError,
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    ModelUnavailable,
-    MovieRecError,
-    NotFound,
-    RateLimited,
-    ServiceUnavailable,
-    Unauthenticated,
-    UpstreamAuthError,
-    UpstreamError,
-    UpstreamUnavailable,
-)
-from movierec.favorites import (
-    MAX_FAVORITES_PAGE_SIZE,
-    FavoriteItem,
-    FavoriteResult,
-    FavoritesExport,
-    FavoritesPage,
-    ImportReport,
-    TitleMatch,
-    detect_format,
-)
-from movierec.operations import (
-    JOBS,
-    JobResult,
-    Jobs,
-    MonitoringSnapshot,
-    PruneReport,
-    UsageReport,
-    UsageRow,
-    bucket_start,
-    parse_since,
-)
-from movierec.recommend import (
-    LIST_SIZE,
-    MAX_RECOMMENDATIONS_PAGE_SIZE,
-    Dismissed,
-    EvalReport,
-    ModelInfo,
-    ModelParams,
-    RecommendationItem,
-    RecommendationList,
-    RefreshReport,
-    evaluate,
-)
-from movierec.types import Genre, Movie, MovieDetails, Page, Principal
+
+
+def __getattr__(name: str) -> object:
+    if name not in __all__:
+        raise AttributeError(f"module 'movierec' has no attribute {name!r}")
+    for source in _SOURCES:
+        module = importlib.import_module(source)
+        if name in vars(module):
+            value: object = vars(module)[name]
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module 'movierec' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "JOBS",

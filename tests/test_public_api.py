@@ -29,6 +29,8 @@ PRIVATE_BUT_EXPORTED = {"__version__"}
 
 
 def _public_members(module: types.ModuleType) -> list[str]:
+    for name in getattr(module, "__all__", []):
+        getattr(module, name, None)  # resolve names the package loads on first use
     return sorted(
         name
         for name, value in vars(module).items()

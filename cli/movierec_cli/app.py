@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -87,5 +88,8 @@ app.command("openapi")(openapi.openapi)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (``--version`` alone skips building the command tree)."""
+    if sys.argv[1:] == ["--version"]:
+        typer.echo(f"movierec {__version__}")
+        return
     app()

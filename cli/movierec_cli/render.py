@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
-from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -39,8 +38,9 @@ error_console = Console(stderr=True, soft_wrap=True)
 
 def to_jsonable(data: Any) -> Any:
     """Pydantic models, dataclasses and plain values to JSON-able data."""
-    if isinstance(data, BaseModel):
-        return data.model_dump(mode="json")
+    dump = getattr(data, "model_dump", None)  # a pydantic model (not imported: start-up)
+    if callable(dump):
+        return dump(mode="json")
     if isinstance(data, list | tuple):
         return [to_jsonable(item) for item in data]
     if isinstance(data, dict):

@@ -9,17 +9,17 @@ still on stderr and with the same exit code, so scripts read one shape everywher
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import orjson
 import typer
 from rich.markup import escape
 
-from movierec import MovieRec, MovieRecError, Settings, classify_error
+if TYPE_CHECKING:
+    from movierec import MovieRec, MovieRecError, Settings
 from movierec_cli.render import error_console
 
 T = TypeVar("T")
@@ -61,6 +61,8 @@ def fail(error: MovieRecError) -> NoReturn:
 
 def load_settings() -> Settings:
     """Settings from the config file and environment, errors reported as one line."""
+    from movierec import MovieRecError, Settings
+
     try:
         return Settings.load()
     except MovieRecError as exc:
@@ -69,7 +71,11 @@ def load_settings() -> Settings:
 
 def run_async(work: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine with the CLI's error mapping (no ``MovieRec`` opened)."""
+    from movierec import MovieRecError, classify_error
+
     try:
+        import asyncio  # here, not at the top: the CLI starts without it
+
         return asyncio.run(_call(work))
     except MovieRecError as exc:
         fail(exc)
@@ -96,6 +102,8 @@ async def _call(work: Callable[[], Awaitable[T]]) -> T:
 
 def run(work: Callable[[MovieRec], Awaitable[T]], settings: Settings | None = None) -> T:
     """Open ``MovieRec`` with the loaded settings, run ``work`` on it, close it."""
+    from movierec import MovieRec
+
     resolved = settings or load_settings()
 
     async def opened() -> T:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
-from pydantic import BaseModel, ValidationError
 
-from movierec import MovieRec, Principal, Settings, TokenPair, Unauthenticated
+if TYPE_CHECKING:
+    from movierec import MovieRec, Principal, Settings, TokenPair
 from movierec_cli.runner import fail, load_settings, run
 
 __all__ = ["SavedLogin", "clear_login", "load_login", "login_path", "run_authed", "save_login"]
@@ -28,13 +29,28 @@ NOT_LOGGED_IN = "not logged in; run `movierec login`"
 EXPIRED = "your login has expired or was revoked; run `movierec login`"
 
 
-class SavedLogin(BaseModel):
-    """What is kept between commands."""
+@dataclass(frozen=True, slots=True)
+class SavedLogin:
+    """What is kept between commands (a dataclass: the CLI starts without pydantic)."""
 
     user_id: int
     username: str
     access_token: str
     refresh_token: str
+
+    @classmethod
+    def parse(cls, data: Any) -> SavedLogin | None:
+        """From the file's JSON, or ``None`` when it is not a saved login."""
+        if not isinstance(data, dict):
+            return None
+        user_id = data.get("user_id")
+        texts = [data.get(name) for name in ("username", "access_token", "refresh_token")]
+        if isinstance(user_id, bool) or not isinstance(user_id, int):
+            return None
+        username, access, refresh = (text if isinstance(text, str) else None for text in texts)
+        if username is None or access is None or refresh is None:
+            return None
+        return cls(user_id, username, access, refresh)
 
     @classmethod
     def of(cls, pair: TokenPair) -> SavedLogin:
@@ -61,7 +77,7 @@ def save_login(settings: Settings, pair: TokenPair) -> Path:
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(orjson.dumps(SavedLogin.of(pair).model_dump()))
+            handle.write(orjson.dumps(asdict(SavedLogin.of(pair))))
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -74,8 +90,8 @@ def load_login(settings: Settings) -> SavedLogin | None:
     """The saved login, or ``None`` (missing or unreadable file)."""
     try:
         raw = login_path(settings).read_bytes()
-        return SavedLogin.model_validate(orjson.loads(raw))
-    except (OSError, orjson.JSONDecodeError, ValidationError):
+        return SavedLogin.parse(orjson.loads(raw))
+    except (OSError, orjson.JSONDecodeError):
         return None
 
 
@@ -90,6 +106,8 @@ def clear_login(settings: Settings) -> bool:
 
 async def current_principal(mr: MovieRec, saved: SavedLogin) -> Principal:
     """The principal of the saved login, refreshing (and re-saving) an expired access token."""
+    from movierec import Unauthenticated
+
     try:
         return await mr.auth.authenticate(saved.access_token)
     except Unauthenticated:
@@ -107,6 +125,8 @@ def run_authed(
     work: Callable[[MovieRec, Principal], Awaitable[T]], settings: Settings | None = None
 ) -> T:
     """Run ``work(mr, principal)`` as the logged-in user, with the CLI's error mapping."""
+    from movierec import Unauthenticated
+
     resolved = settings or load_settings()
     saved = load_login(resolved)
     if saved is None:

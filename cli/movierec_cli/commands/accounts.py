@@ -6,11 +6,17 @@ login in the config folder (mode 0600).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from movierec import Conflict, MovieRec, Principal, TokenPair, Unauthenticated, UserView
+if TYPE_CHECKING:
+    from movierec import (
+        MovieRec,
+        Principal,
+        TokenPair,
+        UserView,
+    )
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_user, report_user
 from movierec_cli.options import JsonOption
@@ -38,6 +44,8 @@ def register(
 
     Example: echo "$PASSWORD" | movierec register ada --email ada@example.com --password-stdin
     """
+    from movierec import Conflict, Unauthenticated
+
     password = read_password(password_stdin, confirm=True)
 
     async def work(mr: MovieRec) -> tuple[UserView, bool]:
@@ -85,6 +93,8 @@ def login(
 
 def logout(json: JsonOption = False) -> None:
     """End the session and forget the saved login."""
+    from movierec import Unauthenticated
+
     settings = load_settings()
     saved = load_login(settings)
     if saved is None:

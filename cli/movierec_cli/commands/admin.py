@@ -8,11 +8,12 @@ commands to :data:`app`.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from movierec import MovieRec, Principal, UserPage, UserView
+if TYPE_CHECKING:
+    from movierec import MovieRec, Principal, UserPage, UserView
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_users, report_user
 from movierec_cli.options import JsonOption

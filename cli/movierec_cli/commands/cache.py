@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from movierec import MovieRec
+if TYPE_CHECKING:
+    from movierec import MovieRec
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_table
 from movierec_cli.runner import run

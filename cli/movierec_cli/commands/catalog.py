@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from movierec import MovieRec
+if TYPE_CHECKING:
+    from movierec import MovieRec
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_table, progress_bar
 from movierec_cli.runner import run

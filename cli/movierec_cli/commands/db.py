@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from movierec import MovieRec
+if TYPE_CHECKING:
+    pass
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message
 from movierec_cli.runner import load_settings, run_async
@@ -15,6 +18,8 @@ app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 @app.command("init")
 def init(json: JsonOption = False) -> None:
     """Create the database (SQLite in the data folder by default) and its tables."""
+    from movierec import MovieRec
+
     settings = load_settings()
 
     async def work() -> list[str]:
@@ -42,6 +47,8 @@ def migrate(json: JsonOption = False) -> None:
 @app.command("status")
 def status(json: JsonOption = False) -> None:
     """Show pending migrations without applying them."""
+    from movierec import MovieRec
+
     settings = load_settings()
 
     async def work() -> list[str]:

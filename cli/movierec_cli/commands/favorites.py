@@ -9,23 +9,20 @@ import asyncio
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from movierec import (
-    MAX_FAVORITES_PAGE_SIZE,
-    FavoriteResult,
-    FavoritesPage,
-    ImportReport,
-    InvalidInput,
-    MovieRec,
-    MovieRecError,
-    NotFound,
-    Principal,
-    TitleMatch,
-    detect_format,
-)
+if TYPE_CHECKING:
+    from movierec import (
+        FavoriteResult,
+        FavoritesPage,
+        ImportReport,
+        MovieRec,
+        MovieRecError,
+        Principal,
+        TitleMatch,
+    )
 from movierec_cli.options import JsonOption
 from movierec_cli.render import (
     print_error,
@@ -58,6 +55,8 @@ def _candidates_text(found: TitleMatch) -> str:
 
 async def _choose(title: str, found: TitleMatch) -> int:
     """Ask which candidate was meant (interactive terminals only)."""
+    from movierec import InvalidInput
+
     print_table(
         f"'{title}' matches several movies",
         ["#", "id", "title", "year"],
@@ -71,6 +70,8 @@ async def _choose(title: str, found: TitleMatch) -> int:
 
 async def _movie_id(mr: MovieRec, argument: str, interactive: bool) -> int:
     """A TMDb id as given, or the movie a title means (asking, or failing, when ambiguous)."""
+    from movierec import InvalidInput, NotFound
+
     if _MOVIE_ID.match(argument.strip()):
         return int(argument)
     found = await mr.favorites.match(argument)
@@ -99,6 +100,8 @@ def add(
 
     Example: movierec fav add 603 "Fight Club (1999)"
     """
+    from movierec import InvalidInput, MovieRecError, NotFound
+
     interactive = _interactive() and not json
 
     async def work(mr: MovieRec, principal: Principal) -> list[FavoriteResult | MovieRecError]:
@@ -157,7 +160,7 @@ def remove(
 def list_favorites(
     genre: Annotated[int | None, typer.Option(help="Only movies of this TMDb genre id.")] = None,
     page: Annotated[int, typer.Option(help="Page number, from 1.")] = 1,
-    size: Annotated[int, typer.Option(help=f"Items per page, 1..{MAX_FAVORITES_PAGE_SIZE}.")] = 20,
+    size: Annotated[int, typer.Option(help="Items per page, 1..100.")] = 20,
     json: JsonOption = False,
 ) -> None:
     """List your favorites, newest first."""
@@ -207,6 +210,7 @@ def import_file(
     json: JsonOption = False,
 ) -> None:
     """Import favorites from a movierec, Letterboxd or IMDb export (all or nothing)."""
+    from movierec import InvalidInput, detect_format
 
     async def work(mr: MovieRec, principal: Principal) -> ImportReport:
         content = await asyncio.to_thread(file.read_text, encoding="utf-8-sig")

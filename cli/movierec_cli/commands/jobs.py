@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from movierec import JOBS, ConfigurationError, JobResult, Jobs, Settings
+if TYPE_CHECKING:
+    from movierec import JobResult, Settings
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_table
 from movierec_cli.runner import fail, load_settings, run, run_async
@@ -23,6 +24,8 @@ UserOption = Annotated[
 
 
 def _schedule(name: str, settings: Settings) -> str:
+    from movierec import JOBS
+
     job = JOBS[name]
     period = job.every_seconds(settings)
     if job.weekly:
@@ -36,6 +39,8 @@ def _schedule(name: str, settings: Settings) -> str:
 @app.command("list")
 def list_jobs(json: JsonOption = False) -> None:
     """Show every job, what it does and how often the worker's schedule runs it."""
+    from movierec import Jobs
+
     jobs = Jobs.available()
     settings = load_settings()
     if json:
@@ -77,6 +82,8 @@ def enqueue(
     json: JsonOption = False,
 ) -> None:
     """Send a job to the Celery workers (needs the movierec[worker] extra and a broker)."""
+    from movierec import JOBS, JobResult
+
     if name not in JOBS:
         known = ", ".join(sorted(JOBS))
         raise typer.BadParameter(f"unknown job {name!r}; one of {known}", param_hint="NAME")
@@ -104,6 +111,8 @@ def enqueue(
 
 
 def _require_celery() -> None:
+    from movierec import ConfigurationError
+
     if importlib.util.find_spec("celery") is None:
         fail(
             ConfigurationError(
@@ -121,6 +130,8 @@ def worker(
     loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "info",
 ) -> None:
     """Start a Celery worker for the background jobs (needs movierec[worker])."""
+    from movierec import ConfigurationError
+
     settings = load_settings()
     _require_celery()
     if settings.resolved_broker_url is None:

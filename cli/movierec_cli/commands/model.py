@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from movierec import ModelInfo, MovieRec
+if TYPE_CHECKING:
+    from movierec import ModelInfo, MovieRec
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_table
 from movierec_cli.runner import run

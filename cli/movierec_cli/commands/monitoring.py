@@ -6,19 +6,18 @@ Registered onto the accounts area's ``admin`` group by :func:`register`.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from movierec import (
-    AuditPage,
-    MovieRec,
-    Principal,
-    UsageReport,
-    UsageRow,
-    bucket_start,
-    parse_since,
-)
+if TYPE_CHECKING:
+    from movierec import (
+        AuditPage,
+        MovieRec,
+        Principal,
+        UsageReport,
+        UsageRow,
+    )
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_table
 from movierec_cli.session import run_authed
@@ -43,6 +42,8 @@ def sparkline(values: list[int]) -> str:
 
 def _buckets(report: UsageReport) -> list[datetime]:
     """Every bucket from ``since`` (or the first with data) to now, the last 48 at most."""
+    from movierec import bucket_start
+
     starts = sorted({row.bucket for row in report.rows if row.bucket is not None})
     if not starts:
         return []
@@ -85,6 +86,7 @@ def usage(
     json: JsonOption = False,
 ) -> None:
     """TMDb usage per endpoint: calls, statuses, retries, cache hits, latency, trend."""
+    from movierec import parse_since
 
     async def work(mr: MovieRec, principal: Principal) -> UsageReport:
         start = parse_since(since, mr.clock)
@@ -118,6 +120,7 @@ def audit(
     json: JsonOption = False,
 ) -> None:
     """The audit log: who did what, when, from where; newest first."""
+    from movierec import parse_since
 
     async def work(mr: MovieRec, principal: Principal) -> AuditPage:
         return await mr.audit.search(

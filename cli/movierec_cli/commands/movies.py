@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from movierec import TMDB_GENRES, Movie, MovieInfo, MovieRec, Page
+if TYPE_CHECKING:
+    from movierec import Movie, MovieInfo, MovieRec, Page
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_table
 from movierec_cli.runner import run
@@ -26,6 +27,8 @@ def _caption(page: Page[Movie]) -> str:
 
 
 def _genres(ids: tuple[int, ...]) -> str:
+    from movierec import TMDB_GENRES
+
     return ", ".join(TMDB_GENRES.get(i, str(i)) for i in ids)
 
 

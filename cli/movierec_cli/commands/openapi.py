@@ -5,11 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from movierec import ServiceUnavailable
+if TYPE_CHECKING:
+    pass
 from movierec_cli.options import JsonOption
 from movierec_cli.render import console, print_message
 from movierec_cli.runner import fail
@@ -25,6 +26,8 @@ def openapi(
 
     `movierec openapi > docs/openapi.json` refreshes the checked-in copy.
     """
+    from movierec import ServiceUnavailable
+
     # The server is its own program: ask it for the document instead of importing it.
     result = subprocess.run(
         [sys.executable, "-m", "movierec_server", "--openapi"],

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
-from movierec import (
-    InvalidInput,
-    MovieRec,
-    PreferencesUpdate,
-    Principal,
-    ProfileUpdate,
-    TokenPair,
-    UserView,
-)
+if TYPE_CHECKING:
+    from movierec import (
+        MovieRec,
+        Principal,
+        ProfileUpdate,
+        TokenPair,
+        UserView,
+    )
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_user
 from movierec_cli.options import JsonOption
@@ -43,6 +41,10 @@ def _changes(
     language: str | None,
     region: str | None,
 ) -> ProfileUpdate:
+    from pydantic import ValidationError
+
+    from movierec import InvalidInput, PreferencesUpdate, ProfileUpdate
+
     values: dict[str, Any] = {}
     if email is not None:
         values["email"] = email

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
 
-from movierec import (
-    Dismissed,
-    EvalReport,
-    MovieRec,
-    Principal,
-    RecommendationList,
-    RefreshReport,
-    evaluate,
-)
+if TYPE_CHECKING:
+    from movierec import (
+        Dismissed,
+        EvalReport,
+        MovieRec,
+        Principal,
+        RecommendationList,
+        RefreshReport,
+    )
 from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_message, print_table
 from movierec_cli.runner import load_settings, run, run_async
@@ -40,6 +40,8 @@ def eval_command(
     json: JsonOption = False,
 ) -> None:
     """Measure the recommender against most-popular and item-kNN on a ratings data set."""
+    from movierec import evaluate
+
     settings = load_settings()
 
     async def work() -> EvalReport:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from movierec import UserPage, UserView
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from movierec import UserPage, UserView
 from movierec_cli.render import print_json, print_message, print_table
 
 
