@@ -22,6 +22,7 @@ with the load average before and after.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import shutil
@@ -62,7 +63,17 @@ def favorite_some(base: str, token: str, movie_ids: list[int]) -> None:
     with httpx.Client(base_url=base, timeout=30, headers=headers) as client:
         for movie_id in movie_ids:
             client.post("/favorites/", json={"movie_id": movie_id}).raise_for_status()
-        client.get("/movies/recommendations").raise_for_status()  # warm
+
+
+def publish_model(dsn: str, home: Path) -> None:
+    """Fit and publish a recommendation model (serving processes never fit)."""
+    from movierec import MovieRec, Settings
+
+    async def fit() -> None:
+        async with MovieRec(Settings(database_url=dsn, data_dir=home / "data")) as mr:
+            await mr.recommend.fit_model()
+
+    asyncio.run(fit())
 
 
 @contextlib.contextmanager
@@ -151,6 +162,11 @@ def main() -> None:
             httpx.get(f"{base}/movies/{movie_id}", timeout=30).raise_for_status()
             token = sign_in(base)
             favorite_some(base, token, [int(m["id"]) for m in page["results"][:3]])
+            publish_model(dsn, home)
+            headers = {"Authorization": f"Bearer {token}"}
+            for _ in range(2):  # warm: the list computed, then read from the cache
+                recs = httpx.get(base + "/movies/recommendations", headers=headers, timeout=60)
+                recs.raise_for_status()
             scenarios = {
                 "health": ["/health"],
                 "trending": ["/movies/trending"],

@@ -118,3 +118,24 @@ async def test_a_cached_trending_request_costs_at_most_one_redis_round_trip(
     assert response.headers["ratelimit-limit"]  # the rate limit was counted ...
     assert len(seen) == 1, seen  # ... in the one round trip this request made
     assert "EVALSHA" in seen[0].upper()
+
+
+@pytest.mark.services_only
+async def test_a_large_limit_counts_a_batch_of_hits_per_round_trip(make_mr: MakeMovieRec) -> None:
+    mr = await make_mr()
+    assert mr.settings.redis_url
+    async with redis_commands(mr.settings.redis_url, mr.settings.cache_prefix) as seen:
+        decisions = [await mr.limiter.hit("api:ip:1", "10000/hour") for _ in range(64)]
+    assert all(d.allowed for d in decisions)
+    assert len(seen) == 1, seen
+    assert [d.remaining for d in decisions[:2]] == [9999, 9998]
+
+
+@pytest.mark.services_only
+async def test_batched_workers_never_admit_more_than_the_limit(make_mr: MakeMovieRec) -> None:
+    first, second = await make_mr(), await make_mr()
+    allowed = 0
+    for i in range(300):
+        limiter = (first if i % 2 else second).limiter
+        allowed += (await limiter.hit("api:user:7", "200/hour")).allowed
+    assert 200 - 2 <= allowed <= 200  # what a worker holds unspent may be refused early
