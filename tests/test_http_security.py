@@ -156,7 +156,9 @@ async def test_anonymous_callers_past_the_limit_get_429_with_retry_after(
         statuses.append(reply.status)
     assert statuses == [200, 200, 200, 429]
     assert reply.json["error"]["code"] == "rate_limited"
-    assert 1 <= int(reply.headers["retry-after"]) <= 60
+    # When the request would fit again: within two periods for a sliding window counter,
+    # whose previous window weighs in while it slides out (docs/security.md).
+    assert 1 <= int(reply.headers["retry-after"]) <= 120
     assert reply.headers["ratelimit-remaining"] == "0"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -203,3 +204,32 @@ async def test_metrics_count_tmdb_calls_the_client_made(make_mr: Any, fake_tmdb:
     ) + fake_tmdb.calls("/trending/movie/day")
     assert samples[("movierec_tmdb_calls", search)] == 1
     assert not any(labels and ("status_class", "cache") in labels for _, labels in samples)
+
+
+@pytest.fixture
+def configured_logging(tmp_path: Any) -> Any:
+    """``configure_logging`` as the server runs it, restored afterwards."""
+    root = logging.getLogger("movierec")
+    saved = (root.handlers[:], root.level, root.propagate)
+    configure_logging(Settings(data_dir=tmp_path))
+    yield root
+    root.handlers[:], root.level, root.propagate = saved
+
+
+async def test_access_lines_are_written_by_a_listener_thread_not_the_event_loop(
+    mr: MovieRec, configured_logging: logging.Logger
+) -> None:
+    written: list[tuple[str, str]] = []
+
+    class Spy(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            written.append((threading.current_thread().name, record.getMessage()))
+
+    configured_logging.addHandler(Spy())
+    app = create_app(movierec=mr)
+    _, reply = await app.asgi_client.get("/health")
+    assert reply.status == 200
+    lines = [message for _, message in written if "GET /health -> 200" in message]
+    assert len(lines) == 1  # the listener flushed on server stop
+    assert threading.main_thread().name not in {thread for thread, _ in written}
+    assert logging.getLogger("movierec.access").handlers == []  # restored on stop

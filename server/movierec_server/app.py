@@ -23,6 +23,7 @@ from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import MovieRec, Settings, __version__
 from movierec_server import apidocs, auth, errors, middleware, observability, spec
+from movierec_server.pipeline import Pipeline
 from movierec_server.routes import (
     admin_users,
     favorites,
@@ -90,8 +91,10 @@ def create_app(
         if getattr(app.ctx, "owns_movierec", False):
             await app.ctx.movierec.close()
 
-    @app.middleware("request", priority=100)
-    async def enter_database(request: Request) -> None:
+    pipeline = Pipeline()
+
+    @pipeline.on_request(priority=100)
+    def enter_database(request: Request) -> None:
         request.app.ctx.movierec.db.enter()
 
     def openapi_document(request: Request) -> HTTPResponse:
@@ -113,7 +116,7 @@ def create_app(
 
     # --- accounts
     auth.install(app)
-    middleware.install(app, resolved)
+    middleware.install(pipeline, resolved)
     app.blueprint(auth_routes.bp)
     app.blueprint(me.bp)
     app.blueprint(admin_users.bp)
@@ -125,7 +128,8 @@ def create_app(
     app.blueprint(recommendations.bp)
 
     # --- operations
-    observability.install(app)
+    observability.install(app, pipeline)
+    pipeline.install(app)  # one request hook and one response hook run every step
     app.blueprint(operations.bp)
 
     return app

@@ -10,6 +10,8 @@ and (when authenticated) the user id; :func:`configure_logging` renders it as JS
 from __future__ import annotations
 
 import logging
+import logging.handlers
+import queue
 import re
 import sys
 import time
@@ -23,6 +25,7 @@ from sanic.response import BaseHTTPResponse
 
 from movierec import Principal, Settings
 from movierec_server.metrics import ServerMetrics
+from movierec_server.pipeline import Pipeline
 
 __all__ = ["REQUEST_ID_HEADER", "JsonFormatter", "configure_logging", "install", "route_of"]
 
@@ -85,18 +88,56 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     root.propagate = False
 
 
-def install(app: Sanic[Any, Any]) -> ServerMetrics:
-    """Register the request-id, access-log and metrics middleware; returns the metrics."""
+class _RecordQueueHandler(logging.handlers.QueueHandler):
+    """Queues the record itself: formatting happens in the listener thread, not the loop."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
+
+
+def _queue_access_log(app: Sanic[Any, Any]) -> None:
+    """In each worker, write access lines from a thread (when logging is configured).
+
+    ``configure_logging`` gives the ``movierec`` logger its handler; the access logger
+    then hands records to a queue, and a listener thread formats and writes them, so a
+    slow stderr never holds a request. Without configured handlers (tests, embedding
+    programs) records propagate as usual.
+    """
+
+    @app.before_server_start
+    async def start_access_queue(app: Sanic[Any, Any]) -> None:
+        targets = logging.getLogger("movierec").handlers
+        if not targets or access_logger.handlers:
+            return
+        records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+        listener = logging.handlers.QueueListener(records, *targets, respect_handler_level=True)
+        access_logger.handlers = [_RecordQueueHandler(records)]
+        access_logger.propagate = False
+        listener.start()
+        app.ctx.access_listener = listener
+
+    @app.after_server_stop
+    async def stop_access_queue(app: Sanic[Any, Any]) -> None:
+        listener = getattr(app.ctx, "access_listener", None)
+        if listener is not None:
+            listener.stop()  # flushes what is queued
+            access_logger.handlers = []
+            access_logger.propagate = True
+
+
+def install(app: Sanic[Any, Any], pipeline: Pipeline) -> ServerMetrics:
+    """Register the request-id, access-log and metrics steps; returns the metrics."""
     metrics = ServerMetrics()
     app.ctx.metrics = metrics
+    _queue_access_log(app)
 
-    @app.middleware("request", priority=1000)
-    async def start_request(request: Request) -> None:
+    @pipeline.on_request(priority=1000)
+    def start_request(request: Request) -> None:
         request.ctx.started = time.perf_counter()
         request.ctx.request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))
 
-    @app.on_response(priority=1000)
-    async def finish_request(request: Request, response: BaseHTTPResponse) -> None:
+    @pipeline.on_response(priority=1000)
+    def finish_request(request: Request, response: BaseHTTPResponse) -> None:
         started = getattr(request.ctx, "started", None)
         if started is None:  # the request failed before any middleware ran
             request.ctx.started = started = time.perf_counter()

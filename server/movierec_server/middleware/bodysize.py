@@ -7,17 +7,16 @@ then the body actually received.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sanic import Request, Sanic
+from sanic import Request
 from sanic.exceptions import PayloadTooLarge
 
 from movierec import Settings
+from movierec_server.pipeline import Pipeline
 
 __all__ = ["install"]
 
 
-def install(app: Sanic[Any, Any], settings: Settings) -> None:
+def install(app: Pipeline, settings: Settings) -> None:
     """Register the check."""
     limit = settings.max_body_bytes
 

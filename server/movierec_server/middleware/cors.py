@@ -9,13 +9,12 @@ listed origin, ``403`` otherwise. Actual responses to a listed origin carry
 
 from __future__ import annotations
 
-from typing import Any
-
-from sanic import Request, Sanic
+from sanic import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse, empty, json
 
 from movierec import Settings
 from movierec_server.errors import error_body
+from movierec_server.pipeline import Pipeline
 
 __all__ = ["install"]
 
@@ -29,7 +28,7 @@ def _normalize(origin: str) -> str:
     return origin.strip().rstrip("/").lower()
 
 
-def install(app: Sanic[Any, Any], settings: Settings) -> None:
+def install(app: Pipeline, settings: Settings) -> None:
     """Register the preflight handler and the response headers."""
     allowed = frozenset(_normalize(origin) for origin in settings.cors_origins)
     wildcard = "*" in allowed

@@ -9,13 +9,12 @@ routes, which may carry tokens, are never cached.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sanic import Request, Sanic
+from sanic import Request
 from sanic.response import BaseHTTPResponse
 
 from movierec import Settings
 from movierec_server.middleware.proxy import is_secure
+from movierec_server.pipeline import Pipeline
 
 __all__ = ["API_CSP", "DOCS_CSP", "install"]
 
@@ -34,7 +33,7 @@ DOCS_CSP = (
 NO_STORE_PREFIXES = ("/auth", "/me", "/admin")
 
 
-def install(app: Sanic[Any, Any], settings: Settings) -> None:
+def install(app: Pipeline, settings: Settings) -> None:
     """Register the response middleware."""
     hsts = f"max-age={settings.hsts_max_age}; includeSubDomains"
 

@@ -9,14 +9,14 @@ HTTP for load-balancer probes.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from sanic import Request, Sanic
+from sanic import Request
 from sanic.response import HTTPResponse, json, redirect
 
 from movierec import Settings
 from movierec_server.errors import error_body
 from movierec_server.middleware.proxy import is_secure
+from movierec_server.pipeline import Pipeline
 
 __all__ = ["install"]
 
@@ -32,7 +32,7 @@ def _https_location(request: Request) -> str | None:
     return f"https://{match.group('name')}{request.path}{query}"
 
 
-def install(app: Sanic[Any, Any], settings: Settings) -> None:
+def install(app: Pipeline, settings: Settings) -> None:
     """Register the check when ``force_https`` is on."""
     if not settings.force_https:
         return

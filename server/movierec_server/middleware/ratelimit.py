@@ -13,15 +13,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
 
-from sanic import Request, Sanic
+from sanic import Request
 from sanic.response import BaseHTTPResponse
 
 from movierec import RateDecision, RateLimiter, Settings
 from movierec_server.auth import try_principal
 from movierec_server.context import movierec
 from movierec_server.middleware.proxy import client_ip
+from movierec_server.pipeline import Pipeline
 
 __all__ = ["install"]
 
@@ -54,7 +54,7 @@ class LimiterBreaker:
             return None
 
 
-def install(app: Sanic[Any, Any], settings: Settings) -> None:
+def install(app: Pipeline, settings: Settings) -> None:
     """Register the limit check and the headers."""
     breaker = LimiterBreaker()
 
