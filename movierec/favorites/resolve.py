@@ -10,6 +10,7 @@ or the offline catalog alike:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -22,7 +23,7 @@ from movierec.types import Movie, MovieDetails
 if TYPE_CHECKING:
     from movierec.discovery import MovieService
 
-__all__ = ["match_title", "movie_details", "movie_id_for_imdb"]
+__all__ = ["choose", "match_title", "movie_details", "movie_id_for_imdb"]
 
 MIN_SCORE = 80.0
 """Below this title similarity a search result is not a candidate at all."""
@@ -53,6 +54,23 @@ def _score(title: str, movie: Movie) -> float:
     return max(float(fuzz.ratio(wanted, fold(name))) for name in names)
 
 
+def choose(
+    scored: Sequence[tuple[float, float, ImportCandidate]],
+) -> tuple[int | None, list[ImportCandidate]]:
+    """Decide among ``(score, popularity, candidate)`` triples (scores >= :data:`MIN_SCORE`).
+
+    Returns the winner's movie id (one candidate, or one leading the next by
+    :data:`CLEAR_LEAD`), or ``None`` with the close candidates, best first.
+    """
+    ranked = sorted(scored, key=lambda triple: (-triple[0], -triple[1]))
+    candidates = [candidate for _, _, candidate in ranked[:MAX_CANDIDATES]]
+    if not ranked:
+        return None, []
+    if len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= CLEAR_LEAD:
+        return candidates[0].movie_id, candidates[:1]
+    return None, candidates
+
+
 async def match_title(movies: MovieService, title: str, year: int | None) -> TitleMatch:
     """Search ``title`` (in ``year``, then a year either side) and pick the clear winner.
 
@@ -64,16 +82,17 @@ async def match_title(movies: MovieService, title: str, year: int | None) -> Tit
     if not results and year is not None:
         near = await _search(movies, title, None)
         results = [m for m in near if m.year is not None and abs(m.year - year) <= 1]
-    scored = sorted(
-        ((s, m) for m in results if (s := _score(title, m)) >= MIN_SCORE),
-        key=lambda pair: (-pair[0], -(pair[1].popularity)),
-    )
-    candidates = [
-        ImportCandidate(movie_id=m.id, title=m.title, release_year=m.year, score=round(s, 1))
-        for s, m in scored[:MAX_CANDIDATES]
+    by_id = {m.id: m for m in results}
+    scored = [
+        (
+            s,
+            m.popularity,
+            ImportCandidate(movie_id=m.id, title=m.title, release_year=m.year, score=round(s, 1)),
+        )
+        for m in results
+        if (s := _score(title, m)) >= MIN_SCORE
     ]
-    if not scored:
-        return TitleMatch()
-    if len(scored) == 1 or scored[0][0] - scored[1][0] >= CLEAR_LEAD:
-        return TitleMatch(movie=scored[0][1], candidates=candidates[:1])
+    winner, candidates = choose(scored)
+    if winner is not None:
+        return TitleMatch(movie=by_id[winner], candidates=candidates)
     return TitleMatch(candidates=candidates)

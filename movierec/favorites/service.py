@@ -308,7 +308,7 @@ class Favorites:
         if len(rows) > self.limit:
             raise InvalidInput.field("content", f"at most {self.limit} rows")
         await self.version(user_id)
-        plan = await plan_import(self._movies, user_id, rows, progress)
+        plan = await plan_import(self._movies, self._settings, user_id, rows, progress)
         report = plan.report(format)
         if (report.ambiguous or report.skipped) and not skip_errors:
             failed = len(report.ambiguous) + len(report.skipped)
