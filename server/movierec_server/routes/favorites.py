@@ -25,11 +25,16 @@ from movierec import (
 from movierec_server.auth import require_user
 from movierec_server.bodies import parse_body, query_int
 from movierec_server.context import movierec
+from movierec_server.progress import NDJSON, Progress, stream_progress, wants_progress
 from movierec_server.spec import json_content
 
 bp = Blueprint("favorites", url_prefix="/favorites", strict_slashes=False)
 
 MAX_IMPORT_CHARS = 900_000
+_STREAM = (
+    'one JSON object per line: {"progress": {"done", "total"}} while rows are matched, then '
+    '{"result": <ImportReport>} or {"status": <HTTP status>, "error": {...}}'
+)
 _ITEM = {
     "movie_id": 603,
     "title": "The Matrix",
@@ -161,18 +166,37 @@ async def export_favorites(request: Request) -> HTTPResponse:
     ),
     required=True,
 )
-@openapi.response(200, json_content(ImportReport), "imported: matched, ambiguous and skipped rows")
+@openapi.response(
+    200,
+    {
+        **json_content(ImportReport),
+        NDJSON: {"schema": {"type": "string", "description": _STREAM}},
+    },
+    "imported: matched, ambiguous and skipped rows (or, streamed, progress lines then the report)",
+)
 @openapi.response(
     400, description="unreadable file, or rows not matched (nothing stored; report in details)"
 )
 @openapi.response(409, description="the favorites limit would be passed")
 @require_user
-async def import_favorites(request: Request) -> HTTPResponse:
-    """Add the movies of a movierec, Letterboxd or IMDb export; all or nothing by default."""
+async def import_favorites(request: Request) -> HTTPResponse | None:
+    """Add the movies of a movierec, Letterboxd or IMDb export; all or nothing by default.
+
+    With ``Accept: application/x-ndjson`` the answer streams progress while rows are
+    matched (see docs/favorites.md), so a long import never meets a response timeout.
+    """
     body = parse_body(request, ImportFavorites)
-    report = await movierec(request).favorites.import_(
-        _user(request), body.content, body.format, skip_errors=body.skip_errors
-    )
+    mr, user = movierec(request), _user(request)
+
+    async def work(progress: Progress | None) -> ImportReport:
+        return await mr.favorites.import_(
+            user, body.content, body.format, skip_errors=body.skip_errors, progress=progress
+        )
+
+    if wants_progress(request):
+        await stream_progress(request, work)
+        return None
+    report = await work(None)
     return json(report.model_dump(mode="json"))
 
 
