@@ -156,7 +156,7 @@ async def export_favorites(request: Request) -> HTTPResponse:
     return text(body, headers=headers, content_type=_EXPORT_TYPES[fmt])
 
 
-@bp.post("/import")
+@bp.post("/import")  # type: ignore[type-var]  # streamed: returns None, already sent
 @openapi.summary("Import favorites from a file")
 @openapi.tag("favorites")
 @openapi.body(
