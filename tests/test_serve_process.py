@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -101,8 +102,17 @@ echo "wrapper alive"
 """
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (a supervisor's workers)."""
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in listed.split()]
+
+
 def run_wrapper(
-    home: Path, *, signals: str, go: Callable[[int], None], extra: str = ""
+    home: Path, *, signals: str, go: Callable[[int, int], None], extra: str = ""
 ) -> tuple[int, str, int]:
     """Run the wrapper shell in a session of its own; returns (its code, output, port)."""
     port = free_port()
@@ -127,11 +137,12 @@ def run_wrapper(
     try:
         assert shell.stdout is not None
         assert shell.stdin is not None
-        go(port)
+        first = shell.stdout.readline()  # "server <pid>"
+        go(port, int(first.split()[1]))
         shell.stdin.write("go\n")
         shell.stdin.flush()
         output, _ = shell.communicate(timeout=60)
-        return shell.returncode, output, port
+        return shell.returncode, first + output, port
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(shell.pid, signal.SIGKILL)  # our session only, whatever is left
@@ -141,7 +152,7 @@ def run_wrapper(
 def test_a_wrapper_shell_survives_two_sigterms_and_nothing_is_left_running(
     tmp_path: Path,
 ) -> None:
-    def when_serving(port: int) -> None:
+    def when_serving(port: int, _: int) -> None:
         assert wait_for(
             lambda: httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200,
             timeout=60,
@@ -154,11 +165,24 @@ def test_a_wrapper_shell_survives_two_sigterms_and_nothing_is_left_running(
     assert port_is_closed(port)
 
 
-@pytest.mark.parametrize("delay", [0.3, 2.0])
+def while_workers_start(port: int, server: int) -> None:
+    """Until the port listens: the workers are still starting (they take seconds)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [lambda port, server: time.sleep(0.3), while_workers_start],
+    ids=["before-python-is-up", "while-workers-start"],
+)
 def test_sigterm_during_start_up_exits_promptly_with_nothing_left(
-    tmp_path: Path, delay: float
+    tmp_path: Path, moment: Callable[[int, int], None]
 ) -> None:
-    code, output, port = run_wrapper(tmp_path, signals="TERM", go=lambda _: time.sleep(delay))
+    code, output, port = run_wrapper(tmp_path, signals="TERM", go=moment)
     assert code == 0, output
     assert "wrapper alive" in output
     exit_line = next(line for line in output.splitlines() if line.startswith("server exited"))
@@ -174,7 +198,7 @@ def test_workers_that_cannot_start_end_the_server_with_1_and_spare_the_caller(
     bogus = tmp_path / "bogus.pem"
     bogus.write_text("not a certificate\n")
     code, output, port = run_wrapper(
-        tmp_path, signals="", go=lambda _: None, extra=f"--cert {bogus} --key {bogus}"
+        tmp_path, signals="", go=lambda port, server: None, extra=f"--cert {bogus} --key {bogus}"
     )
     assert code == 0, output
     assert "server exited 1" in output
