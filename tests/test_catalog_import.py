@@ -41,7 +41,10 @@ async def test_imported_movies_are_keyed_by_tmdb_id_with_normalized_fields(
     assert matrix.movielens_id == 1
     assert matrix.keywords == ["cyberpunk", "philosophy"]
     amelie = await Movie.get(id=194)
-    assert (amelie.title, amelie.search_title) == ("Amélie", "amelie")
+    assert (amelie.title, amelie.search_title) == (
+        "Amélie",
+        "amelie\nle fabuleux destin damelie poulain",
+    )
 
 
 async def test_rating_statistics_follow_tmdb_scales(mr: MovieRec, movielens_dir: Path) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from movierec.catalog.genres import genre_key, map_movielens_genres
-from movierec.catalog.titles import fold, parse_movielens_title
+from movierec.catalog.titles import parse_movielens_title, search_key
 from movierec.errors import InvalidInput
 
 __all__ = ["RECENT_WINDOW_DAYS", "REQUIRED_FILES", "ParsedCatalog", "parse_movielens"]
@@ -140,7 +140,7 @@ def parse_movielens(folder: Path) -> ParsedCatalog:
             "id": tmdb,
             "title": parsed.title[:512],
             "original_title": (parsed.original_title or None) and parsed.original_title[:512],
-            "search_title": fold(parsed.title)[:512],
+            "search_title": search_key(parsed.title, parsed.original_title),
             "release_date": date(parsed.year, 1, 1) if parsed.year else None,
             "genre_ids": genres,
             "genre_key": genre_key(genres),

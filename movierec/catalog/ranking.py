@@ -47,7 +47,9 @@ def _popularity_bonus(popularity: float, top: float, weight: float) -> float:
 
 
 def title_score(query: str, title: str) -> float:
-    """How well a folded title matches a folded query, 0-150."""
+    """How well a folded title matches a folded query, 0-150 (best line of a search key)."""
+    if "\n" in title:
+        return max(title_score(query, line) for line in title.split("\n"))
     bare = _without_article(title)
     score = float(fuzz.WRatio(query, title, processor=None))
     if query in (title, bare):
@@ -80,16 +82,22 @@ def fuzzy_matches(
     otherwise rank ``"M"`` first for ``"matirx"``.
     """
     folded = fold(query)
-    usable = [c for c in candidates if len(c.search_title) * 2 >= len(folded)]
+    lines = [
+        (c, line)
+        for c in candidates
+        for line in c.search_title.split("\n")
+        if len(line) * 2 >= len(folded)
+    ]
     found = process.extract(
         folded,
-        [c.search_title for c in usable],
+        [line for _, line in lines],
         scorer=fuzz.WRatio,
         processor=None,
         limit=limit,
         score_cutoff=cutoff,
     )
-    return rank_titles(query, [usable[index] for _, _, index in found])
+    matched = {lines[index][0].id: lines[index][0] for _, _, index in found}
+    return rank_titles(query, list(matched.values()))
 
 
 def _jaccard(left: set[int] | set[str], right: set[int] | set[str]) -> float:

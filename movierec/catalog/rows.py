@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from movierec.catalog.genres import genre_key, genre_names
-from movierec.catalog.titles import fold
+from movierec.catalog.titles import search_key
 from movierec.db.models import Movie as MovieRow
 from movierec.types import Movie, MovieDetails
 
@@ -72,7 +72,7 @@ def row_fields(movie: Movie) -> dict[str, Any]:
         "id": movie.id,
         "title": movie.title[:512],
         "original_title": movie.original_title[:512] if movie.original_title else None,
-        "search_title": fold(movie.title)[:512],
+        "search_title": search_key(movie.title, movie.original_title),
         "overview": movie.overview,
         "release_date": movie.release_date,
         "genre_ids": list(movie.genre_ids),

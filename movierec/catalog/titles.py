@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from unidecode import unidecode
 
-__all__ = ["ParsedTitle", "fold", "move_article_front", "parse_movielens_title"]
+__all__ = ["ParsedTitle", "fold", "move_article_front", "parse_movielens_title", "search_key"]
 
 _YEAR = re.compile(r"^(?P<rest>.*?)\s*\((?P<year>\d{4})(?:\s*[-\u2013]\s*(?:\d{4})?)?\)\s*$")
 _ALTERNATIVE = re.compile(r"^(?P<rest>.+?)\s*\((?P<alt>[^()]+)\)\s*$")
@@ -58,6 +58,18 @@ def parse_movielens_title(raw: str) -> ParsedTitle:
         original = move_article_front(alt) or None
     title = move_article_front(text) or raw.strip()
     return ParsedTitle(title=title, year=year, original_title=original)
+
+
+def search_key(title: str, original_title: str | None = None) -> str:
+    """What catalog search matches: the folded title, then the folded original title.
+
+    One line per title (``"amelie\\nle fabuleux destin d amelie poulain"``), so
+    "Le Fabuleux destin d'Amélie Poulain" finds Amélie; ranking scores each line.
+    """
+    keys = [fold(title)]
+    if original_title and fold(original_title) not in keys:
+        keys.append(fold(original_title))
+    return "\n".join(keys)[:512]
 
 
 def fold(text: str) -> str:
