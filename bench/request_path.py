@@ -103,7 +103,8 @@ def summarise(collapsed: str, top: int = 30) -> str:
     for line in collapsed.splitlines():
         stack, _, count = line.rpartition(" ")
         frames = [f for f in stack.split(";") if f and not f.startswith("process ")]
-        if not frames or "select (selectors.py" in frames[-1] or "poll" in frames[-1]:
+        idle = ("select (selectors.py", "poll", "dequeue (logging/handlers.py")
+        if not frames or any(mark in frames[-1] for mark in idle):
             continue
         samples = int(count)
         total += samples

@@ -120,3 +120,18 @@ async def test_ready_says_degraded_but_the_server_keeps_answering(
     assert ready.json["cache"]["ok"] is False
     _, health = await app.asgi_client.get("/health")
     assert health.status == 200
+
+
+async def test_health_asks_the_cache_at_most_once_a_second(
+    flaky_mr: MovieRec, proxy: TcpProxy
+) -> None:
+    app: Sanic[Any, Any] = create_app(movierec=flaky_mr)
+    _, before = await app.asgi_client.get("/health")
+    await proxy.cut()
+    _, soon = await app.asgi_client.get("/health")
+    _, ready = await app.asgi_client.get("/ready")
+    assert (before.json["status"], soon.json["status"]) == ("ok", "ok")  # the last answer
+    assert ready.json["status"] == "degraded"  # /ready always asks afresh
+    await asyncio.sleep(1.1)
+    _, later = await app.asgi_client.get("/health")
+    assert later.json["status"] == "degraded"

@@ -82,6 +82,12 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # Records skip what no formatter here shows: the caller's file and line (a stack walk
+    # per record), thread and process names (the logging HOWTO's "Optimization").
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     root = logging.getLogger("movierec")
     root.handlers[:] = [handler]
     root.setLevel(level)

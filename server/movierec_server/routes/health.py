@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 from pydantic import BaseModel
@@ -56,6 +57,24 @@ class ReadyBody(BaseModel):
     workers: WorkersState | None = None
 
 
+PING_EVERY = 1.0
+
+
+async def _cache_answers(request: Request) -> bool:
+    """The cache's answer to PING, asked at most once a second per worker.
+
+    Probes hit ``/health`` far more often than a cache changes state; ``/ready`` always
+    asks afresh.
+    """
+    now = time.monotonic()
+    checked: tuple[float, bool] | None = getattr(request.app.ctx, "cache_checked", None)
+    if checked is not None and now - checked[0] < PING_EVERY:
+        return checked[1]
+    ok = await movierec(request).cache.ping()
+    request.app.ctx.cache_checked = (time.monotonic(), ok)
+    return ok
+
+
 @bp.get("/health")
 @openapi.summary("Liveness: the process answers")
 @openapi.tag("operations")
@@ -63,7 +82,7 @@ class ReadyBody(BaseModel):
 async def health(request: Request) -> HTTPResponse:
     """Liveness: the process answers; the cache backend's state is reported."""
     mr = movierec(request)
-    cache_ok = await mr.cache.ping()
+    cache_ok = await _cache_answers(request)
     return json(
         {
             "status": "ok" if cache_ok else "degraded",
