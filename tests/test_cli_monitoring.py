@@ -1,10 +1,11 @@
-"""``movierec admin usage`` and ``movierec admin audit`` from the terminal."""
+"""``movierec admin usage``, ``audit`` and ``quality`` from the terminal."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from test_admin_monitoring import fake_counts
 from typer.testing import CliRunner, Result
 
 from movierec import MovieRec, Settings
+from movierec.db.models import Favorite, Recommendation, User
 from movierec_cli import app
 from movierec_cli.commands.monitoring import sparkline
 
@@ -130,3 +132,40 @@ def test_a_sparkline_scales_to_the_largest_value() -> None:
     assert sparkline([0, 4, 8]) == "▁▅█"
     assert sparkline([0, 0]) == "▁▁"
     assert sparkline([]) == ""
+
+
+def test_admin_quality_reports_the_share_favorited_with_a_chart(cli_settings: Settings) -> None:
+    _prepare(cli_settings)
+
+    async def log() -> None:
+        async with MovieRec(cli_settings):
+            shown = datetime.now(UTC) - timedelta(days=10)
+            user = await User.get(username="root")
+            await Recommendation.bulk_create(
+                [
+                    Recommendation(user=user, movie_id=m, score=1.0, reason="r", created_at=shown)
+                    for m in (5, 6, 7, 8)
+                ]
+            )
+            await Favorite.create(
+                user=user, movie_id=6, movie_title="six", created_at=shown + timedelta(days=1)
+            )
+
+    asyncio.run(log())
+    result = invoke("admin", "quality", "--days", "14", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert len(report["days"]) == 14
+    totals = report["totals"]
+    assert (totals["served"], totals["favorited"], totals["share"]) == (4, 1, 0.25)
+    table = invoke("admin", "quality", "--days", "14")
+    assert table.exit_code == 0, table.output
+    assert "25.0%" in table.stdout
+    assert "█" in table.stdout
+    bad = invoke("admin", "quality", "--days", "0")
+    assert bad.exit_code == 2
+
+
+def test_a_sparkline_of_shares_scales_to_a_given_top() -> None:
+    assert sparkline([0.0, 0.25, 0.5], top=0.5) == "▁▅█"
+    assert sparkline([0.25], top=1.0) == "▃"

@@ -117,14 +117,15 @@ def test_id_map_is_a_stable_bijection() -> None:
     assert ids.external(1) == 10
 
 
-def test_harness_reports_engine_and_both_baselines(tmp_path: Path) -> None:
+def test_harness_reports_engine_and_every_baseline(tmp_path: Path) -> None:
     report = evaluate_sync(write_movielens(tmp_path / "ml"), k=5)
     methods = {r.method: r for r in report.results}
-    assert set(methods) == {"most-popular", "item-kNN", "engine"}
+    assert set(methods) == {"most-popular", "item-kNN", "RP3beta", "EASE", "engine"}
     assert report.users == 30
+    assert report.notes == []
     # tastes are clear-cut: personalised methods beat popularity
-    assert methods["engine"].ndcg > methods["most-popular"].ndcg
-    assert methods["item-kNN"].ndcg > methods["most-popular"].ndcg
+    for personal in ("engine", "item-kNN", "RP3beta", "EASE"):
+        assert methods[personal].ndcg > methods["most-popular"].ndcg, personal
     assert all(0.0 <= r.coverage <= 1.0 for r in report.results)
 
 
@@ -137,16 +138,23 @@ async def test_harness_runs_off_the_event_loop_and_rejects_a_missing_folder(
         await evaluate(tmp_path / "nowhere")
 
 
-def test_cli_eval_prints_json_and_a_missing_folder_is_one_red_line(tmp_path: Path) -> None:
+def test_cli_eval_prints_json_and_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     runner = CliRunner()
     folder = write_movielens(tmp_path / "ml")
     result = runner.invoke(app, ["eval", str(folder), "--k", "5", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert [r["method"] for r in report["results"]] == ["most-popular", "item-kNN", "engine"]
+    assert [r["method"] for r in report["results"]] == [
+        "most-popular",
+        "item-kNN",
+        "RP3beta",
+        "EASE",
+        "engine",
+    ]
+    assert set(report["results"][0]) == {"method", "ndcg", "recall", "coverage", "seconds"}
     assert report["k"] == 5
     missing = runner.invoke(app, ["eval", str(tmp_path / "nope")])
-    assert missing.exit_code == 3
+    assert missing.exit_code == 2  # a usage error, like catalog import (test_cli_surface)
     assert "Traceback" not in missing.output
 
 

@@ -1,4 +1,4 @@
-"""Personalized recommendations: a hybrid of item-kNN, content and popularity.
+"""Personalized recommendations: a hybrid of EASE/item-kNN, content and popularity.
 
 See docs/recommendations.md for the method and its measured quality.
 """
@@ -7,10 +7,15 @@ from movierec.recommend.blend import BlendWeights
 from movierec.recommend.compute import LIST_SIZE
 from movierec.recommend.evaluate import EvalReport, MethodResult, evaluate, evaluate_sync
 from movierec.recommend.model import HybridModel, ModelParams
+from movierec.recommend.online import online_quality
 from movierec.recommend.published import ModelInfo
 from movierec.recommend.service import MAX_RECOMMENDATIONS_PAGE_SIZE, Recommender
+from movierec.recommend.tune import FoldResult, TuneReport
 from movierec.recommend.types import (
     Dismissed,
+    QualityDay,
+    QualityReport,
+    QualityTally,
     RecommendationItem,
     RecommendationList,
     RefreshReport,
@@ -22,14 +27,20 @@ __all__ = [
     "BlendWeights",
     "Dismissed",
     "EvalReport",
+    "FoldResult",
     "HybridModel",
     "MethodResult",
     "ModelInfo",
     "ModelParams",
+    "QualityDay",
+    "QualityReport",
+    "QualityTally",
     "RecommendationItem",
     "RecommendationList",
     "Recommender",
     "RefreshReport",
+    "TuneReport",
     "evaluate",
     "evaluate_sync",
+    "online_quality",
 ]

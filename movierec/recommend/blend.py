@@ -11,8 +11,8 @@ For each candidate item ``i`` of one user::
   profile, already in ``[0, 1]``;
 - ``pop`` is the log-scaled popularity prior in ``[0, 1]``.
 
-The weights are settings (``MOVIEREC_RECOMMEND_WEIGHT_*``); their defaults are the ones the
-evaluation harness (``movierec eval``) found best on MovieLens, see docs/recommendations.md.
+The weights are settings (``MOVIEREC_RECOMMEND_WEIGHT_*``); their defaults are the
+cross-validated choice of ``movierec eval --tune`` (see docs/recommendations.md).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class BlendWeights:
 
     collaborative: float = 1.0
     content: float = 0.6
-    popularity: float = 0.05
+    popularity: float = 0.0
 
 
 def _unit(values: FloatArray) -> FloatArray:

@@ -1,18 +1,15 @@
-"""The evaluation harness: a time-based leave-some-out protocol on MovieLens-format data.
+"""The evaluation harness: every method on one time-based hold-out (see :mod:`.holdout`).
 
-Protocol (deterministic for a given ``seed``):
+Every method is fitted on the training favorites and ranks the whole catalogue
+(``movies.csv``) for each evaluated user, minus that user's training favorites. Reported:
+NDCG@k, Recall@20 (hits over ``min(20, held out)``), catalogue coverage of the top-k lists,
+and wall time (fit + ranking).
 
-1. ratings ``>= threshold`` (4 by default) are favorites;
-2. per user, favorites are ordered by time (ties broken by a seeded shuffle) and the
-   latest ``holdout`` share (20%, at least one) is held out; users with fewer than
-   ``min_favorites`` favorites are not evaluated (their favorites still train);
-3. every method is fitted on the remaining favorites and ranks the whole catalogue
-   (``movies.csv``) for each evaluated user, minus that user's training favorites;
-4. reported: NDCG@k, Recall@20 (hits over ``min(20, held out)``), catalogue coverage
-   of the top-k lists, and wall time (fit + ranking).
-
-Methods: ``most-popular`` (training favorite counts), ``item-kNN`` (shrunk cosine,
-uniform profile), and ``engine`` (the served :class:`HybridModel` with the given params).
+Methods: ``most-popular`` (training favorite counts), ``item-kNN`` (shrunk cosine, 50
+neighbours, uniform profile), ``RP3beta`` (graph walks, :mod:`.rp3beta`), ``EASE`` (dense
+closed form, :mod:`.ease`; skipped with a note when the favorited catalogue is larger than
+``EASE_BASELINE_MAX_ITEMS``) and ``engine`` (the served :class:`HybridModel` with the given
+params). ``tune=True`` adds the cross-validated parameter choice of :mod:`.tune`.
 """
 
 from __future__ import annotations
@@ -20,8 +17,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
@@ -31,15 +28,38 @@ from movierec.catalog.download import movielens_folder
 from movierec.config import Settings
 from movierec.errors import InvalidInput
 from movierec.recommend.content import ItemFeatures
-from movierec.recommend.matrix import IdMap, IntArray, interaction_matrix
+from movierec.recommend.ease import fit_ease
+from movierec.recommend.holdout import Split, split_favorites
+from movierec.recommend.itemknn import fit_item_knn
 from movierec.recommend.metrics import coverage, ndcg_at_k, recall_at_k
 from movierec.recommend.model import HybridModel, ModelParams
-from movierec.recommend.movielens import MovieLens, read_movielens
-from movierec.recommend.popularity import item_counts, log_popularity, most_popular
+from movierec.recommend.movielens import read_movielens
+from movierec.recommend.popularity import item_counts, log_popularity
+from movierec.recommend.rp3beta import fit_rp3beta
+from movierec.recommend.tune import TuneReport, cross_validate, params_row
 
-__all__ = ["EvalReport", "MethodResult", "Split", "evaluate", "evaluate_sync", "split_favorites"]
+__all__ = [
+    "EASE_BASELINE_MAX_ITEMS",
+    "EvalReport",
+    "MethodResult",
+    "Split",
+    "evaluate",
+    "evaluate_sync",
+    "split_favorites",
+]
 
 RECALL_AT = 20
+EASE_BASELINE_LAMBDA = 250.0
+EASE_BASELINE_MAX_ITEMS = 12_000
+"""Favorited movies above which the dense EASE baseline is skipped (12,000: ~0.6 GB a copy)."""
+KNN_NEIGHBOURS = 50
+KNN_SHRINK = 10.0
+RP3_ALPHA = 1.0
+RP3_BETA = 0.3
+RP3_NEIGHBOURS = 100
+
+Lists = dict[int, list[int]]
+ScoreRows = Callable[[sparse.csr_matrix], "np.ndarray[Any, Any]"]
 
 
 class MethodResult(BaseModel):
@@ -53,7 +73,7 @@ class MethodResult(BaseModel):
 
 
 class EvalReport(BaseModel):
-    """The table ``movierec eval`` prints."""
+    """The table ``movierec eval`` prints (``tuning`` with ``--tune``)."""
 
     dataset: str
     k: int
@@ -64,97 +84,73 @@ class EvalReport(BaseModel):
     held_out: int
     seed: int
     seconds: float
+    params: dict[str, float]
     results: list[MethodResult]
+    notes: list[str] = []
+    tuning: TuneReport | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Split:
-    """Training favorites (matrix positions) and per-user held-out items."""
-
-    items: IdMap
-    train: sparse.csr_matrix
-    profiles: dict[int, IntArray]
-    held_out: dict[int, set[int]]
-
-
-def split_favorites(
-    data: MovieLens,
-    *,
-    threshold: float = 4.0,
-    holdout: float = 0.2,
-    min_favorites: int = 5,
-    seed: int = 42,
-) -> Split:
-    """Hold out each evaluated user's latest favorites (see the module docstring)."""
-    if not 0.0 < holdout < 1.0:
-        raise InvalidInput("holdout must be between 0 and 1")
-    items = IdMap(sorted(data.features))
-    fav = data.ratings >= threshold
-    known = np.asarray([m in items for m in data.movies], dtype=bool)
-    mask = fav & known
-    users, movies, stamps = data.users[mask], data.movies[mask], data.timestamps[mask]
-    tiebreak = np.random.default_rng(seed).random(len(users))
-    order = np.lexsort((tiebreak, stamps, users))
-    users, movies = users[order], movies[order]
-    boundaries = np.flatnonzero(np.diff(users)) + 1
-    train_rows: list[int] = []
-    train_cols: list[int] = []
-    user_ids = IdMap()
-    profiles: dict[int, IntArray] = {}
-    held: dict[int, set[int]] = {}
-    for chunk_users, chunk_movies in zip(
-        np.split(users, boundaries), np.split(movies, boundaries), strict=True
-    ):
-        if len(chunk_users) == 0:
-            continue
-        row = user_ids.add(int(chunk_users[0]))
-        positions = items.positions(int(m) for m in chunk_movies)
-        _, first = np.unique(positions, return_index=True)
-        positions = positions[np.sort(first)]
-        n_test = max(1, round(len(positions) * holdout)) if len(positions) >= min_favorites else 0
-        train = positions[: len(positions) - n_test]
-        train_rows.extend([row] * len(train))
-        train_cols.extend(int(p) for p in train)
-        if n_test:
-            profiles[row] = train
-            held[row] = {int(p) for p in positions[len(positions) - n_test :]}
-    matrix = interaction_matrix(
-        np.asarray(train_rows, dtype=np.int64),
-        np.asarray(train_cols, dtype=np.int64),
-        (len(user_ids), len(items)),
-    )
-    return Split(items, matrix, profiles, held)
+def top_lists(split: Split, score_rows: ScoreRows, depth: int, batch: int = 512) -> Lists:
+    """Each evaluated user's ``depth`` best items by ``score_rows`` (training favorites out)."""
+    users = sorted(split.profiles)
+    lists: Lists = {}
+    for start in range(0, len(users), batch):
+        chunk = users[start : start + batch]
+        rows = split.train[chunk]
+        scores = np.asarray(score_rows(rows), dtype=np.float64)
+        scores[rows.nonzero()] = -np.inf
+        n = min(depth, scores.shape[1])
+        top = np.argpartition(-scores, n - 1, axis=1)[:, :n]
+        for r, user in enumerate(chunk):
+            picked = top[r][np.lexsort((top[r], -scores[r, top[r]]))]
+            lists[user] = [int(i) for i in picked if np.isfinite(scores[r, i])]
+    return lists
 
 
-def _score_method(
-    name: str,
-    split: Split,
-    rank: Callable[[IntArray, int], list[int]],
-    k: int,
-    fit_seconds: float,
-) -> MethodResult:
-    start = time.perf_counter()
-    depth = max(k, RECALL_AT)
-    ndcgs, recalls, lists = [], [], []
-    for user, profile in split.profiles.items():
-        ranked = rank(profile, depth)
-        relevant = split.held_out[user]
-        ndcgs.append(ndcg_at_k(ranked, relevant, k))
-        recalls.append(recall_at_k(ranked, relevant, RECALL_AT))
-        lists.append(ranked)
+def per_user_ndcg(split: Split, lists: Lists, k: int) -> dict[int, float]:
+    """NDCG@k of each evaluated user's list."""
+    return {u: ndcg_at_k(lists[u], split.held_out[u], k) for u in split.profiles}
+
+
+def measure(name: str, split: Split, lists: Lists, k: int, seconds: float) -> MethodResult:
+    """A method's figures from its lists."""
+    users = sorted(split.profiles)
+    ndcgs = [ndcg_at_k(lists[u], split.held_out[u], k) for u in users]
+    recalls = [recall_at_k(lists[u], split.held_out[u], RECALL_AT) for u in users]
     return MethodResult(
         method=name,
         ndcg=round(float(np.mean(ndcgs)) if ndcgs else 0.0, 4),
         recall=round(float(np.mean(recalls)) if recalls else 0.0, 4),
-        coverage=round(coverage(lists, len(split.items), k), 4),
-        seconds=round(fit_seconds + time.perf_counter() - start, 2),
+        coverage=round(coverage([lists[u] for u in users], len(split.items), k), 4),
+        seconds=round(seconds, 2),
     )
 
 
+def engine_lists(model: HybridModel, split: Split, params: ModelParams, depth: int) -> Lists:
+    """The served ranking of each evaluated user of ``split``."""
+    return {u: [r.item for r in model.rank(p, depth, params)] for u, p in split.profiles.items()}
+
+
+def _timed(run: Callable[[], Lists]) -> tuple[Lists, float]:
+    started = time.perf_counter()
+    lists = run()
+    return lists, time.perf_counter() - started
+
+
 def evaluate_sync(
-    path: Path | str, *, k: int = 10, seed: int = 42, params: ModelParams | None = None
+    path: Path | str,
+    *,
+    k: int = 10,
+    seed: int = 42,
+    params: ModelParams | None = None,
+    tune: bool = False,
+    folds: int = 3,
+    ease_max_items: int = EASE_BASELINE_MAX_ITEMS,
 ) -> EvalReport:
-    """Run the protocol on a MovieLens-format folder (blocking: CPU and file work)."""
+    """Run the protocol on a MovieLens-format folder (blocking: CPU and file work).
+
+    The EASE baseline runs when at most ``ease_max_items`` movies have training favorites.
+    """
     if k <= 0:
         raise InvalidInput("k must be positive")
     started = time.perf_counter()
@@ -163,45 +159,84 @@ def evaluate_sync(
     if not split.profiles:
         raise InvalidInput(f"{path}: no user has enough favorites to evaluate")
     params = params or ModelParams()
+    depth = max(k, RECALL_AT)
+    train = split.train
+    counts = item_counts(train)
+    pop = log_popularity(counts)
     results: list[MethodResult] = []
+    notes: list[str] = []
+    baselines: dict[str, Lists] = {}
 
-    t0 = time.perf_counter()
-    pop = log_popularity(item_counts(split.train))
-    pop_fit = time.perf_counter() - t0
-    results.append(
-        _score_method(
-            "most-popular",
-            split,
-            lambda profile, n: [int(i) for i in most_popular(pop, n, exclude=profile)],
-            k,
-            pop_fit,
-        )
+    def add(name: str, lists: Lists, seconds: float) -> None:
+        baselines[name] = lists
+        results.append(measure(name, split, lists, k, seconds))
+
+    add(
+        "most-popular",
+        *_timed(lambda: top_lists(split, lambda rows: np.tile(pop, (rows.shape[0], 1)), depth)),
     )
+
+    def knn() -> Lists:
+        sim = fit_item_knn(train, k=KNN_NEIGHBOURS, shrink=KNN_SHRINK).similarity
+        return top_lists(split, lambda rows: (rows @ sim).toarray(), depth)
+
+    add("item-kNN", *_timed(knn))
+
+    def rp3() -> Lists:
+        sim = fit_rp3beta(train, alpha=RP3_ALPHA, beta=RP3_BETA, k=RP3_NEIGHBOURS)
+        return top_lists(split, lambda rows: (rows @ sim).toarray(), depth)
+
+    add("RP3beta", *_timed(rp3))
+
+    favorited = int((counts > 0).sum())
+    shared = None
+    if favorited <= ease_max_items:
+        t0 = time.perf_counter()
+        ease = fit_ease(train, EASE_BASELINE_LAMBDA, max_items=ease_max_items)
+        fitted = time.perf_counter() - t0
+        lists, ranked = _timed(lambda: top_lists(split, ease.scores, depth))
+        add("EASE", lists, fitted + ranked)
+        if params.ease_lambda == EASE_BASELINE_LAMBDA and favorited <= params.ease_max_items:
+            shared = ease
+    else:
+        notes.append(
+            f"EASE skipped: {favorited:,} favorited movies > {ease_max_items:,} "
+            "(its dense inverse would not fit in memory)"
+        )
 
     t0 = time.perf_counter()
     features = [data.features.get(m, ItemFeatures()) for m in split.items.ids]
-    model = HybridModel.fit(split.items, split.train, features, popularity=pop, params=params)
-    fit_seconds = time.perf_counter() - t0
+    model = HybridModel.fit(
+        split.items, train, features, popularity=pop, params=params, ease=shared
+    )
+    engine, ranked = _timed(lambda: engine_lists(model, split, params, depth))
+    results.append(measure("engine", split, engine, k, time.perf_counter() - t0))
 
-    def knn_rank(profile: IntArray, n: int) -> list[int]:
-        return [int(i) for i in most_popular(model.knn.score(profile), n, exclude=profile)]
-
-    def engine_rank(profile: IntArray, n: int) -> list[int]:
-        return [r.item for r in model.rank(profile, n, params)]
-
-    results.append(_score_method("item-kNN", split, knn_rank, k, fit_seconds))
-    results.append(_score_method("engine", split, engine_rank, k, fit_seconds))
+    tuning = None
+    if tune:
+        tuning = cross_validate(
+            model,
+            split,
+            params,
+            baselines={name: per_user_ndcg(split, lists, k) for name, lists in baselines.items()},
+            k=k,
+            folds=folds,
+            seed=seed,
+        )
     return EvalReport(
         dataset=str(path),
         k=k,
         recall_at=RECALL_AT,
         users=len(split.profiles),
         items=len(split.items),
-        train_favorites=int(split.train.nnz),
+        train_favorites=int(train.nnz),
         held_out=sum(len(v) for v in split.held_out.values()),
         seed=seed,
         seconds=round(time.perf_counter() - started, 2),
+        params=params_row(params),
         results=results,
+        notes=notes,
+        tuning=tuning,
     )
 
 
@@ -212,6 +247,8 @@ async def evaluate(
     k: int = 10,
     seed: int = 42,
     params: ModelParams | None = None,
+    tune: bool = False,
+    folds: int = 3,
 ) -> EvalReport:
     """:func:`evaluate_sync` off the event loop.
 
@@ -225,4 +262,6 @@ async def evaluate(
         path = movielens_folder(settings)
     if params is None and settings is not None:
         params = ModelParams.from_settings(settings)
-    return await asyncio.to_thread(evaluate_sync, path, k=k, seed=seed, params=params)
+    return await asyncio.to_thread(
+        evaluate_sync, path, k=k, seed=seed, params=params, tune=tune, folds=folds
+    )

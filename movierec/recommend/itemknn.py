@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from movierec.recommend.matrix import FloatArray, IntArray
+from movierec.recommend.matrix import FloatArray, IntArray, top_k_mask
 
 __all__ = ["ItemKNN", "fit_item_knn"]
 
@@ -81,14 +81,7 @@ def fit_item_knn(
         c = co.indices.astype(np.int64)
         v = co.data.astype(np.float64) / (norms[r] * norms[c] + shrink)
         v[r == c] = 0.0
-        keep = np.zeros(len(v), dtype=bool)
-        for row in np.flatnonzero(counts):
-            lo, hi = co.indptr[row], co.indptr[row + 1]
-            if hi - lo <= k:
-                keep[lo:hi] = True
-            else:
-                keep[lo + np.argpartition(-v[lo:hi], k - 1)[:k]] = True
-        keep &= v > 0
+        keep = top_k_mask(co.indptr, v, k) & (v > 0)
         rows.append(r[keep])
         cols.append(c[keep])
         vals.append(v[keep])

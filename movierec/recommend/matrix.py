@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-__all__ = ["FloatArray", "IdMap", "IntArray", "interaction_matrix"]
+__all__ = ["FloatArray", "IdMap", "IntArray", "interaction_matrix", "top_k_mask"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -91,3 +91,15 @@ def interaction_matrix(
     if weights is None:
         csr.data = np.minimum(csr.data, 1.0)
     return csr
+
+
+def top_k_mask(indptr: IntArray, values: FloatArray, k: int) -> npt.NDArray[np.bool_]:
+    """Which entries of a CSR block (``indptr``, ``values``) are among their row's ``k`` largest."""
+    keep = np.zeros(len(values), dtype=bool)
+    for row in np.flatnonzero(np.diff(indptr)):
+        lo, hi = indptr[row], indptr[row + 1]
+        if hi - lo <= k:
+            keep[lo:hi] = True
+        else:
+            keep[lo + np.argpartition(-values[lo:hi], k - 1)[:k]] = True
+    return keep

@@ -1,4 +1,4 @@
-"""The hybrid model: item-kNN, content and popularity over one item catalogue, and ranking.
+"""The hybrid model: collaborative (EASE + item-kNN), content and popularity, and ranking.
 
 Pure numpy/scipy and synchronous: callers run :meth:`HybridModel.rank` through
 ``asyncio.to_thread``. The same object serves the evaluation harness and the live
@@ -15,9 +15,11 @@ from scipy import sparse
 
 from movierec.config import Settings
 from movierec.recommend.blend import BlendWeights, blend
+from movierec.recommend.collaborative import fit_collaborative
 from movierec.recommend.content import ContentModel, ItemFeatures, build_content_model
 from movierec.recommend.diversify import franchise_similarity, mmr
-from movierec.recommend.itemknn import ItemKNN, fit_item_knn
+from movierec.recommend.ease import Ease
+from movierec.recommend.itemknn import ItemKNN
 from movierec.recommend.matrix import FloatArray, IdMap, IntArray
 from movierec.recommend.popularity import item_counts, log_popularity
 
@@ -29,11 +31,14 @@ class ModelParams:
     """Knobs of ranking (the served defaults come from :class:`~movierec.Settings`)."""
 
     weights: BlendWeights = field(default_factory=BlendWeights)
-    recency_half_life: float = 5.0
+    recency_half_life: float = 2.5
     diversity: float = 0.8
     pool: int = 100
     neighbours: int = 50
+    ease_neighbours: int = 200
     shrink: float = 10.0
+    ease_lambda: float = 250.0
+    ease_max_items: int = 8000
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ModelParams:
@@ -47,7 +52,10 @@ class ModelParams:
             recency_half_life=settings.recommend_recency_half_life,
             diversity=settings.recommend_diversity,
             neighbours=settings.recommend_neighbours,
+            ease_neighbours=settings.recommend_ease_neighbours,
             shrink=settings.recommend_shrink,
+            ease_lambda=settings.recommend_ease_lambda,
+            ease_max_items=settings.recommend_ease_max_items,
         )
 
 
@@ -95,10 +103,23 @@ class HybridModel:
         popularity: FloatArray | None = None,
         params: ModelParams | None = None,
         known_genres: Sequence[Hashable] = (),
+        ease: Ease | None = None,
     ) -> HybridModel:
-        """Fit on a binary ``users x items`` matrix and per-item features."""
+        """Fit on a binary ``users x items`` matrix and per-item features.
+
+        ``ease`` reuses an EASE fit of the same matrix (the evaluation harness fits it once
+        for its baseline and the engine).
+        """
         params = params or ModelParams()
-        knn = fit_item_knn(interactions, k=params.neighbours, shrink=params.shrink)
+        knn = fit_collaborative(
+            interactions,
+            neighbours=params.neighbours,
+            ease_neighbours=params.ease_neighbours,
+            shrink=params.shrink,
+            ease_lambda=params.ease_lambda,
+            ease_max_items=params.ease_max_items,
+            ease=ease,
+        )
         content = build_content_model(features, known_genres=known_genres)
         pop = log_popularity(item_counts(interactions)) if popularity is None else popularity
         return cls(items, knn, content, pop, tuple(f.title for f in features))

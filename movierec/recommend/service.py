@@ -22,8 +22,10 @@ import orjson
 from tortoise.exceptions import IntegrityError
 
 from movierec.boundary import guarded
+from movierec.clock import utc_datetime
 from movierec.db.models import Dismissal, User
 from movierec.errors import (
+    Forbidden,
     InvalidInput,
     ModelUnavailable,
     MovieRecError,
@@ -33,16 +35,19 @@ from movierec.errors import (
 )
 from movierec.recommend.compute import compute_list
 from movierec.recommend.model import HybridModel, ModelParams
+from movierec.recommend.online import online_quality
 from movierec.recommend.published import ModelInfo, ModelStore
 from movierec.recommend.serving import ModelHolder
 from movierec.recommend.store import log_served
 from movierec.recommend.training import TrainingData, fit_model, load_training
 from movierec.recommend.types import (
     Dismissed,
+    QualityReport,
     RecommendationItem,
     RecommendationList,
     RefreshReport,
 )
+from movierec.types import Principal
 
 if TYPE_CHECKING:
     from movierec.cache import Cache, CachedLoader
@@ -131,6 +136,15 @@ class Recommender:
         self.models.install(model, info.id)
         log.info("model version %s published (%s ratings, %.1f s)", info.id, ratings, seconds)
         return info
+
+    async def quality(self, viewer: Principal, *, days: int = 30, window: int = 7) -> QualityReport:
+        """Online quality per day: served items favorited within ``window`` days (admins only).
+
+        See :mod:`movierec.recommend.online` for the definition and the popularity control.
+        """
+        if not viewer.is_admin:
+            raise Forbidden("admins only")
+        return await online_quality(utc_datetime(self._clock), days=days, window=window)
 
     async def model_versions(self) -> list[ModelInfo]:
         """The published versions, newest first."""

@@ -1,10 +1,11 @@
-"""``movierec admin usage`` and ``movierec admin audit``: monitoring for admins.
+"""``movierec admin usage``, ``audit`` and ``quality``: monitoring for admins.
 
 Registered onto the accounts area's ``admin`` group by :func:`register`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
         AuditPage,
         MovieRec,
         Principal,
+        QualityReport,
         UsageReport,
         UsageRow,
     )
@@ -22,7 +24,7 @@ from movierec_cli.options import JsonOption
 from movierec_cli.render import print_json, print_table
 from movierec_cli.session import run_authed
 
-__all__ = ["audit", "register", "sparkline", "usage"]
+__all__ = ["audit", "quality", "register", "sparkline", "usage"]
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -32,9 +34,9 @@ SinceOption = Annotated[
 ]
 
 
-def sparkline(values: list[int]) -> str:
-    """One bar per value, scaled to the largest (all zeros: the lowest bar)."""
-    top = max(values, default=0)
+def sparkline(values: Sequence[float], top: float | None = None) -> str:
+    """One bar per value, scaled to ``top`` (default the largest; all zeros: the lowest bar)."""
+    top = max(values, default=0) if top is None else top
     if top <= 0:
         return _BARS[0] * len(values)
     return "".join(_BARS[min(len(_BARS) - 1, round(v / top * (len(_BARS) - 1)))] for v in values)
@@ -158,7 +160,56 @@ def audit(
     )
 
 
+def _percent(share: float | None) -> str | None:
+    return None if share is None else f"{share:.1%}"
+
+
+def quality(
+    days: Annotated[int, typer.Option(min=1, max=366, help="UTC days up to today.")] = 30,
+    window: Annotated[
+        int, typer.Option(min=1, max=90, help="Days a favorite may follow the showing.")
+    ] = 7,
+    json: JsonOption = False,
+) -> None:
+    """Online quality: served recommendations favorited within the window, per day."""
+
+    async def work(mr: MovieRec, principal: Principal) -> QualityReport:
+        return await mr.recommend.quality(principal, days=days, window=window)
+
+    report = run_authed(work)
+    if json:
+        print_json(report)
+        return
+    shares = [r.tally.share or 0.0 for r in report.days]
+    controls = [r.tally.control_share or 0.0 for r in report.days]
+    top = max([*shares, *controls], default=0.0)
+    rows = [
+        [
+            f"{r.day:%Y-%m-%d}" + ("" if r.complete else " *"),
+            r.tally.served,
+            r.tally.favorited,
+            _percent(r.tally.share),
+            _percent(r.tally.control_share),
+            sparkline([share, control], top),
+        ]
+        for r, share, control in zip(report.days, shares, controls, strict=True)
+        if r.tally.served
+    ]
+    totals = report.totals
+    print_table(
+        f"Recommendations favorited within {report.window_days} days, "
+        f"{report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}",
+        ["day", "served", "favorited", "share", "popularity control", "share | control"],
+        rows,
+        caption=f"served {sparkline(shares, top)}  control {sparkline(controls, top)}\n"
+        f"complete days: {_percent(totals.share) or '-'} of {totals.served} served, "
+        f"control {_percent(totals.control_share) or '-'} of {totals.control_served}"
+        " (* window still open)",
+    )
+
+
 def register(admin_app: typer.Typer) -> None:
-    """Add ``usage`` and ``audit`` to the ``movierec admin`` group."""
+    """Add ``usage``, ``audit`` and ``quality`` to the ``movierec admin`` group."""
     admin_app.command("usage")(usage)
     admin_app.command("audit")(audit)
+    admin_app.command("quality")(quality)

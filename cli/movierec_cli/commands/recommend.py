@@ -36,21 +36,32 @@ def eval_command(
         ),
     ] = None,
     k: Annotated[int, typer.Option("--k", help="Cut-off for NDCG and coverage.", min=1)] = 10,
-    seed: Annotated[int, typer.Option(help="Seed for breaking timestamp ties.")] = 42,
+    seed: Annotated[int, typer.Option(help="Seed for breaking timestamp ties and folds.")] = 42,
+    tune: Annotated[
+        bool,
+        typer.Option(
+            "--tune",
+            help="Also choose the engine's weights by cross-validation over user folds "
+            "(tuned on some users, reported on the others).",
+        ),
+    ] = False,
+    folds: Annotated[int, typer.Option(help="User folds for --tune.", min=2, max=10)] = 3,
     json: JsonOption = False,
 ) -> None:
-    """Measure the recommender against most-popular and item-kNN on a ratings data set."""
+    """Measure the recommender against most-popular, item-kNN, RP3beta and EASE."""
     from movierec import evaluate
 
     settings = load_settings()
 
     async def work() -> EvalReport:
-        return await evaluate(path, settings=settings, k=k, seed=seed)
+        return await evaluate(path, settings=settings, k=k, seed=seed, tune=tune, folds=folds)
 
     report = run_async(work)
     if json:
         print_json(report)
         return
+    for note in report.notes:
+        print_message(note)
     print_table(
         f"{report.dataset}: {report.users} users, {report.items} movies, "
         f"{report.held_out} held-out favorites",
@@ -60,6 +71,37 @@ def eval_command(
             for r in report.results
         ),
         caption=f"seed {report.seed}, total {report.seconds:.1f} s",
+    )
+    if report.tuning is not None:
+        _print_tuning(report)
+
+
+def _print_tuning(report: EvalReport) -> None:
+    tuning = report.tuning
+    assert tuning is not None
+    shown = [b for b in ("EASE", "item-kNN") if b in tuning.baselines]
+
+    def chosen(row: dict[str, float]) -> str:
+        return ", ".join(f"{name}={value:g}" for name, value in row.items())
+
+    print_table(
+        f"Cross-validated choice, {len(tuning.folds)} user folds "
+        f"(NDCG@{report.k} on users the tuner never saw)",
+        ["fold", "tuned / reported users", "chosen", "tuning", "engine", *shown],
+        (
+            [
+                f.fold,
+                f"{f.tune_users} / {f.report_users}",
+                chosen(f.chosen),
+                f"{f.tune_ndcg:.4f}",
+                f"{f.report_ndcg:.4f}",
+                *(f"{f.baselines[b]:.4f}" for b in shown),
+            ]
+            for f in tuning.folds
+        ),
+        caption=f"served choice (median of the folds): {chosen(tuning.chosen)}; "
+        f"all report folds: engine {tuning.report_ndcg:.4f}, "
+        + ", ".join(f"{b} {tuning.baselines[b]:.4f}" for b in shown),
     )
 
 

@@ -1,4 +1,4 @@
-"""Operations endpoints: Prometheus metrics, TMDb usage and the audit log (admins)."""
+"""Operations endpoints: metrics, TMDb usage, the audit log, recommendation quality (admins)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json, raw
 from sanic_ext import openapi
 
-from movierec import AuditPage, Forbidden, InvalidInput, UsageReport, parse_since
+from movierec import AuditPage, Forbidden, InvalidInput, QualityReport, UsageReport, parse_since
 from movierec_server.auth import SCHEME, principal_of, require_admin
 from movierec_server.bodies import query_int
 from movierec_server.context import movierec
@@ -100,3 +100,23 @@ async def audit(request: Request) -> HTTPResponse:
         per_page=query_int(request, "per_page", 50, low=1, high=200),
     )
     return json(result.model_dump(mode="json"))
+
+
+@bp.get("/admin/recommendations/quality")
+@openapi.summary("Online quality: served recommendations favorited within a window, per day")
+@openapi.tag("admin")
+@openapi.parameter("days", int, "query", description="UTC days up to today, 1-366 (default 30)")
+@openapi.parameter("window", int, "query", description="days a favorite may follow, 1-90 (7)")
+@openapi.response(
+    200, json_content(QualityReport), "per day: served, favorited, share, popularity control"
+)
+@require_admin
+async def recommendation_quality(request: Request) -> HTTPResponse:
+    """Share of served items favorited within the window, beside a popularity control."""
+    mr = movierec(request)
+    report = await mr.recommend.quality(
+        request.ctx.principal,
+        days=query_int(request, "days", 30, low=1, high=366),
+        window=query_int(request, "window", 7, low=1, high=90),
+    )
+    return json(report.model_dump(mode="json"))
