@@ -139,3 +139,10 @@ async def test_the_root_points_at_the_docs(app: Sanic[Any, Any]) -> None:
     assert reply.status == 200
     assert reply.json["docs"] == "/docs"
     assert reply.json["openapi"] == "/openapi.json"
+
+
+async def test_a_body_that_is_not_an_object_names_no_internal_class(app: Sanic[Any, Any]) -> None:
+    _, reply = await app.asgi_client.post("/auth/login", json=["ada", "secret"])
+    assert reply.status == 400
+    assert reply.json["error"]["message"] == "body: must be a JSON object"
+    assert "LoginInput" not in reply.text

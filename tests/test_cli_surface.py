@@ -145,3 +145,10 @@ def test_register_with_exist_ok_accepts_the_same_account_again(terminal: Path) -
     )
     assert other.exit_code == 4
     assert "already taken" in other.stderr
+
+
+def test_an_empty_search_names_the_query_not_an_internal_field(terminal: Path) -> None:
+    result = invoke("search", "   ")
+    assert result.exit_code == 2
+    assert "the search query must not be empty" in result.stderr
+    assert "q:" not in result.stderr

@@ -119,6 +119,7 @@ def test_an_import_is_all_or_nothing_unless_skip_errors(terminal: Path) -> None:
     assert refused.exit_code == 2
     assert "Crash" in refused.output
     assert "nothing was imported" in refused.output
+    assert "--skip-errors" in refused.output  # the terminal's name, not the library's
     assert ids(listed()) == []
     done = invoke("fav", "import", str(source), "--skip-errors")
     assert done.exit_code == 0, done.output

@@ -83,10 +83,14 @@ def check_movie_id(movie_id: int) -> int:
 def check_query(query: str) -> str:
     """A search query of 1..200 characters once stripped."""
     text = " ".join(str(query).split())
+    # Named for people ("the search query"): the HTTP API calls it q, the CLI QUERY.
     if not text:
-        raise InvalidInput.field("q", "must not be empty")
+        raise InvalidInput(
+            "the search query must not be empty", details={"fields": {"q": "must not be empty"}}
+        )
     if len(text) > MAX_QUERY:
-        raise InvalidInput.field("q", f"must be at most {MAX_QUERY} characters")
+        problem = f"must be at most {MAX_QUERY} characters"
+        raise InvalidInput(f"the search query {problem}", details={"fields": {"q": problem}})
     return text
 
 

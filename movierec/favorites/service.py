@@ -314,7 +314,8 @@ class Favorites:
             failed = len(report.ambiguous) + len(report.skipped)
             raise InvalidInput(
                 f"{failed} of {len(rows)} rows could not be matched; nothing was imported "
-                "(use skip_errors to import the rest)",
+                "(import the rest with --skip-errors in the terminal, "
+                '"skip_errors": true over HTTP)',
                 details=report.model_dump(mode="json"),
             )
         added = await self._store(user_id, plan)

@@ -55,7 +55,10 @@ def _invalid(exc: ValidationError) -> InvalidInput:
     fields: dict[str, str] = {}
     for error in exc.errors(include_url=False, include_input=False, include_context=False):
         name = ".".join(str(part) for part in error["loc"]) or "body"
-        fields.setdefault(name, error["msg"])
+        message = error["msg"]
+        if error["type"] in ("model_type", "model_attributes_type", "dict_type"):
+            message = "must be a JSON object"  # pydantic names the model class otherwise
+        fields.setdefault(name, message)
     first_name, first_problem = next(iter(fields.items()))
     return InvalidInput(f"{first_name}: {first_problem}", details={"fields": fields})
 
