@@ -25,10 +25,12 @@ def _loaded_after(statement: str) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout
-    return {name.split(".")[0] for name in out.split()}
+    return {name.split(".")[0] for name in out.split()} | set(out.split())
 
 
-@pytest.mark.parametrize("statement", ["import movierec_cli.app", "import movierec"])
+@pytest.mark.parametrize(
+    "statement", ["import movierec_cli.app", "import movierec", "import movierec_cli"]
+)
 def test_starting_the_cli_loads_none_of_the_heavy_packages(statement: str) -> None:
     assert sorted(_loaded_after(statement) & set(HEAVY)) == []
 
@@ -36,6 +38,12 @@ def test_starting_the_cli_loads_none_of_the_heavy_packages(statement: str) -> No
 def test_a_library_name_loads_its_area_on_first_use() -> None:
     loaded = _loaded_after("import movierec; movierec.MovieRec")
     assert {"tortoise", "pydantic"} <= loaded
+
+
+def test_the_entry_point_loads_no_command_until_it_runs_one() -> None:
+    loaded = _loaded_after("import movierec_cli.entry")
+    assert "movierec_cli.app" not in loaded
+    assert not {"typer", "rich"} & loaded
 
 
 def test_version_answers_without_building_the_command_tree() -> None:

@@ -1,3 +1,3 @@
-from movierec_cli.app import main
+from movierec_cli.entry import main
 
 main()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -88,8 +87,5 @@ app.command("openapi")(openapi.openapi)
 
 
 def main() -> None:
-    """Console-script entry point (``--version`` alone skips building the command tree)."""
-    if sys.argv[1:] == ["--version"]:
-        typer.echo(f"movierec {__version__}")
-        return
+    """Run the command tree (the console script is :func:`movierec_cli.entry.main`)."""
     app()
