@@ -152,3 +152,28 @@ def test_an_empty_search_names_the_query_not_an_internal_field(terminal: Path) -
     assert result.exit_code == 2
     assert "the search query must not be empty" in result.stderr
     assert "q:" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["trending"],
+        ["search"],
+        ["movie"],
+        ["register"],
+        ["login"],
+        ["recommend"],
+        ["recommend", "dismiss"],
+        ["fav", "add"],
+        ["fav", "list"],
+        ["fav", "import"],
+        ["fav", "export"],
+        ["eval"],
+        ["serve"],
+    ],
+)
+def test_the_main_commands_show_an_example(command: list[str]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0, result.output
+    example = result.stdout.split("Example:", 1)[1].splitlines()[0]
+    assert "movierec " + " ".join(command) in example

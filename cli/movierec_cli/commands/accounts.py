@@ -76,7 +76,10 @@ def login(
     password_stdin: PasswordStdinOption = False,
     json: JsonOption = False,
 ) -> None:
-    """Log in and keep the session in the config folder (the password is asked for, hidden)."""
+    """Log in and keep the session in the config folder (the password is asked for, hidden).
+
+    Example: movierec login ada
+    """
     settings = load_settings()
     password = read_password(password_stdin)
 
@@ -119,7 +122,10 @@ def logout(json: JsonOption = False) -> None:
 
 
 def whoami(json: JsonOption = False) -> None:
-    """Show who is logged in."""
+    """Show who is logged in.
+
+    Example: movierec whoami --json
+    """
 
     async def work(mr: MovieRec, principal: Principal) -> UserView:
         return await mr.profiles.get(principal)

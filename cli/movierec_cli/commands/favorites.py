@@ -144,7 +144,10 @@ def remove(
     movie_id: Annotated[int, typer.Argument(help="TMDb id of the movie to remove.")],
     json: JsonOption = False,
 ) -> None:
-    """Remove a movie from your favorites."""
+    """Remove a movie from your favorites.
+
+    Example: movierec fav rm 603
+    """
 
     async def work(mr: MovieRec, principal: Principal) -> bool:
         return await mr.favorites.remove(principal.user_id, movie_id)
@@ -163,7 +166,10 @@ def list_favorites(
     size: Annotated[int, typer.Option(help="Items per page, 1..100.")] = 20,
     json: JsonOption = False,
 ) -> None:
-    """List your favorites, newest first."""
+    """List your favorites, newest first.
+
+    Example: movierec fav list --genre 878 --size 50
+    """
 
     async def work(mr: MovieRec, principal: Principal) -> FavoritesPage:
         return await mr.favorites.list(principal.user_id, page=page, size=size, genre_id=genre)
@@ -209,7 +215,10 @@ def import_file(
     ] = False,
     json: JsonOption = False,
 ) -> None:
-    """Import favorites from a movierec, Letterboxd or IMDb export (all or nothing)."""
+    """Import favorites from a movierec, Letterboxd or IMDb export (all or nothing).
+
+    Example: movierec fav import watched.csv --skip-errors
+    """
     from movierec import InvalidInput, detect_format
 
     async def work(mr: MovieRec, principal: Principal) -> ImportReport:
@@ -248,7 +257,10 @@ def export(
     format: Annotated[str | None, typer.Option("--format", help="json or csv.")] = None,
     json: JsonOption = False,
 ) -> None:
-    """Export your favorites as JSON or CSV (both import back)."""
+    """Export your favorites as JSON or CSV (both import back).
+
+    Example: movierec fav export --format csv > favorites.csv
+    """
     kind = format or ("csv" if file is not None and file.suffix.lower() == ".csv" else "json")
 
     async def work(mr: MovieRec, principal: Principal) -> str:

@@ -58,7 +58,10 @@ def trending(
     page: PageOption = 1,
     json: JsonOption = False,
 ) -> None:
-    """Show trending movies (TMDb, or the most rated in the offline catalog)."""
+    """Show trending movies (TMDb, or the most rated in the offline catalog).
+
+    Example: movierec trending --window day
+    """
 
     async def work(mr: MovieRec) -> Page[Movie]:
         return await mr.movies.trending(window=window, page=page)
@@ -72,7 +75,10 @@ def search(
     page: PageOption = 1,
     json: JsonOption = False,
 ) -> None:
-    """Search movies by title."""
+    """Search movies by title (or original title).
+
+    Example: movierec search "amelie" --year 2001
+    """
 
     async def work(mr: MovieRec) -> Page[Movie]:
         return await mr.movies.search(query, page=page, year=year)
@@ -84,7 +90,10 @@ def movie(
     movie_id: Annotated[int, typer.Argument(help="TMDb movie id.")],
     json: JsonOption = False,
 ) -> None:
-    """Show one movie's details."""
+    """Show one movie's details.
+
+    Example: movierec movie 603 --json
+    """
 
     async def work(mr: MovieRec) -> MovieInfo:
         return await mr.movies.details(movie_id)

@@ -22,7 +22,9 @@ from movierec_cli.render import print_json, print_message, print_table
 from movierec_cli.runner import load_settings, run, run_async
 from movierec_cli.session import run_authed
 
-app = typer.Typer(help="Your personalized recommendations.")
+app = typer.Typer(
+    help="Your personalized recommendations.\n\nExample: movierec recommend --explain --size 10"
+)
 
 
 def eval_command(
@@ -48,7 +50,10 @@ def eval_command(
     folds: Annotated[int, typer.Option(help="User folds for --tune.", min=2, max=10)] = 3,
     json: JsonOption = False,
 ) -> None:
-    """Measure the recommender against most-popular, item-kNN, RP3beta and EASE."""
+    """Measure the recommender against most-popular, item-kNN, RP3beta and EASE.
+
+    Example: movierec eval ../shared/data/ml-latest-small --k 10
+    """
     from movierec import evaluate
 
     settings = load_settings()
@@ -113,7 +118,10 @@ def show(
     explain: Annotated[bool, typer.Option("--explain", help="Show why each is there.")] = False,
     json: JsonOption = False,
 ) -> None:
-    """Your recommendations (log in first with `movierec login`)."""
+    """Your recommendations (log in first with `movierec login`).
+
+    Example: movierec recommend --explain --size 10
+    """
     if ctx.invoked_subcommand is not None:
         return
 
@@ -149,7 +157,10 @@ def dismiss(
     movie_id: Annotated[int, typer.Argument(help="TMDb id of the movie.", min=1)],
     json: JsonOption = False,
 ) -> None:
-    """Never recommend this movie to you again."""
+    """Never recommend this movie to you again.
+
+    Example: movierec recommend dismiss 550
+    """
 
     async def work(mr: MovieRec, principal: Principal) -> Dismissed:
         return await mr.recommend.dismiss(principal.user_id, movie_id)

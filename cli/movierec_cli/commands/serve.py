@@ -20,7 +20,10 @@ def serve(
     key: Annotated[Path | None, typer.Option(help="TLS private key (PEM).", exists=True)] = None,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    """Serve the HTTP API (OpenAPI docs at /docs).
+
+    Example: movierec serve --port 8000 --workers 2
+    """
     if (cert is None) != (key is None):
         raise typer.BadParameter("--cert and --key go together")
     load_settings()  # a bad setting fails here, as one line, before any worker starts
