@@ -1,7 +1,7 @@
 """Generators for the reference pages, run by cog (``nox -s docs`` / ``python tools/docgen.py``).
 
 Each page keeps its prose by hand and has a generated block between cog markers; a test
-(``tests/test_docs.py``) fails when a block is stale, a setting has no description or a
+(``tests/docs/test_docs.py``) fails when a block is stale, a setting has no description or a
 command has no help. Regenerate with ``python tools/docgen.py``.
 """
 

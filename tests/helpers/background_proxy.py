@@ -13,7 +13,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any
 
-from helpers.tcp_proxy import TcpProxy
+from tests.helpers.tcp_proxy import TcpProxy
 
 
 class StallingProxy(TcpProxy):

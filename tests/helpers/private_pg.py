@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.served import free_port
+from tests.helpers.served import free_port
 
 
 def _bin(name: str) -> str | None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from movierec import MovieRec
+from movierec.db.models import User
+
 GENRES = ("Action", "Comedy", "Drama", "Horror", "Sci-Fi")
 MOVIES_PER_GENRE = 12
 _WORDS = (
@@ -70,3 +73,22 @@ def write_movielens(folder: Path, users: int = 30, seed: int = 7) -> Path:
             tags.append(f"1,{movie},{genre.lower()} classic,1500000000")
     (folder / "tags.csv").write_text("\n".join(tags) + "\n", encoding="utf-8")
     return folder
+
+
+def action_ids() -> list[int]:
+    """TMDb ids of the Action movies."""
+    return [tmdb_id(m) for m in movie_ids("Action")]
+
+
+async def new_user(mr: MovieRec, name: str = "alice") -> int:
+    """A stored account (no password needed here); its id."""
+    user = await User.create(
+        username=name, username_key=name.lower(), email=f"{name}@example.org", password_hash="-"
+    )
+    return user.id
+
+
+async def add_favorites(mr: MovieRec, user_id: int, ids: list[int]) -> None:
+    """Add favorites one after another (oldest first)."""
+    for ident in ids:
+        await mr.favorites.add(user_id, ident)

@@ -1,0 +1,72 @@
+"""A Redis that hangs instead of refusing: one request per interval waits, the rest go on.
+
+The proxy accepts connections and swallows the traffic (a black hole), the worst kind of
+outage: only timeouts notice it. After the first failure the cache and the rate limiter
+serve in-process and send one probe per ``retry_after`` to Redis; calls made while that
+probe hangs must not queue behind it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterator
+
+import pytest
+
+from movierec import MovieRec
+from tests.conftest import MakeMovieRec, Services
+from tests.helpers.background_proxy import BackgroundProxy
+
+pytestmark = pytest.mark.services_only
+
+
+@pytest.fixture
+def black_hole(services: Services) -> Iterator[BackgroundProxy]:
+    host_port = services.redis_url.split("//", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    proxy = BackgroundProxy(host, int(port))
+    proxy.start()
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture
+async def stalled_mr(make_mr: MakeMovieRec, black_hole: BackgroundProxy) -> MovieRec:
+    mr = await make_mr(redis_url=black_hole.url)
+    mr.cache.retry_after = 0.2  # type: ignore[attr-defined]
+    mr.limiter.retry_after = 0.2
+    await mr.cache.set("warm", 1)
+    await mr.limiter.hit("warm", "5/minute")
+    black_hole.stall()
+    await mr.cache.get("warm")  # the aborted connection fails at once: now degraded
+    await mr.limiter.hit("warm", "5/minute")
+    assert mr.cache.degraded  # type: ignore[attr-defined]
+    assert mr.limiter.degraded
+    await asyncio.sleep(0.3)  # past retry_after: the next call probes the black hole
+    return mr
+
+
+async def _timed(calls: list[Callable[[], Awaitable[object]]]) -> list[float]:
+    async def one(call: Callable[[], Awaitable[object]]) -> float:
+        started = time.monotonic()
+        await call()
+        return time.monotonic() - started
+
+    return list(await asyncio.gather(*(one(c) for c in calls)))
+
+
+async def test_cache_calls_do_not_queue_behind_a_hanging_probe(stalled_mr: MovieRec) -> None:
+    cache = stalled_mr.cache
+    seconds = await _timed([lambda i=i: cache.get(f"k{i}") for i in range(10)])
+    slow = [s for s in seconds if s > 0.5]
+    assert len(slow) <= 1, seconds
+    assert max(seconds) < 3.0
+
+
+async def test_rate_limit_calls_do_not_queue_behind_a_hanging_probe(stalled_mr: MovieRec) -> None:
+    limiter = stalled_mr.limiter
+    seconds = await _timed([lambda i=i: limiter.hit(f"ip{i}", "5/minute") for i in range(10)])
+    slow = [s for s in seconds if s > 0.5]
+    assert len(slow) <= 1, seconds
+    assert max(seconds) < 3.0

@@ -1,0 +1,3 @@
+"""The frontends themselves: server basics, security, process management, CLI basics.
+
+Fixtures shared by every area live in ``tests/conftest.py``."""

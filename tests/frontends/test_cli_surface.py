@@ -1,0 +1,178 @@
+"""What a terminal user reads: per-movie reports, JSON errors under ``--json``, help text."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from movierec import MovieRec, NotFound, Settings
+from movierec.db.models import Dismissal
+from movierec_cli import app
+from tests.helpers.cli_env import seeded_terminal
+
+PASSWORD = "correct horse battery staple"
+MISSING = "99999999"
+runner = CliRunner()
+
+
+@pytest.fixture
+def terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings, mr: MovieRec
+) -> Path:
+    """The CLI's environment on this test's backend, catalog seeded, one user logged in."""
+    seeded_terminal(monkeypatch, tmp_path, settings)
+    registered = invoke(
+        "register", "ada", "--email", "ada@example.org", "--password-stdin", input=PASSWORD
+    )
+    assert registered.exit_code == 0, registered.output
+    logged = invoke("login", "ada", "--password-stdin", input=PASSWORD + "\n")
+    assert logged.exit_code == 0, logged.output
+    return tmp_path
+
+
+def invoke(*args: str, input: str | None = None) -> Result:
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_adding_several_favorites_reports_each_one(terminal: Path) -> None:
+    result = invoke("fav", "add", "603", MISSING)
+    assert result.exit_code == 3
+    assert "added The Matrix (1999) [603]" in result.stdout
+    assert MISSING in result.stderr
+    listed = json.loads(invoke("fav", "list", "--json").stdout)
+    assert [item["movie_id"] for item in listed["items"]] == [603]
+
+
+def test_adding_several_favorites_as_json_gives_one_entry_per_movie(terminal: Path) -> None:
+    result = invoke("fav", "add", "603", MISSING, "--json")
+    assert result.exit_code == 3
+    first, second = json.loads(result.stdout)
+    assert first["movie"] == "603"
+    assert first["favorite"]["movie_id"] == 603
+    assert first["created"] is True
+    assert second["movie"] == MISSING
+    assert second["error"]["code"] == "not_found"
+
+
+def test_an_error_under_json_is_the_http_error_body_on_stderr(terminal: Path) -> None:
+    result = invoke("movie", MISSING, "--json")
+    assert result.exit_code == 3, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    body = json.loads(result.stderr)
+    assert body["error"]["code"] == "not_found"
+    assert set(body["error"]) == {"code", "message", "details"}
+
+
+def test_an_error_without_json_stays_one_readable_line(terminal: Path) -> None:
+    result = invoke("movie", MISSING)
+    assert result.exit_code == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: ")
+
+
+def test_dismissing_a_movie_that_does_not_exist_is_not_found(terminal: Path) -> None:
+    result = invoke("recommend", "dismiss", MISSING, "--json")
+    assert result.exit_code == NotFound.exit_code
+    assert json.loads(result.stderr)["error"]["code"] == "not_found"
+
+    async def count() -> int:
+        async with MovieRec(Settings.load()):
+            return await Dismissal.filter(movie_id=int(MISSING)).count()
+
+    assert asyncio.run(count()) == 0
+
+
+def test_db_status_names_pending_migrations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOVIEREC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MOVIEREC_CONFIG_DIR", str(tmp_path / "config"))
+    result = invoke("db", "status", "--json")
+    assert result.exit_code == 0, result.output
+    pending = json.loads(result.stdout)["pending"]
+    assert pending[0] == "0001_initial"
+    assert all(isinstance(name, str) and "<" not in name for name in pending)
+    text = invoke("db", "status")
+    assert "PlanStep" not in text.stdout
+    assert "0001_initial" in text.stdout
+
+
+def test_eval_on_a_missing_folder_is_a_usage_error_like_catalog_import(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nowhere")
+    evaluated = invoke("eval", missing)
+    imported = invoke("catalog", "import", "movielens", missing)
+    assert evaluated.exit_code == imported.exit_code == 2
+
+
+def test_help_keeps_square_brackets_and_renders_literals(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    worker = invoke("worker", "--help")
+    assert "movierec[worker]" in worker.stdout
+    role = invoke("admin", "role", "--help")
+    assert "``" not in role.stdout
+
+
+def test_register_with_exist_ok_accepts_the_same_account_again(terminal: Path) -> None:
+    again = invoke(
+        "register",
+        "ada",
+        "--email",
+        "ada@example.org",
+        "--password-stdin",
+        "--exist-ok",
+        input=PASSWORD,
+    )
+    assert again.exit_code == 0, again.output
+    assert "already registered" in again.stdout
+    plain = invoke(
+        "register", "ada", "--email", "ada@example.org", "--password-stdin", input=PASSWORD
+    )
+    assert plain.exit_code == 4
+    other = invoke(
+        "register",
+        "ada",
+        "--email",
+        "ada@example.org",
+        "--password-stdin",
+        "--exist-ok",
+        input="another passphrase entirely",
+    )
+    assert other.exit_code == 4
+    assert "already taken" in other.stderr
+
+
+def test_an_empty_search_names_the_query_not_an_internal_field(terminal: Path) -> None:
+    result = invoke("search", "   ")
+    assert result.exit_code == 2
+    assert "the search query must not be empty" in result.stderr
+    assert "q:" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["trending"],
+        ["search"],
+        ["movie"],
+        ["register"],
+        ["login"],
+        ["recommend"],
+        ["recommend", "dismiss"],
+        ["fav", "add"],
+        ["fav", "list"],
+        ["fav", "import"],
+        ["fav", "export"],
+        ["eval"],
+        ["serve"],
+    ],
+)
+def test_the_main_commands_show_an_example(command: list[str]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0, result.output
+    example = result.stdout.split("Example:", 1)[1].splitlines()[0]
+    assert "movierec " + " ".join(command) in example

@@ -1,0 +1,121 @@
+"""No malformed body, header or token makes the server answer 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sanic import Sanic
+
+from movierec import MovieRec
+from movierec_server import create_app
+from tests.accounts_helpers import bearer, login
+
+ROUTES = [
+    ("POST", "/auth/register"),
+    ("POST", "/auth/login"),
+    ("POST", "/auth/refresh"),
+    ("POST", "/auth/logout"),
+    ("PATCH", "/me"),
+    ("DELETE", "/me"),
+    ("POST", "/me/password"),
+    ("PATCH", "/admin/users/1"),
+]
+BODIES: list[bytes] = [
+    b"",
+    b"{",
+    b"null",
+    b"[]",
+    b"42",
+    b'"text"',
+    b"\xff\xfe\x00",
+    b'{"username": 5, "password": null}',
+    b'{"username": {"$ne": 1}, "password": ["x"]}',
+    b'{"refresh_token": 123}',
+    b'{"email": "' + b"a" * 5000 + b'@x.org"}',
+    b'{"preferences": {"genres": ["x"], "region": "zzz"}}',
+    b'{"preferences": "all"}',
+    b'{"role": "superuser", "is_active": "maybe"}',
+    b'{"current_password": "", "new_password": ""}',
+    b'{"unexpected": true}',
+    b'{"username": "' + b"0" * 320 + b'", "password": "x"}',
+    b'{"username": "a@' + b"0" * 300 + b'", "password": "x"}',
+    b'{"username": "\\u01c5\\u00df", "password": "x"}',
+]
+AUTH_HEADERS: list[str | bytes | None] = [
+    None,
+    "Bearer",
+    "Bearer ",
+    "Basic dXNlcjpwYXNz",
+    "Bearer a.b.c",
+    "Bearer " + "x" * 5000,
+    "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.",
+    "bearer two tokens",
+    "Bearer \u00e9\u00e9".encode(),
+]
+
+
+@pytest.fixture
+def app(mr: MovieRec) -> Sanic[Any, Any]:
+    return create_app(movierec=mr)
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+async def test_malformed_bodies_are_4xx_json(
+    app: Sanic[Any, Any], mr: MovieRec, method: str, path: str
+) -> None:
+    admin = await login(mr, "root")
+    await mr.admin.promote("root")
+    for body in BODIES:
+        if body == b"" and path == "/auth/logout":
+            continue  # the logout body is optional
+        _, reply = await app.asgi_client.request(
+            method,
+            path,
+            content=body,
+            headers={**bearer(admin.access_token), "content-type": "application/json"},
+        )
+        assert 400 <= reply.status < 500, (body, reply.status, reply.text)
+        assert reply.json["error"]["code"], body
+
+
+@pytest.mark.parametrize("header", AUTH_HEADERS)
+async def test_malformed_authorization_headers_are_401(
+    app: Sanic[Any, Any], header: str | bytes | None
+) -> None:
+    headers = {"Authorization": header} if header is not None else {}
+    for method, path in [("GET", "/me"), ("GET", "/admin/users"), ("POST", "/auth/logout")]:
+        _, reply = await app.asgi_client.request(method, path, headers=headers)
+        assert reply.status == 401, (header, path, reply.text)
+        assert reply.headers["www-authenticate"].startswith("Bearer")
+        assert reply.json["error"]["code"] == "unauthenticated"
+
+
+async def test_a_body_over_the_size_bound_is_413(make_mr: Any) -> None:
+    mr = await make_mr(max_body_bytes=2048)
+    app = create_app(movierec=mr)
+    _, reply = await app.asgi_client.post(
+        "/auth/login", content=b'{"username": "' + b"a" * 4096 + b'"}'
+    )
+    assert reply.status == 413
+    assert reply.json["error"]["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("path", ["/admin/users/abc", "/admin/users/-1", "/admin/users/1.5"])
+async def test_a_non_integer_user_id_is_404_not_500(app: Sanic[Any, Any], path: str) -> None:
+    _, reply = await app.asgi_client.patch(path, json={"role": "admin"})
+    assert reply.status in (401, 404)
+
+
+async def test_nul_bytes_in_names_are_refused_not_503(app: Sanic[Any, Any], mr: MovieRec) -> None:
+    admin = await login(mr, "root")
+    await mr.admin.promote("root")
+    for name in ("\x00null\x00byte", "a@b\x00.org"):
+        _, reply = await app.asgi_client.post(
+            "/auth/login", json={"username": name, "password": "x\x00y"}
+        )
+        assert reply.status == 401, reply.text
+    _, listing = await app.asgi_client.get(
+        "/admin/users", params={"q": "a\x00b"}, headers=bearer(admin.access_token)
+    )
+    assert listing.status == 400, listing.text

@@ -1,0 +1,140 @@
+"""The request path's budget: hot replies from the first cache level, one Redis round trip.
+
+Structural guards, not timings (those live in bench/request_path.py): a repeated cached
+discovery request is answered from the worker's encoded bytes, and costs at most one
+Redis round trip in all (the rate limit's), counted with ``MONITOR`` on this test's own
+key prefix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redis import asyncio as aioredis
+from sanic import Sanic
+
+from movierec import ManualClock, MovieRec
+from movierec_server import create_app
+from tests.conftest import MakeMovieRec
+from tests.helpers.movielens_catalog import write_movielens
+
+
+async def _catalog_mr(make_mr: MakeMovieRec, tmp_path: Path, **overrides: Any) -> MovieRec:
+    mr = await make_mr(clock=ManualClock(), **overrides)
+    await mr.catalog.import_movielens(write_movielens(tmp_path / "ml-tiny"))
+    return mr
+
+
+async def test_a_cached_reply_is_served_again_from_the_first_level_for_a_few_seconds(
+    make_mr: MakeMovieRec, tmp_path: Path
+) -> None:
+    mr = await _catalog_mr(make_mr, tmp_path, cache_hot_ttl=5)
+    app = create_app(movierec=mr)
+    _, loaded = await app.asgi_client.get("/movies/trending?window=day")
+    _, shared = await app.asgi_client.get("/movies/trending?window=day")
+    assert (loaded.json["cached"], shared.json["cached"]) == (False, True)
+    await mr.cache.clear()  # the shared level is gone; this worker's bytes are not
+    _, hot = await app.asgi_client.get("/movies/trending?window=day")
+    assert hot.body == shared.body
+    assert hot.headers["content-type"] == "application/json"
+    assert hot.headers["cache-control"] == "public, max-age=900"
+    assert mr.hot.hits == 1
+    assert isinstance(mr.clock, ManualClock)
+    mr.clock.advance(5.1)  # past the first level's bound: the shared level decides again
+    _, reloaded = await app.asgi_client.get("/movies/trending?window=day")
+    assert reloaded.json["cached"] is False
+
+
+async def test_the_first_level_keeps_neither_fresh_loads_nor_errors(
+    make_mr: MakeMovieRec, tmp_path: Path
+) -> None:
+    mr = await _catalog_mr(make_mr, tmp_path)
+    app = create_app(movierec=mr)
+    await app.asgi_client.get("/movies/603")
+    _, missing = await app.asgi_client.get("/movies/999999")
+    _, bad = await app.asgi_client.get("/movies/trending?window=year")
+    assert (missing.status, bad.status) == (404, 400)
+    assert len(mr.hot) == 0
+
+
+async def test_a_zero_hot_ttl_turns_the_first_level_off(
+    make_mr: MakeMovieRec, tmp_path: Path
+) -> None:
+    mr = await _catalog_mr(make_mr, tmp_path, cache_hot_ttl=0)
+    app = create_app(movierec=mr)
+    for _ in range(3):
+        await app.asgi_client.get("/movies/genres")
+    assert len(mr.hot) == 0
+    assert mr.hot.hits == 0
+
+
+@contextlib.asynccontextmanager
+async def redis_commands(url: str, prefix: str) -> AsyncIterator[list[str]]:
+    """Every command Redis receives on keys under ``prefix`` during the block (MONITOR)."""
+    seen: list[str] = []
+    marker = f"{prefix}end-of-block"
+    ready = asyncio.Event()
+    client = aioredis.Redis.from_url(url)
+
+    async def watch() -> None:
+        async with client.monitor() as monitor:
+            ready.set()
+            async for entry in monitor.listen():
+                command = str(entry.get("command", ""))
+                if marker in command:
+                    return
+                if prefix in command and entry.get("client_type") != "lua":
+                    seen.append(command)  # a round trip (not a call inside a script)
+
+    watcher = asyncio.create_task(watch())
+    await asyncio.wait_for(ready.wait(), 10)
+    await asyncio.sleep(0.05)  # MONITOR is registered once its reply is read
+    try:
+        yield seen
+    finally:
+        await client.get(marker)
+        await asyncio.wait_for(watcher, 10)
+        await client.aclose()
+
+
+@pytest.mark.services_only
+async def test_a_cached_trending_request_costs_at_most_one_redis_round_trip(
+    make_mr: MakeMovieRec, tmp_path: Path
+) -> None:
+    mr = await _catalog_mr(make_mr, tmp_path)
+    assert mr.settings.redis_url
+    app: Sanic[Any, Any] = create_app(movierec=mr)
+    for _ in range(2):
+        await app.asgi_client.get("/movies/trending")
+    async with redis_commands(mr.settings.redis_url, mr.settings.cache_prefix) as seen:
+        _, response = await app.asgi_client.get("/movies/trending")
+    assert response.status == 200
+    assert response.headers["ratelimit-limit"]  # the rate limit was counted ...
+    assert len(seen) == 1, seen  # ... in the one round trip this request made
+    assert "EVALSHA" in seen[0].upper()
+
+
+@pytest.mark.services_only
+async def test_a_large_limit_counts_a_batch_of_hits_per_round_trip(make_mr: MakeMovieRec) -> None:
+    mr = await make_mr()
+    assert mr.settings.redis_url
+    async with redis_commands(mr.settings.redis_url, mr.settings.cache_prefix) as seen:
+        decisions = [await mr.limiter.hit("api:ip:1", "10000/hour") for _ in range(64)]
+    assert all(d.allowed for d in decisions)
+    assert len(seen) == 1, seen
+    assert [d.remaining for d in decisions[:2]] == [9999, 9998]
+
+
+@pytest.mark.services_only
+async def test_batched_workers_never_admit_more_than_the_limit(make_mr: MakeMovieRec) -> None:
+    first, second = await make_mr(), await make_mr()
+    allowed = 0
+    for i in range(300):
+        limiter = (first if i % 2 else second).limiter
+        allowed += (await limiter.hit("api:user:7", "200/hour")).allowed
+    assert 200 - 2 <= allowed <= 200  # what a worker holds unspent may be refused early

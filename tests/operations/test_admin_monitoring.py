@@ -1,0 +1,188 @@
+"""Admins watch TMDb usage and read the audit log, over HTTP and the library."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from movierec import Forbidden, InvalidInput, ManualClock, MovieRec
+from movierec.clock import utc_datetime
+from movierec.operations.timespec import parse_since
+from movierec.testing import FakeTMDb
+from movierec.types import Principal
+from movierec_server import create_app
+from tests.accounts_helpers import bearer, login, make_admin
+
+
+def endpoint_of(path: str) -> str:
+    """The usage endpoint template of a path the fake TMDb server logged."""
+    path = re.sub(r"^/trending/movie/(day|week)$", "/trending/movie/{window}", path)
+    return re.sub(r"/\d+", "/{id}", path)
+
+
+def fake_counts(fake: FakeTMDb) -> Counter[str]:
+    return Counter(endpoint_of(request.path) for request in fake.requests)
+
+
+async def some_tmdb_traffic(mr: MovieRec, fake: FakeTMDb) -> None:
+    """A few logical calls, one of them retried after a 503."""
+    assert mr.tmdb is not None
+    week = await mr.tmdb.trending("week")
+    await mr.tmdb.trending("day")
+    await mr.tmdb.search("the")
+    fake.fail_next(1, status=503)
+    await mr.tmdb.search("a")
+    await mr.tmdb.details(week.results[0].id)
+
+
+@pytest.fixture
+async def tmdb_mr(make_mr: Any, fake_tmdb: FakeTMDb) -> MovieRec:
+    from conftest import fast_retries
+
+    mr: MovieRec = await make_mr(**fake_tmdb.settings_overrides(), **fast_retries())
+    return mr
+
+
+async def test_usage_counts_match_the_tmdb_servers_own_request_log(
+    tmdb_mr: MovieRec, fake_tmdb: FakeTMDb
+) -> None:
+    await some_tmdb_traffic(tmdb_mr, fake_tmdb)
+    pair, _ = await make_admin(tmdb_mr)
+    app = create_app(movierec=tmdb_mr)
+    _, response = await app.asgi_client.get(
+        "/admin/usage?since=1h&bucket=hour", headers=bearer(pair.access_token)
+    )
+    assert response.status == 200, response.json
+    totals = {row["endpoint"]: row for row in response.json["endpoints"]}
+    requests = fake_counts(fake_tmdb)
+    assert set(requests) == set(totals)
+    for endpoint, sent in requests.items():
+        row = totals[endpoint]
+        assert row["calls"] + row["retries"] == sent, endpoint
+    search = totals["/search/movie"]
+    assert (search["calls"], search["retries"], search["status"]) == (2, 1, {"2xx": 2})
+    assert totals["/trending/movie/{window}"]["calls"] == 2
+    assert totals["/movie/{id}"]["latency_p50_ms"] is not None
+    assert {row["bucket"] for row in response.json["rows"]} != {None}
+
+
+async def test_usage_is_for_admins_only(tmdb_mr: MovieRec) -> None:
+    pair = await login(tmdb_mr, "pleb")
+    app = create_app(movierec=tmdb_mr)
+    _, anonymous = await app.asgi_client.get("/admin/usage")
+    _, user = await app.asgi_client.get("/admin/usage", headers=bearer(pair.access_token))
+    assert anonymous.status == 401
+    assert user.status == 403
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("since=yesterday", "since"), ("bucket=week", "bucket")]
+)
+async def test_bad_usage_queries_name_the_parameter(mr: MovieRec, query: str, field: str) -> None:
+    pair, _ = await make_admin(mr)
+    app = create_app(movierec=mr)
+    _, response = await app.asgi_client.get(
+        f"/admin/usage?{query}", headers=bearer(pair.access_token)
+    )
+    assert response.status == 400
+    assert field in response.json["error"]["details"]["fields"]
+
+
+async def test_metrics_need_an_admin_token(mr: MovieRec) -> None:
+    pair, _ = await make_admin(mr)
+    user = await login(mr, "pleb")
+    app = create_app(movierec=mr)
+    _, anonymous = await app.asgi_client.get("/metrics")
+    _, plain = await app.asgi_client.get("/metrics", headers=bearer(user.access_token))
+    _, admin = await app.asgi_client.get("/metrics", headers=bearer(pair.access_token))
+    assert (anonymous.status, plain.status, admin.status) == (401, 403, 200)
+    assert "movierec_http_requests_total" in admin.text
+
+
+async def test_the_audit_log_shows_logins_newest_first_with_names(mr: MovieRec) -> None:
+    await login(mr, "alice")
+    with pytest.raises(Exception):  # noqa: B017 - a failed login is audited too
+        await mr.auth.login("alice", "wrong password here")
+    _, admin = await make_admin(mr)
+    page = await mr.audit.search(admin, action="login")
+    assert page.total == len(page.items) >= 3
+    assert [e.created_at for e in page.items] == sorted(
+        (e.created_at for e in page.items), reverse=True
+    )
+    failed = await mr.audit.search(admin, action="login", success=False)
+    assert failed.total == 1
+    assert "password" not in str(failed.items[0].details).lower()
+    by_alice = await mr.audit.search(admin, actor="Alice")
+    assert by_alice.total >= 1
+    assert {e.actor for e in by_alice.items} == {"alice"}
+    assert (await mr.audit.search(admin, actor="nobody-here")).total == 0
+
+
+async def test_the_audit_log_pages_and_filters_by_time(make_mr: Any) -> None:
+    clock = ManualClock(1_800_000_000.0)
+    mr = await make_mr(clock=clock)
+    _, admin = await make_admin(mr)
+    for number in range(5):
+        clock.advance(3600)
+        await mr.audit.record("import", actor_id=admin.user_id, details={"n": number})
+    first = await mr.audit.search(admin, action="import", page=1, per_page=2)
+    third = await mr.audit.search(admin, action="import", page=3, per_page=2)
+    assert first.total == 5
+    assert [e.details["n"] for e in first.items] == [4, 3]
+    assert [e.details["n"] for e in third.items] == [0]
+    recent = await mr.audit.search(admin, action="import", since=parse_since("90m", clock))
+    assert [e.details["n"] for e in recent.items] == [4, 3]
+
+
+async def test_the_audit_log_is_for_admins_only(mr: MovieRec) -> None:
+    viewer = Principal(user_id=1, username="pleb", role="user")
+    with pytest.raises(Forbidden):
+        await mr.audit.search(viewer)
+
+
+async def test_the_audit_route_filters_and_refuses_non_admins(mr: MovieRec) -> None:
+    await login(mr, "alice")
+    user = await login(mr, "bob")
+    pair, _ = await make_admin(mr)
+    app = create_app(movierec=mr)
+    headers = bearer(pair.access_token)
+    _, response = await app.asgi_client.get(
+        "/admin/audit?action=login&actor=alice&since=1h&per_page=10", headers=headers
+    )
+    assert response.status == 200, response.json
+    body = response.json
+    assert body["total"] >= 1
+    assert {item["actor"] for item in body["items"]} == {"alice"}
+    assert {item["action"] for item in body["items"]} == {"login"}
+    _, refused = await app.asgi_client.get("/admin/audit", headers=bearer(user.access_token))
+    assert refused.status == 403
+    _, bad = await app.asgi_client.get("/admin/audit?success=maybe", headers=headers)
+    assert bad.status == 400
+
+
+def test_since_accepts_spans_and_iso_dates() -> None:
+    clock = ManualClock(1_800_000_000.0)
+    now = utc_datetime(clock)
+    assert parse_since("24h", clock) == now - timedelta(hours=24)
+    assert parse_since("2w", clock) == now - timedelta(weeks=2)
+    assert parse_since(None, clock) is None
+    assert parse_since("2026-01-31", clock) is not None
+    assert parse_since("2026-01-31", clock).tzinfo is not None  # type: ignore[union-attr]
+    with pytest.raises(InvalidInput):
+        parse_since("last tuesday", clock)
+
+
+async def test_usage_viewing_is_refused_to_plain_users_in_the_library(mr: MovieRec) -> None:
+    with pytest.raises(Forbidden):
+        await mr.monitoring.usage(Principal(user_id=1, username="u"))
+
+
+@pytest.mark.parametrize("field", ["action", "actor"])
+async def test_audit_filters_with_nul_bytes_are_invalid_input(mr: MovieRec, field: str) -> None:
+    _, admin = await make_admin(mr)
+    with pytest.raises(InvalidInput):
+        await mr.audit.search(admin, **{field: "lo\x00gin"})

@@ -1,0 +1,152 @@
+"""Background jobs from the CLI (no worker) and through a real Celery worker on Redis."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis as sync_redis
+from typer.testing import CliRunner
+
+from movierec import Settings
+from movierec.db.models import RefreshToken
+from movierec.operations.tasks import TASK_NAME, beat_schedule, create_celery_app
+from movierec_cli import app
+from tests.helpers.accounts import make_user
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MOVIEREC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MOVIEREC_CONFIG_DIR", str(tmp_path / "config"))
+    return tmp_path
+
+
+def test_jobs_list_names_every_job_with_its_schedule(cli_env: Path) -> None:
+    result = runner.invoke(app, ["jobs", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    jobs = {job["name"]: job for job in json.loads(result.stdout)}
+    assert jobs["prune"]["schedule"] == "every 24 h"
+
+
+def test_jobs_run_runs_a_job_in_process(cli_env: Path) -> None:
+    result = runner.invoke(app, ["jobs", "run", "prune", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["job"] == "prune"
+    assert report["result"] == {"refresh_tokens": 0, "usage_buckets": 0, "audit_events": 0}
+
+
+def test_an_unknown_job_is_one_red_line_and_exit_2(cli_env: Path) -> None:
+    result = runner.invoke(app, ["jobs", "run", "dance"])
+    assert result.exit_code == 2
+    assert "unknown job 'dance'" in result.stderr
+
+
+def test_the_worker_needs_a_broker(cli_env: Path) -> None:
+    result = runner.invoke(app, ["worker"])
+    assert result.exit_code == 78
+    assert "MOVIEREC_CELERY_BROKER_URL" in result.stderr
+
+
+def test_the_beat_schedule_runs_each_periodic_job_on_the_configured_queue() -> None:
+    schedule = beat_schedule(Settings(celery_queue="q1"))
+    assert schedule["prune"]["task"] == TASK_NAME
+    assert schedule["prune"]["args"] == ("prune",)
+    assert schedule["prune"]["options"]["queue"] == "q1"
+    assert schedule["prune"]["schedule"].total_seconds() == 24 * 3600
+
+
+@pytest.fixture
+def worker(settings: Settings, tmp_path: Path) -> Iterator[Settings]:
+    """A real ``celery worker`` process on this test's database and a private queue."""
+    assert settings.redis_url is not None
+    queue = f"mrt-jobs-{uuid.uuid4().hex[:8]}"
+    worker_settings = settings.model_copy(update={"celery_queue": queue})
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MOVIEREC_")}
+    env.update(
+        {
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "cli"), str(ROOT / "server")]),
+            "MOVIEREC_DATABASE_URL": str(settings.database_url),
+            "MOVIEREC_REDIS_URL": settings.redis_url,
+            "MOVIEREC_CACHE_PREFIX": settings.cache_prefix,
+            "MOVIEREC_CELERY_QUEUE": queue,
+            "MOVIEREC_DATA_DIR": str(tmp_path / "worker-data"),
+            "MOVIEREC_CONFIG_DIR": str(tmp_path / "worker-config"),
+            "MOVIEREC_JWT_SECRET": str(settings.jwt_secret),
+        }
+    )
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "movierec.operations.tasks",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel",
+            "info",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield worker_settings
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        client = sync_redis.Redis.from_url(settings.redis_url)
+        for key in client.scan_iter(match=f"*{queue}*", count=1000):
+            client.delete(key)
+        client.close()
+
+
+def _log_tail(tmp_path: Path) -> str:
+    return (tmp_path / "worker.log").read_text()[-3000:]
+
+
+@pytest.mark.services_only
+async def test_a_real_worker_runs_an_enqueued_prune(
+    worker: Settings, make_mr: Any, tmp_path: Path
+) -> None:
+    await make_mr()
+    user = await make_user("carol")
+    past = datetime.now(UTC) - timedelta(days=1)
+    await RefreshToken.create(user=user, token_hash="a" * 64, family_id="f", expires_at=past)
+    celery = create_celery_app(worker)
+    sent = celery.send_task(TASK_NAME, args=("prune", None), queue=worker.celery_queue)
+    try:
+        outcome = sent.get(timeout=60)
+    except Exception:
+        pytest.fail("worker did not answer:\n" + _log_tail(tmp_path))
+    finally:
+        celery.close()
+    assert outcome["job"] == "prune"
+    assert outcome["result"]["refresh_tokens"] == 1
+    assert await RefreshToken.all().count() == 0
