@@ -6,13 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from accounts_helpers import bearer, login, make_admin
 
 from movierec import Forbidden, InvalidInput, ManualClock, MovieRec
 from movierec.db.models import CatalogRating, Favorite, Recommendation, User
 from movierec_server import create_app
-
-from helpers.accounts import make_user
+from tests.accounts_helpers import bearer, login, make_admin
+from tests.helpers.accounts import make_user
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 D1 = datetime(2026, 3, 1, tzinfo=UTC)
