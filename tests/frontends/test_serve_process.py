@@ -112,7 +112,12 @@ def children(pid: int) -> list[int]:
 
 
 def run_wrapper(
-    home: Path, *, signals: str, go: Callable[[int, int], None], extra: str = ""
+    home: Path,
+    *,
+    signals: str,
+    go: Callable[[int, int], None],
+    extra: str = "",
+    timeout: float = 60,
 ) -> tuple[int, str, int]:
     """Run the wrapper shell in a session of its own; returns (its code, output, port)."""
     port = free_port()
@@ -141,7 +146,7 @@ def run_wrapper(
         go(port, int(first.split()[1]))
         shell.stdin.write("go\n")
         shell.stdin.flush()
-        output, _ = shell.communicate(timeout=60)
+        output, _ = shell.communicate(timeout=timeout)
         return shell.returncode, first + output, port
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -191,14 +196,18 @@ def test_sigterm_during_start_up_exits_promptly_with_nothing_left(
     assert port_is_closed(port)
 
 
-@pytest.mark.slow  # three failed worker starts in a row, with back-off: ~15 s
+@pytest.mark.slow  # three failed worker starts in a row: 20 s each on a loaded machine
 def test_workers_that_cannot_start_end_the_server_with_1_and_spare_the_caller(
     tmp_path: Path,
 ) -> None:
     bogus = tmp_path / "bogus.pem"
     bogus.write_text("not a certificate\n")
     code, output, port = run_wrapper(
-        tmp_path, signals="", go=lambda port, server: None, extra=f"--cert {bogus} --key {bogus}"
+        tmp_path,
+        signals="",
+        go=lambda port, server: None,
+        extra=f"--cert {bogus} --key {bogus}",
+        timeout=240,
     )
     assert code == 0, output
     assert "server exited 1" in output
