@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from movierec.errors import ConfigurationError
 
@@ -58,7 +65,14 @@ class Settings(BaseModel):
     config_dir: Path = Field(default_factory=default_config_dir)
     database_url: str | None = None
     redis_url: str | None = None
-    cache_prefix: str = "movierec:"
+    cache_prefix: str = Field("movierec:", min_length=1)
+    coordination_prefix: str | None = Field(
+        None,
+        description=(
+            "Redis key prefix of the coordination store (lockouts, rate buckets); "
+            "default: 'coord:' + cache_prefix. Must not overlap the cache prefix."
+        ),
+    )
     cache_max_entries: int = Field(10_000, ge=1)
     cache_hot_ttl: float = Field(5.0, ge=0)
     auto_migrate: bool = True
@@ -76,6 +90,15 @@ class Settings(BaseModel):
     login_failures_per_ip: int = Field(50, ge=1)
     login_failure_window: int = Field(15 * 60, ge=1)
     login_lockout: int = Field(60, ge=1)
+    revocation_check_interval: float = Field(
+        1.0,
+        ge=0,
+        le=60,
+        description=(
+            "Seconds a process may reuse a session's revocation state read from the "
+            "database: the bound for a logout to reach other workers."
+        ),
+    )
 
     # TMDb
     tmdb_api_key: str | None = None
@@ -215,6 +238,21 @@ class Settings(BaseModel):
         if value is not None and len(value) < 32:
             raise ValueError("must be at least 32 characters")
         return value
+
+    @model_validator(mode="after")
+    def _check_prefixes(self) -> Settings:
+        coordination = self.resolved_coordination_prefix
+        if coordination.startswith(self.cache_prefix) or self.cache_prefix.startswith(coordination):
+            raise ValueError(
+                "coordination_prefix must not overlap cache_prefix "
+                "(clearing the cache would clear lockouts and rate limits)"
+            )
+        return self
+
+    @property
+    def resolved_coordination_prefix(self) -> str:
+        """Where lockouts and rate buckets live: apart from the cache, so no clear reaches them."""
+        return self.coordination_prefix or "coord:" + self.cache_prefix
 
     @property
     def resolved_database_url(self) -> str:

@@ -29,6 +29,7 @@ from movierec.cache import (
 from movierec.catalog import Catalog
 from movierec.clock import Clock, SystemClock
 from movierec.config import Settings
+from movierec.coordination import CoordinationStore
 from movierec.db import Database
 from movierec.discovery.service import MovieService
 from movierec.favorites import Favorites
@@ -102,6 +103,7 @@ class MovieRec:
         self.clock: Clock = clock or SystemClock()
         self.db = Database(self.settings.resolved_database_url)
         self.cache: Cache = self._make_cache()
+        self.coordination = self._make_coordination()
         self.loader = CachedLoader(self.cache, self.clock)
         self.hot = HotReplies(self.settings.cache_hot_ttl, clock=self.clock)
         self.limiter = self._make_limiter()
@@ -137,7 +139,8 @@ class MovieRec:
         self.auth = Auth(
             settings=settings,
             clock=clock,
-            cache=self.cache,
+            coordination=self.coordination,
+            database_kind=self.db.kind,
             audit=self.audit,
             jwt_secret=functools.partial(jwt_secret, settings),
         )
@@ -174,9 +177,19 @@ class MovieRec:
             return ResilientCache(redis, memory)
         return memory
 
-    def _make_limiter(self) -> RateLimiter:
+    def _make_coordination(self) -> CoordinationStore:
         if self.settings.redis_url:
-            return RateLimiter.on_redis(self.settings.redis_url, self.settings.cache_prefix)
+            return CoordinationStore.on_redis(
+                self.settings.redis_url, self.settings.resolved_coordination_prefix, self.clock
+            )
+        return CoordinationStore.in_memory(self.clock)
+
+    def _make_limiter(self) -> RateLimiter:
+        # Rate buckets are coordination state: under its prefix, out of the cache's reach.
+        if self.settings.redis_url:
+            return RateLimiter.on_redis(
+                self.settings.redis_url, self.settings.resolved_coordination_prefix
+            )
         return RateLimiter.in_memory()
 
     @property
@@ -220,6 +233,7 @@ class MovieRec:
         try:
             await self._close_managed()
             await self.limiter.close()
+            await self.coordination.close()
             await self.cache.close()
         finally:
             await self.db.close()

@@ -104,8 +104,9 @@ def services() -> Iterator[Services]:
     finally:
         asyncio.run(drop())
         client = sync_redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(match=f"mrt-{RUN_ID}:*", count=1000):
-            client.delete(key)
+        for pattern in (f"mrt-{RUN_ID}:*", f"coord:mrt-{RUN_ID}:*"):
+            for key in client.scan_iter(match=pattern, count=1000):
+                client.delete(key)
         client.close()
 
 
@@ -184,8 +185,9 @@ async def make_mr(settings: Settings) -> AsyncIterator[MakeMovieRec]:
         await mr.close()
     if settings.redis_url:
         client = sync_redis.Redis.from_url(settings.redis_url)
-        for key in client.scan_iter(match=settings.cache_prefix + "*", count=1000):
-            client.delete(key)
+        for prefix in (settings.cache_prefix, settings.resolved_coordination_prefix):
+            for key in client.scan_iter(match=prefix + "*", count=1000):
+                client.delete(key)
         client.close()
 
 

@@ -136,7 +136,7 @@ class Admin:
         old = user.role
         user.role = role
         await user.save(update_fields=["role", "updated_at"])
-        await self._auth.states.forget(user.id)
+        self._auth.guard.forget_user(user.id)
         await self._audit.record(
             "role_change", actor_id, user.id, ip, True, {"from": old, "to": role}
         )
@@ -147,8 +147,8 @@ class Admin:
         user.is_active = active
         await user.save(update_fields=["is_active", "updated_at"])
         if not active:
-            await self._auth.end_all_sessions(user)
-        await self._auth.states.forget(user.id)
+            await self._auth.end_all_sessions(user, "deactivated")
+        self._auth.guard.forget_user(user.id)
         await self._audit.record(
             "deactivate" if not active else "reactivate", actor_id, user.id, ip
         )

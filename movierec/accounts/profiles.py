@@ -43,11 +43,13 @@ class Profiles:
         """The caller's row once ``password`` is confirmed (throttled like logins)."""
         auth = self._auth
         user = await self._user(principal)
-        await auth.throttle.check(user.username, ip)
+        account = f"user:{user.id}"
+        reservation = await auth.throttle.reserve(account, ip)
         if not await auth.check_password(user, password):
-            await auth.throttle.failed(user.username, ip)
+            await auth.throttle.failed(reservation)
             await self._audit.record(action, user.id, user.id, ip, False)
             raise InvalidInput.field(field, "does not match")
+        await auth.throttle.succeeded(account)
         return user
 
     async def get(self, principal: Principal) -> UserView:
@@ -111,7 +113,7 @@ class Profiles:
             raise InvalidInput.field("new_password", "must differ from the current password")
         user.password_hash = await auth.hasher.hash(new_password)
         await user.save(update_fields=["password_hash", "updated_at"])
-        await auth.end_all_sessions(user)
+        await auth.end_all_sessions(user, "password_change")
         await self._audit.record("password_change", user.id, user.id, ip, True)
         return await auth.issue(user)
 
@@ -120,10 +122,9 @@ class Profiles:
         auth = self._auth
         user = await self._confirmed(principal, password, ip, "account_delete", "password")
         user_id = user.id
-        await user.delete()  # favorites, recommendations, dismissals, tokens: ON DELETE CASCADE
-        await auth.states.forget(user_id)
-        if principal.token_id:
-            await auth.states.deny(principal.token_id, self._settings.access_token_ttl)
+        # favorites, recommendations, dismissals, sessions, tokens: ON DELETE CASCADE
+        await user.delete()
+        auth.guard.forget_user(user_id)
         await self._audit.record(
             "account_delete", user_id, user_id, ip, True, {"username": user.username}
         )

@@ -8,10 +8,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from movierec.accounts import rules
+from movierec.accounts.guard import SessionGuard
 from movierec.accounts.passwords import PasswordHasher
-from movierec.accounts.refresh import RefreshTokens, ReuseDetected
-from movierec.accounts.state import UserStates
-from movierec.accounts.throttle import LoginThrottle
+from movierec.accounts.refresh import Issued, RefreshTokens, ReuseDetected
+from movierec.accounts.throttle import LoginThrottle, login_name_key
 from movierec.accounts.tokens import AccessTokens
 from movierec.accounts.types import TokenPair, UserView
 from movierec.boundary import guarded
@@ -23,13 +23,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from movierec.accounts.audit import Audit
-    from movierec.cache import Cache
     from movierec.clock import Clock
     from movierec.config import Settings
+    from movierec.coordination import CoordinationStore
 
 __all__ = ["Auth"]
 
 BAD_LOGIN = "invalid username or password"
+UNKNOWN_ACCOUNT = "(no such account)"
 
 
 @guarded
@@ -41,7 +42,8 @@ class Auth:
         *,
         settings: Settings,
         clock: Clock,
-        cache: Cache,
+        coordination: CoordinationStore,
+        database_kind: str,
         audit: Audit,
         jwt_secret: Callable[[], str],
     ) -> None:
@@ -51,10 +53,10 @@ class Auth:
         self._jwt_secret = jwt_secret
         self.hasher = PasswordHasher(settings.bcrypt_rounds)
         self.refresh_tokens = RefreshTokens(
-            clock, settings.refresh_token_ttl, settings.refresh_reuse_grace
+            clock, settings.refresh_token_ttl, settings.refresh_reuse_grace, database_kind
         )
-        self.states = UserStates(cache)
-        self.throttle = LoginThrottle(cache, clock, settings)
+        self.guard = SessionGuard(clock, settings.revocation_check_interval)
+        self.throttle = LoginThrottle(coordination, clock, settings)
         self._tokens: AccessTokens | None = None
 
     @property
@@ -124,28 +126,32 @@ class Auth:
         """Check the credentials and start a session.
 
         An unknown name costs one bcrypt check against a dummy hash, like a wrong
-        password, and both answer the same :class:`Unauthenticated`. Repeated failures
-        per name or per ``ip`` raise :class:`RateLimited`.
+        password, and both answer the same :class:`Unauthenticated`. Attempts are
+        reserved per resolved account and per ``ip`` before the password is checked;
+        past the allowance they raise :class:`RateLimited`.
         """
-        await self.throttle.check(identifier, ip)
         user = await self.find_user(identifier)
+        account = f"user:{user.id}" if user is not None else login_name_key(identifier)
+        reservation = await self.throttle.reserve(account, ip)
         if user is None:
             await self.hasher.burn(password)
             ok = False
         else:
             ok = await self.check_password(user, password)
         if not ok or user is None:
-            await self.throttle.failed(identifier, ip)
+            await self.throttle.failed(reservation)
             await self._audit.record(
                 "login",
                 actor_id=user.id if user else None,
                 target_id=user.id if user else None,
                 ip=ip,
                 success=False,
-                details={"identifier": identifier[:64]},
+                # Only a name that is an account is kept: anything else typed there
+                # (often a password) is not ours to store.
+                details={"identifier": user.username if user else UNKNOWN_ACCOUNT},
             )
             raise Unauthenticated(BAD_LOGIN)
-        await self.throttle.succeeded(identifier)
+        await self.throttle.succeeded(account)
         if not user.is_active:
             await self._audit.record(
                 "login", user.id, user.id, ip, False, {"reason": "deactivated"}
@@ -155,9 +161,11 @@ class Auth:
         await self._audit.record("login", user.id, user.id, ip, True)
         return pair
 
-    async def issue(self, user: User, family_id: str | None = None) -> TokenPair:
-        """A fresh token pair for ``user`` (continuing ``family_id`` when given)."""
-        issued = await self.refresh_tokens.create(user.id, family_id)
+    async def issue(self, user: User) -> TokenPair:
+        """A fresh token pair for ``user`` in a new session."""
+        return self._pair(user, await self.refresh_tokens.start(user.id))
+
+    def _pair(self, user: User, issued: Issued) -> TokenPair:
         access, _ = self.tokens.issue(
             user_id=user.id,
             username=user.username,
@@ -177,18 +185,25 @@ class Auth:
     async def refresh(self, refresh_token: str, ip: str | None = None) -> TokenPair:
         """Trade a refresh token for a new pair; the old refresh token stops working."""
         try:
-            rotation = await self.refresh_tokens.rotate(refresh_token)
+            issued = await self.refresh_tokens.rotate(refresh_token)
         except ReuseDetected as exc:
             user_id = (exc.details or {}).get("user_id")
+            if isinstance(user_id, int):
+                self.guard.forget_user(user_id)
             await self._audit.record(
                 "refresh_reuse", user_id, user_id, ip, False, {"reason": "reuse"}
             )
             raise Unauthenticated(exc.message, details={"reason": "reuse"}) from None
-        user = await User.get_or_none(id=rotation.user_id)
+        user = await User.get_or_none(id=issued.user_id)
         if user is None or not user.is_active:
-            await self.refresh_tokens.revoke_family(rotation.family_id)
+            await self.refresh_tokens.revoke(issued.family_id, reason="deactivated")
+            self.guard.forget_session(issued.family_id)
             raise Unauthenticated("this account is deactivated")
-        return await self.issue(user, rotation.family_id)
+        return self._pair(user, issued)
+
+    async def _end_session(self, session_id: str, user_id: int, reason: str) -> None:
+        await self.refresh_tokens.revoke(session_id, user_id=user_id, reason=reason)
+        self.guard.forget_session(session_id)
 
     async def logout(
         self,
@@ -196,56 +211,40 @@ class Auth:
         refresh_token: str | None = None,
         ip: str | None = None,
     ) -> None:
-        """End the session: revoke its refresh-token family and deny-list the access token."""
+        """End the session: every refresh and access token of this login stops working."""
         principal = access_token_or_principal
         if isinstance(principal, str):
             principal = await self.authenticate(principal)
-        if principal.token_id:
-            await self.states.deny(principal.token_id, self._settings.access_token_ttl)
         if principal.session_id:
-            await self.refresh_tokens.revoke_family(principal.session_id, user_id=principal.user_id)
+            await self._end_session(principal.session_id, principal.user_id, "logout")
         if refresh_token:
             owner = await self.refresh_tokens.owner(refresh_token)
             if owner is not None and owner[0] == principal.user_id:
-                await self.refresh_tokens.revoke_family(owner[1], user_id=principal.user_id)
+                await self._end_session(owner[1], principal.user_id, "logout")
         await self._audit.record("logout", principal.user_id, principal.user_id, ip)
 
     async def revoke_refresh_token(self, refresh_token: str) -> bool:
-        """End the login a refresh token belongs to (its whole family); False if unknown."""
+        """End the login a refresh token belongs to; False if unknown."""
         owner = await self.refresh_tokens.owner(refresh_token)
         if owner is None:
             return False
-        await self.refresh_tokens.revoke_family(owner[1], user_id=owner[0])
+        await self._end_session(owner[1], owner[0], "logout")
         await self._audit.record("logout", owner[0], owner[0], None, True, {"by": "refresh"})
         return True
 
     async def authenticate(self, access_token: str) -> Principal:
         """Who an access token belongs to; :class:`Unauthenticated` if it is not valid now.
 
-        Checks the signature (algorithm pinned), ``iss``, ``aud``, expiry, the deny list,
-        and that the account is active with the token's version (cache-first, cheap).
+        Checks the signature (algorithm pinned), ``iss``, ``aud`` and expiry, then asks
+        the :class:`~movierec.accounts.guard.SessionGuard` whether the session is live,
+        the account active and the token's version current (the database decides,
+        through a copy at most ``revocation_check_interval`` seconds old).
         """
-        claims = self.tokens.verify(access_token)
-        if await self.states.is_denied(claims.token_id):
-            raise Unauthenticated("access token revoked", details={"reason": "revoked"})
-        state = await self.states.get(claims.user_id)
-        if state is None:
-            raise Unauthenticated("this account no longer exists")
-        if not state.active:
-            raise Unauthenticated("this account is deactivated")
-        if state.version != claims.version:
-            raise Unauthenticated("access token revoked", details={"reason": "revoked"})
-        return Principal(
-            user_id=claims.user_id,
-            username=state.username,
-            role="admin" if state.role == "admin" else "user",
-            token_id=claims.token_id,
-            session_id=claims.session_id,
-        )
+        return await self.guard.check(self.tokens.verify(access_token))
 
-    async def end_all_sessions(self, user: User) -> None:
-        """Make every token of ``user`` unusable now (version bump + refresh revocation)."""
+    async def end_all_sessions(self, user: User, reason: str = "ended") -> None:
+        """Make every token of ``user`` unusable now (version bump + session revocation)."""
         await User.filter(id=user.id).update(token_version=F("token_version") + 1)
         await user.refresh_from_db(fields=["token_version"])
-        await self.refresh_tokens.revoke_user(user.id)
-        await self.states.forget(user.id)
+        await self.refresh_tokens.revoke_user(user.id, reason=reason)
+        self.guard.forget_user(user.id)

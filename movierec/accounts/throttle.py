@@ -1,33 +1,64 @@
-"""Login throttling: repeated failures lock an account name or a client address for a while.
+"""Login throttling: an allowance of attempts per account and per client address.
 
-Failures are counted per account name (what was typed, so unknown names are throttled
-exactly like real ones and reveal nothing) and per client IP, in the cache backend so
-every worker shares the counts. Past the allowance a lock is set whose length doubles
-with each further failure, up to the counting window; while it holds, login answers
-:class:`~movierec.errors.RateLimited` with the seconds left.
+Attempts are counted per *resolved account* (the user id a name or email refers to,
+however it was spelled, padded or cased) and per client IP, in the coordination store
+so every worker shares the counts and no cache operation resets them. A name that
+refers to no account is counted under its normalised form, so unknown names are
+throttled like real ones.
+
+Each attempt is *reserved* before the password is checked (an atomic increment): of a
+burst of concurrent attempts only the allowance gets to bcrypt, the rest are refused at
+once (attempt numbers are unique, so exactly the first ``allowance`` get through). The
+attempt that uses up the allowance, failing, sets a lock whose length doubles with
+every further failure (up to the counting window); once a lock has passed, exactly one
+attempt (the winner of an atomic add on a slot named after that lock) may try again.
+A success clears the account's count (not the address's).
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
-from movierec.cache import Cache
 from movierec.clock import Clock
 from movierec.config import Settings
+from movierec.coordination import CoordinationStore
 from movierec.errors import RateLimited
 
-__all__ = ["LoginThrottle"]
+__all__ = ["LoginThrottle", "Reservation", "Taken", "login_name_key"]
 
 
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-class LoginThrottle:
-    """Counts failed logins and refuses attempts while locked."""
+def login_name_key(identifier: str) -> str:
+    """The throttle subject of a name that refers to no account: as the lookup reads it."""
+    return "name:" + _digest(identifier.strip().casefold())
 
-    def __init__(self, cache: Cache, clock: Clock, settings: Settings) -> None:
-        self._cache = cache
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """One attempt taken from one allowance."""
+
+    kind: str
+    subject: str
+    number: int
+    retry_slot: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """The attempts taken by one login, one per allowance (account, address)."""
+
+    taken: tuple[Taken, ...]
+
+
+class LoginThrottle:
+    """Reserves login attempts, counts failures and locks past the allowance."""
+
+    def __init__(self, store: CoordinationStore, clock: Clock, settings: Settings) -> None:
+        self._store = store
         self._clock = clock
         self._window = settings.login_failure_window
         self._lockout = settings.login_lockout
@@ -36,35 +67,80 @@ class LoginThrottle:
             "ip": settings.login_failures_per_ip,
         }
 
-    def _subjects(self, account: str, ip: str | None) -> list[tuple[str, str]]:
-        subjects = [("acct", _digest(account.casefold()))]
+    @staticmethod
+    def _subjects(account: str, ip: str | None) -> list[tuple[str, str]]:
+        subjects = [("acct", _digest(account))]
         if ip:
             subjects.append(("ip", _digest(ip)))
         return subjects
 
-    async def check(self, account: str, ip: str | None) -> None:
-        """Raise :class:`RateLimited` while the account name or the IP is locked."""
-        now = self._clock.now()
-        for kind, subject in self._subjects(account, ip):
-            until = await self._cache.get(f"auth:lock:{kind}:{subject}")
-            if isinstance(until, int | float) and until > now:
-                what = "this account" if kind == "acct" else "this address"
-                raise RateLimited(
-                    f"too many failed logins for {what}; retry in {until - now:.0f}s",
-                    retry_after=until - now,
-                    details={"reason": "login_throttled"},
-                )
+    def _refuse(self, kind: str, seconds: float) -> RateLimited:
+        what = "this account" if kind == "acct" else "this address"
+        return RateLimited(
+            f"too many failed logins for {what}; retry in {seconds:.0f}s",
+            retry_after=seconds,
+            details={"reason": "login_throttled"},
+        )
 
-    async def failed(self, account: str, ip: str | None) -> None:
-        """Count one failure; lock when past the allowance."""
-        for kind, subject in self._subjects(account, ip):
-            count = await self._cache.incr(f"auth:fail:{kind}:{subject}", ttl=self._window)
-            over = count - self._limits[kind]
+    async def _lock(self, kind: str, subject: str) -> tuple[float, int] | None:
+        """``(until, attempt number that set it)`` of the latest lock, expired or not."""
+        value = await self._store.get(f"login:lock:{kind}:{subject}")
+        if isinstance(value, list) and len(value) == 2:
+            return float(value[0]), int(value[1])
+        return None
+
+    async def reserve(self, account: str, ip: str | None) -> Reservation:
+        """Take one attempt from the account's and the address's allowance.
+
+        ``account`` is ``"user:<id>"`` for a real account, else :func:`login_name_key`.
+        Raises :class:`RateLimited` while either is locked or used up.
+        """
+        now = self._clock.now()
+        subjects = self._subjects(account, ip)
+        for kind, subject in subjects:
+            lock = await self._lock(kind, subject)
+            if lock is not None and lock[0] > now:
+                raise self._refuse(kind, lock[0] - now)
+        taken: list[Taken] = []
+        for kind, subject in subjects:
+            number = await self._store.incr(f"login:fail:{kind}:{subject}", ttl=self._window)
+            slot: str | None = None
+            if number > self._limits[kind]:
+                # Past the allowance: only the first attempt after a lock has passed.
+                lock = await self._lock(kind, subject)
+                if lock is not None and lock[0] <= self._clock.now():
+                    slot = f"login:retry:{kind}:{subject}:{lock[1]}:{lock[0]!r}"
+                    if not await self._store.add(slot, 1, ttl=2 * self._window):
+                        slot = None
+                if slot is None:
+                    await self._release(taken)
+                    wait = lock[0] - self._clock.now() if lock is not None else self._lockout
+                    raise self._refuse(kind, max(1.0, wait))
+            taken.append(Taken(kind, subject, number, slot))
+        return Reservation(tuple(taken))
+
+    async def _release(self, taken: list[Taken]) -> None:
+        # Counts are never given back (a decrement would let a later attempt of the
+        # same burst in); only a retry slot is.
+        for item in taken:
+            if item.retry_slot is not None:
+                await self._store.delete(item.retry_slot)
+
+    async def failed(self, reservation: Reservation) -> None:
+        """The reserved attempt failed: lock the allowances it used up."""
+        for item in reservation.taken:
+            over = item.number - self._limits[item.kind]
             if over >= 0:
                 seconds = min(self._window, self._lockout * 2 ** min(over, 16))
                 until = self._clock.now() + seconds
-                await self._cache.set(f"auth:lock:{kind}:{subject}", until, ttl=seconds)
+                await self._store.set(
+                    f"login:lock:{item.kind}:{item.subject}",
+                    [until, item.number],
+                    ttl=2 * self._window,
+                )
 
     async def succeeded(self, account: str) -> None:
-        """A successful login clears the account's failure count (not the IP's)."""
-        await self._cache.delete(f"auth:fail:acct:{_digest(account.casefold())}")
+        """A successful login clears the account's count and lock (not the address's)."""
+        subject = _digest(account)
+        await self._store.delete(f"login:fail:acct:{subject}")
+        await self._store.delete(f"login:lock:acct:{subject}")

@@ -17,6 +17,7 @@ __all__ = [
     "CatalogRating",
     "Dismissal",
     "Favorite",
+    "LoginSession",
     "ModelVersion",
     "Movie",
     "Recommendation",
@@ -131,8 +132,31 @@ class Movie(Model):
         table = "movies"
 
 
+class LoginSession(Model):
+    """One login (a refresh-token family): the truth about whether it may go on.
+
+    Every access token names its session (``sid``); every rotation locks this row with
+    a conditional update, so a revocation and a rotation never interleave. Revoking the
+    row ends every refresh and access token of the login at once.
+    """
+
+    id = fields.CharField(max_length=36, primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    generation = fields.IntField(default=0)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    revoked_reason = fields.CharField(max_length=32, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "login_sessions"
+        indexes = (("user_id", "revoked_at"),)
+
+
 class RefreshToken(Model):
-    """An opaque refresh token, stored hashed, rotated on use, revoked by family."""
+    """An opaque refresh token, stored hashed, rotated on use; its family is a login session."""
 
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
