@@ -9,7 +9,7 @@ import pytest
 from accounts_helpers import PASSWORD, login, register
 
 from movierec import ManualClock, MovieRec, Unauthenticated
-from movierec.auth import TokenPair
+from movierec.accounts import TokenPair
 
 from conftest import MakeMovieRec
 
