@@ -2,7 +2,8 @@
 
 Attempts are counted per *resolved account* (the user id a name or email refers to,
 however it was spelled, padded or cased) and per client IP, in the coordination store
-so every worker shares the counts and no cache operation resets them. A name that
+so every worker shares the counts and no cache operation resets them. Locks are rows in
+the database (``login_locks``): rare writes, and a Redis restart does not lift them. A name that
 refers to no account is counted under its normalised form, so unknown names are
 throttled like real ones.
 
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from movierec.clock import Clock
 from movierec.config import Settings
 from movierec.coordination import CoordinationStore
+from movierec.db.models import LoginLock
 from movierec.errors import RateLimited
 
 __all__ = ["LoginThrottle", "Reservation", "Taken", "login_name_key"]
@@ -82,12 +84,11 @@ class LoginThrottle:
             details={"reason": "login_throttled"},
         )
 
-    async def _lock(self, kind: str, subject: str) -> tuple[float, int] | None:
+    @staticmethod
+    async def _lock(kind: str, subject: str) -> tuple[float, int] | None:
         """``(until, attempt number that set it)`` of the latest lock, expired or not."""
-        value = await self._store.get(f"login:lock:{kind}:{subject}")
-        if isinstance(value, list) and len(value) == 2:
-            return float(value[0]), int(value[1])
-        return None
+        row = await LoginLock.get_or_none(subject=f"{kind}:{subject}")
+        return None if row is None else (row.until, row.attempt)
 
     async def reserve(self, account: str, ip: str | None) -> Reservation:
         """Take one attempt from the account's and the address's allowance.
@@ -132,15 +133,17 @@ class LoginThrottle:
             over = item.number - self._limits[item.kind]
             if over >= 0:
                 seconds = min(self._window, self._lockout * 2 ** min(over, 16))
-                until = self._clock.now() + seconds
-                await self._store.set(
-                    f"login:lock:{item.kind}:{item.subject}",
-                    [until, item.number],
-                    ttl=2 * self._window,
+                lock = LoginLock(
+                    subject=f"{item.kind}:{item.subject}",
+                    until=self._clock.now() + seconds,
+                    attempt=item.number,
+                )
+                await LoginLock.bulk_create(
+                    [lock], on_conflict=["subject"], update_fields=["until", "attempt"]
                 )
 
     async def succeeded(self, account: str) -> None:
         """A successful login clears the account's count and lock (not the address's)."""
         subject = _digest(account)
         await self._store.delete(f"login:fail:acct:{subject}")
-        await self._store.delete(f"login:lock:acct:{subject}")
+        await LoginLock.filter(subject=f"acct:{subject}").delete()

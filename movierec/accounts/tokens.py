@@ -83,7 +83,7 @@ class AccessTokens:
 
     def verify(self, token: str) -> AccessClaims:
         """The claims of a valid token; :class:`Unauthenticated` for anything else."""
-        if not token or len(token) > MAX_TOKEN_LENGTH:
+        if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
             raise Unauthenticated("invalid access token")
         try:
             payload = jwt.decode(

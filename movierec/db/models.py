@@ -17,6 +17,7 @@ __all__ = [
     "CatalogRating",
     "Dismissal",
     "Favorite",
+    "LoginLock",
     "LoginSession",
     "ModelVersion",
     "Movie",
@@ -153,6 +154,19 @@ class LoginSession(Model):
     class Meta:
         table = "login_sessions"
         indexes = (("user_id", "revoked_at"),)
+
+
+class LoginLock(Model):
+    """A login lockout (per account or client address): kept in the database so that a
+    Redis restart does not lift it. The counts leading to it live in the coordination store.
+    """
+
+    subject = fields.CharField(max_length=48, primary_key=True)
+    until = fields.FloatField()
+    attempt = fields.IntField()
+
+    class Meta:
+        table = "login_locks"
 
 
 class RefreshToken(Model):

@@ -46,6 +46,13 @@ def _dumps(value: Any, **_: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+def _row_id(value: str) -> int:
+    number = int(value)
+    if not -(2**31) <= number < 2**31:
+        raise ValueError("outside the range of a stored id")
+    return number
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -73,6 +80,9 @@ def create_app(
     )
     app.ctx.settings = resolved
     app.ctx.workers = workers
+    # Every integer in a path names a database row: one outside the column's range (e.g.
+    # /admin/users/2147483648) matches no route (404) instead of reaching the driver.
+    app.router.register_pattern("int", _row_id, r"^-?\d{1,19}$")
     errors.install(app)
     if workers is not None:
         _report_to_supervisor(app, workers)

@@ -36,6 +36,8 @@ def _bearer(request: Request) -> str:
     header: str | None = request.headers.get("authorization")
     if not header:
         raise Unauthenticated("missing bearer token (Authorization: Bearer <token>)")
+    if not header.isascii():  # undecodable bytes arrive as surrogates: never a token
+        raise Unauthenticated("malformed Authorization header; expected 'Bearer <token>'")
     scheme, _, token = header.strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or " " in token:

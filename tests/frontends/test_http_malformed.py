@@ -119,3 +119,30 @@ async def test_nul_bytes_in_names_are_refused_not_503(app: Sanic[Any, Any], mr: 
         "/admin/users", params={"q": "a\x00b"}, headers=bearer(admin.access_token)
     )
     assert listing.status == 400, listing.text
+
+
+@pytest.mark.parametrize("path", ["/health", "/me", "/favorites", "/admin/users"])
+async def test_an_undecodable_authorization_header_is_never_a_500(
+    app: Sanic[Any, Any], path: str
+) -> None:
+    _, reply = await app.asgi_client.get(path, headers={"Authorization": b"Bearer \xff"})
+    assert reply.status < 500, reply.text
+    if path != "/health":
+        assert reply.status == 401
+        assert reply.json["error"]["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/users/2147483648", "/admin/users/99999999999999999999", "/admin/users/0"]
+)
+async def test_an_id_outside_the_stored_range_is_404_not_503(
+    app: Sanic[Any, Any], mr: MovieRec, path: str
+) -> None:
+    admin = await login(mr, "root")
+    await mr.admin.promote("root")
+    for method in ("GET", "PATCH"):
+        _, reply = await app.asgi_client.request(
+            method, path, json={"role": "admin"}, headers=bearer(admin.access_token)
+        )
+        assert reply.status == 404, (method, reply.status, reply.text)
+        assert reply.json["error"]["code"] == "not_found"

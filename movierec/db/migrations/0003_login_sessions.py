@@ -11,6 +11,16 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='LoginLock',
+            fields=[
+                ('subject', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=48)),
+                ('until', fields.FloatField()),
+                ('attempt', fields.IntField()),
+            ],
+            options={'table': 'login_locks', 'app': 'models', 'pk_attr': 'subject', 'table_description': 'A login lockout (per account or client address): kept in the database so that a'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='LoginSession',
             fields=[
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=36)),
