@@ -95,12 +95,14 @@ if typing.TYPE_CHECKING:
         RefreshReport,
         evaluate,
     )
+    from movierec.text import printable
     from movierec.types import Genre, Movie, MovieDetails, Page, Principal
 
 # Names resolve on first use (PEP 562), so ``import movierec`` costs almost nothing and a
 # program pays for the areas it touches: the CLI's ``--help`` never loads Tortoise, numpy,
 # scipy, aiohttp or redis. Areas are searched cheapest first.
 _SOURCES = (
+    "movierec.text",
     "movierec.errors",
     "movierec.config",
     "movierec.types",
@@ -216,4 +218,5 @@ __all__ = [
     "evaluate",
     "migrate_database",
     "parse_since",
+    "printable",
 ]

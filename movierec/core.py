@@ -16,7 +16,7 @@ from typing import Literal, Protocol, Self
 
 from movierec.accounts import Admin, Auth, Profiles
 from movierec.accounts.audit import Audit
-from movierec.accounts.keys import jwt_secret
+from movierec.accounts.keys import check_jwt_secret, jwt_secret
 from movierec.cache import (
     Cache,
     CachedLoader,
@@ -206,6 +206,7 @@ class MovieRec:
         """Connect to the database (migrating it when ``auto_migrate``) and the cache."""
         if self._open:
             return self
+        check_jwt_secret(self.settings)
         await self.db.open(migrate=self.settings.auto_migrate)
         self.db.enter()
         try:

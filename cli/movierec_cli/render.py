@@ -19,6 +19,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
+
+from movierec import printable
 
 __all__ = [
     "console",
@@ -29,6 +32,8 @@ __all__ = [
     "print_raw",
     "print_table",
     "progress_bar",
+    "safe",
+    "styled",
     "to_jsonable",
 ]
 
@@ -60,6 +65,16 @@ def print_json(data: Any) -> None:
     console.file.flush()
 
 
+def safe(value: object) -> Text:
+    """``value`` as inert text: control characters escaped, never read as Rich markup."""
+    return value if isinstance(value, Text) else Text(printable(value))
+
+
+def styled(value: object, style: str) -> Text:
+    """``value`` as inert text in ``style`` (how a cell gets colour without markup)."""
+    return Text(printable(value), style=style)
+
+
 def print_table(
     title: str | None,
     columns: Sequence[str],
@@ -67,12 +82,16 @@ def print_table(
     *,
     caption: str | None = None,
 ) -> None:
-    """Draw a table; ``None`` cells print as a dim dash."""
+    """Draw a table; ``None`` cells print as a dim dash.
+
+    Cells are data, never markup: each goes through :func:`safe` (a :class:`Text` made
+    with :func:`styled` keeps its style).
+    """
     table = Table(title=title, caption=caption, header_style="bold cyan")
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*("[dim]-[/]" if cell is None else str(cell) for cell in row))
+        table.add_row(*(styled("-", "dim") if cell is None else safe(cell) for cell in row))
     console.print(table)
 
 
@@ -82,14 +101,14 @@ def print_raw(text: str) -> None:
     console.file.flush()
 
 
-def print_message(text: str) -> None:
-    """A one-line confirmation for people, printed as written (``[REC]`` stays ``[REC]``)."""
-    console.print(text, highlight=False, markup=False)
+def print_message(text: str | Text) -> None:
+    """A one-line confirmation for people; plain text is shown as is, never as markup."""
+    console.print(safe(text), highlight=False)
 
 
 def print_error(text: str) -> None:
     """One red line on stderr for one failed item of a command that goes on."""
-    error_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False)
+    error_console.print(f"[bold red]error:[/] {escape(printable(text))}", highlight=False)
 
 
 @contextlib.contextmanager

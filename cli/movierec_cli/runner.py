@@ -20,6 +20,8 @@ from rich.markup import escape
 
 if TYPE_CHECKING:
     from movierec import MovieRec, MovieRecError, Settings
+
+from movierec import printable
 from movierec_cli.render import error_console
 
 T = TypeVar("T")
@@ -55,7 +57,7 @@ def _report(body: dict[str, object], line: str) -> None:
 
 def fail(error: MovieRecError) -> NoReturn:
     """Report ``error`` (one red line, or its JSON body under ``--json``); exit with its code."""
-    _report(error.to_dict(), f"[bold red]error:[/] {escape(error.message)}")
+    _report(error.to_dict(), f"[bold red]error:[/] {escape(printable(error.message))}")
     raise typer.Exit(error.exit_code)
 
 
@@ -90,7 +92,7 @@ def run_async(work: Callable[[], Awaitable[T]]) -> T:
         message = f"{type(exc).__name__}: {exc}"
         _report(
             {"error": {"code": "internal_error", "message": message, "details": None}},
-            f"[bold red]internal error:[/] {escape(message)} "
+            f"[bold red]internal error:[/] {escape(printable(message))} "
             "(set MOVIEREC_DEBUG=1 for the traceback)",
         )
         raise typer.Exit(1) from None

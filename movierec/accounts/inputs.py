@@ -8,7 +8,7 @@ the CLI and the library get exactly the same checks.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,8 @@ __all__ = [
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
 Secret = Field(min_length=1, max_length=1024)
+# A genre id as stored (a 32-bit column): a positive JSON integer, never a float or bool.
+GenreId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
 
 
 class RegisterInput(BaseModel):
@@ -68,7 +70,7 @@ class PreferencesUpdate(BaseModel):
 
     model_config = _STRICT
 
-    genres: list[int] | None = Field(None, max_length=30)
+    genres: list[GenreId] | None = Field(None, max_length=30)
     language: str | None = Field(None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     region: str | None = Field(None, pattern=r"^[A-Z]{2}$")
 

@@ -61,6 +61,8 @@ def check_password(password: str, *, username: str, email: str, field: str = "pa
         raise InvalidInput.field(field, f"must be at least {PASSWORD_MIN} characters")
     if len(password) > PASSWORD_MAX:
         raise InvalidInput.field(field, f"must be at most {PASSWORD_MAX} characters")
+    if "\x00" in password or not password.strip():
+        raise InvalidInput.field(field, "must not be blank or contain NUL characters")
     folded = password.casefold()
     if folded in (username.casefold(), email.casefold(), email.split("@", 1)[0].casefold()):
         raise InvalidInput.field(field, "must not be your username or email")

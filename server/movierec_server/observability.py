@@ -26,7 +26,7 @@ import orjson
 from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse
 
-from movierec import Principal, Settings
+from movierec import Principal, Settings, printable
 from movierec_server.metrics import ServerMetrics
 from movierec_server.pipeline import Pipeline
 
@@ -94,13 +94,22 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
+class TextFormatter(logging.Formatter):
+    """Readable lines; request-supplied values in the message have their control
+    characters escaped, so a path or a name cannot forge a log line or drive a terminal."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        record.message = printable(record.message)
+        return super().formatMessage(record)
+
+
 def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     """Send movierec's logs to stderr, as JSON lines or as text (the server calls this)."""
     handler = logging.StreamHandler(sys.stderr)
     if settings.log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     # Records skip what no formatter here shows: the caller's file and line (a stack walk
     # per record), thread and process names (the logging HOWTO's "Optimization").
     logging._srcfile = None

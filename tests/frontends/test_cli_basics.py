@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from movierec import __version__
+from movierec.db import migrations
 from movierec_cli import app
 
 runner = CliRunner()
@@ -33,10 +34,12 @@ def test_db_init_creates_the_sqlite_database(data_dir: Path) -> None:
     result = runner.invoke(app, ["db", "init", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["applied"] == ["0001_initial"]
+    shipped = sorted(p.stem for p in Path(migrations.__file__).parent.glob("0*.py"))
+    assert report["applied"] == shipped
+    assert shipped[0] == "0001_initial"
     with sqlite3.connect(data_dir / "movierec.sqlite3") as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    assert {"users", "favorites", "movies"} <= tables
+    assert {"users", "favorites", "movies", "login_sessions", "login_locks"} <= tables
 
 
 def test_db_init_twice_applies_nothing_the_second_time(data_dir: Path) -> None:

@@ -168,3 +168,23 @@ def test_admin_quality_reports_the_share_favorited_with_a_chart(cli_settings: Se
 def test_a_sparkline_of_shares_scales_to_a_given_top() -> None:
     assert sparkline([0.0, 0.25, 0.5], top=0.5) == "▁▅█"
     assert sparkline([0.25], top=1.0) == "▃"
+
+
+HOSTILE = "\x1b]52;c;ZXZpbA==\x07\x1b[2J[red]marked[/red]\u202eevil"
+
+
+def test_admin_audit_shows_hostile_details_inert(cli_settings: Settings) -> None:
+    _prepare(cli_settings)
+
+    async def record() -> None:
+        async with MovieRec(cli_settings) as mr:
+            await mr.audit.record("import", details={"note": HOSTILE})
+
+    asyncio.run(record())
+    result = invoke("admin", "audit", "--action", "import")
+    assert result.exit_code == 0, result.output
+    for raw in ("\x1b", "\x07", "\u202e"):
+        assert raw not in result.stdout
+    flat = "".join(result.stdout.split())  # the table may fold long cells
+    assert "\\x1b]52;c;ZXZpbA==\\x07" in flat
+    assert "[red]marked[/red]" in flat  # markup shown, not applied

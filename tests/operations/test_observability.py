@@ -189,6 +189,21 @@ def test_text_log_format_is_readable(capsys: pytest.CaptureFixture[str]) -> None
         logging.getLogger("movierec").propagate = True
 
 
+def test_text_logs_escape_request_values(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(Settings(log_format="text"))
+    try:
+        logging.getLogger("movierec.access").info(
+            "GET %s -> 404", "/x\n2026-01-01 INFO forged\x1b[2J", extra={"fields": {}}
+        )
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert "\x1b" not in err
+        assert err.rstrip().endswith("GET /x\\n2026-01-01 INFO forged\\x1b[2J -> 404")
+    finally:
+        logging.getLogger("movierec").handlers.clear()
+        logging.getLogger("movierec").propagate = True
+
+
 async def test_metrics_count_tmdb_calls_the_client_made(make_mr: Any, fake_tmdb: Any) -> None:
     mr = await make_mr(metrics_public=True, **fake_tmdb.settings_overrides())
     await mr.tmdb.trending("week")

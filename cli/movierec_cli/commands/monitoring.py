@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         UsageRow,
     )
 from movierec_cli.options import JsonOption
-from movierec_cli.render import print_json, print_table
+from movierec_cli.render import print_json, print_table, styled
 from movierec_cli.session import run_authed
 
 __all__ = ["audit", "quality", "register", "sparkline", "usage"]
@@ -146,7 +146,7 @@ def audit(
             e.actor or e.actor_id,
             e.target or e.target_id,
             e.ip,
-            "yes" if e.success else "[red]no[/]",
+            "yes" if e.success else styled("no", "red"),
             " ".join(f"{k}={v}" for k, v in e.details.items()) or None,
         ]
         for e in result.items
