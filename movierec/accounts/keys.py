@@ -9,6 +9,7 @@ anything else (an empty or truncated file) is a :class:`ConfigurationError` nami
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -66,10 +67,8 @@ def _create(path: Path) -> None:
                 handle.write(secrets.token_urlsafe(48))
                 handle.flush()
                 os.fsync(handle.fileno())
-            try:
+            with contextlib.suppress(FileExistsError):  # another process's secret won
                 os.link(temp, path)
-            except FileExistsError:
-                pass  # another process's secret won; use that one
         finally:
             os.unlink(temp)
     except OSError as exc:
