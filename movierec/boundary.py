@@ -77,8 +77,11 @@ def _unavailable(exc: BaseException) -> MovieRecError:
 
 
 def _invalid(exc: BaseException) -> MovieRecError:
-    first = str(exc).strip().splitlines()
-    return InvalidInput(f"a value cannot be stored or searched: {first[0] if first else exc!r}")
+    # The driver's own text (which can quote the query, the column or the value) is never
+    # shown to a client: only the kind of refusal.
+    return InvalidInput(
+        "a value cannot be stored or searched", details={"cause": type(exc).__name__}
+    )
 
 
 def _conflict(exc: BaseException) -> MovieRecError:

@@ -52,6 +52,8 @@ def test_a_value_postgresql_refuses_as_data_is_invalid_input() -> None:
     response = response_for(wrapped)
     assert response.status == 400
     assert b'"invalid_input"' in response.body
+    assert b"UTF8" not in response.body  # the driver's message stays in the server
+    assert b"0x00" not in response.body
 
 
 @pytest.mark.services_only
