@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
-from movierec import MovieRec, Settings, __version__
+from movierec import MovieRec, NotFound, Settings, __version__
 from movierec_server import apidocs, auth, errors, middleware, observability, spec
 from movierec_server.pipeline import Pipeline
 from movierec_server.routes import (
@@ -46,11 +46,15 @@ def _dumps(value: Any, **_: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def _row_id(value: str) -> int:
-    number = int(value)
-    if not -(2**31) <= number < 2**31:
-        raise ValueError("outside the range of a stored id")
-    return number
+def _bound_path_ids(app: Sanic[Any, Any]) -> None:
+    """Every integer in a path names a stored row: one outside the 32-bit column range
+    (``/admin/users/2147483648``) is a 404 here, before it can reach the database."""
+
+    @app.on_request(priority=900)
+    async def bound_ids(request: Request) -> None:
+        for name, value in request.match_info.items():
+            if isinstance(value, int) and not -(2**31) <= value < 2**31:
+                raise NotFound(f"no such {name.removesuffix('_id')}: {value}")
 
 
 def create_app(
@@ -80,9 +84,7 @@ def create_app(
     )
     app.ctx.settings = resolved
     app.ctx.workers = workers
-    # Every integer in a path names a database row: one outside the column's range (e.g.
-    # /admin/users/2147483648) matches no route (404) instead of reaching the driver.
-    app.router.register_pattern("int", _row_id, r"^-?\d{1,19}$")
+    _bound_path_ids(app)
     errors.install(app)
     if workers is not None:
         _report_to_supervisor(app, workers)
