@@ -136,7 +136,13 @@ class Settings(BaseModel):
     ttl_recommendations: int = Field(60 * 60, ge=1)
     stale_ttl: int = Field(7 * 24 * 3600, ge=0)
 
-    # favorites
+    # favorites and dismissals
+    dismissals_max_per_user: int = Field(
+        1000, ge=1, description="Most movies one user may dismiss from recommendations."
+    )
+    recommendation_log_retention_days: int = Field(
+        90, ge=1, description="Days the serving log (recommendations shown) is kept."
+    )
     favorites_max_per_user: int = Field(5000, ge=1)
     favorites_import_max_bytes: int = Field(2_000_000, ge=1024)
 

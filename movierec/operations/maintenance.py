@@ -1,7 +1,10 @@
 """Housekeeping: drop rows that have outlived their use.
 
-Expired refresh tokens can never be used again; usage buckets and audit events are kept
-for ``usage_retention_days`` and ``audit_retention_days``. A scheduled job runs
+Expired refresh tokens can never be used again, nor can sessions past their expiry or
+revoked longer ago than an access token lives (a token naming a deleted session is
+refused all the same), nor login locks long past. Usage buckets, audit events and the
+recommendation serving log are kept for ``usage_retention_days``,
+``audit_retention_days`` and ``recommendation_log_retention_days``. A scheduled job runs
 :meth:`Maintenance.prune`; ``movierec jobs run prune`` runs it by hand.
 """
 
@@ -11,10 +14,18 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
+from tortoise.expressions import Q
 
 from movierec.boundary import guarded
 from movierec.clock import utc_datetime
-from movierec.db.models import ApiUsage, AuditEvent, RefreshToken
+from movierec.db.models import (
+    ApiUsage,
+    AuditEvent,
+    LoginLock,
+    LoginSession,
+    Recommendation,
+    RefreshToken,
+)
 
 if TYPE_CHECKING:
     from movierec.clock import Clock
@@ -31,11 +42,21 @@ class PruneReport(BaseModel):
     refresh_tokens: int
     usage_buckets: int
     audit_events: int
+    sessions: int = 0
+    login_locks: int = 0
+    serving_log: int = 0
 
     @property
     def total(self) -> int:
         """Rows removed in all."""
-        return self.refresh_tokens + self.usage_buckets + self.audit_events
+        return (
+            self.refresh_tokens
+            + self.usage_buckets
+            + self.audit_events
+            + self.sessions
+            + self.login_locks
+            + self.serving_log
+        )
 
 
 @guarded
@@ -51,6 +72,26 @@ class Maintenance:
         now = utc_datetime(self._clock)
         return int(await RefreshToken.filter(expires_at__lt=now).delete())
 
+    async def prune_sessions(self) -> int:
+        """Delete sessions past their expiry, or revoked longer ago than an access token
+        lives; returns how many."""
+        now = utc_datetime(self._mr.clock)
+        ended = now - timedelta(seconds=self._mr.settings.access_token_ttl)
+        return int(
+            await LoginSession.filter(Q(expires_at__lt=now) | Q(revoked_at__lt=ended)).delete()
+        )
+
+    async def prune_login_locks(self) -> int:
+        """Delete login locks that ended more than a counting window ago; returns how many."""
+        cutoff = self._mr.clock.now() - self._mr.settings.login_failure_window
+        return int(await LoginLock.filter(until__lt=cutoff).delete())
+
+    async def prune_serving_log(self, older_than_days: int | None = None) -> int:
+        """Delete recommendation serving-log rows older than the retention; returns how many."""
+        days = older_than_days or self._mr.settings.recommendation_log_retention_days
+        cutoff = utc_datetime(self._mr.clock) - timedelta(days=days)
+        return int(await Recommendation.filter(created_at__lt=cutoff).delete())
+
     async def prune_usage(self, older_than_days: int | None = None) -> int:
         """Delete TMDb usage buckets older than the retention; returns how many."""
         days = older_than_days or self._settings.usage_retention_days
@@ -64,9 +105,12 @@ class Maintenance:
         return int(await AuditEvent.filter(created_at__lt=cutoff).delete())
 
     async def prune(self) -> PruneReport:
-        """All three prunes, with the configured retentions."""
+        """Every prune, with the configured retentions."""
         return PruneReport(
             refresh_tokens=await self.prune_refresh_tokens(),
             usage_buckets=await self.prune_usage(),
             audit_events=await self.prune_audit(),
+            sessions=await self.prune_sessions(),
+            login_locks=await self.prune_login_locks(),
+            serving_log=await self.prune_serving_log(),
         )

@@ -25,6 +25,7 @@ from movierec.boundary import guarded
 from movierec.clock import utc_datetime
 from movierec.db.models import Dismissal, User
 from movierec.errors import (
+    Conflict,
     Forbidden,
     InvalidInput,
     ModelUnavailable,
@@ -242,8 +243,15 @@ class Recommender:
         if isinstance(movie_id, bool) or not isinstance(movie_id, int) or not 0 < movie_id < 2**31:
             raise InvalidInput.field("movie_id", "must be a positive integer")
         version, preferences = await self._user(user_id)
-        with contextlib.suppress(UpstreamError):
-            await self._movies.details(movie_id)  # NotFound for an unknown movie
+        if not await Dismissal.filter(user_id=user_id, movie_id=movie_id).exists():
+            with contextlib.suppress(UpstreamError):
+                await self._movies.details(movie_id)  # NotFound for an unknown movie
+            limit = self._settings.dismissals_max_per_user
+            if await Dismissal.filter(user_id=user_id).count() >= limit:
+                raise Conflict(
+                    f"you have dismissed {limit} movies, the most kept",
+                    details={"limit": limit},
+                )
         try:
             _, created = await Dismissal.get_or_create(user_id=user_id, movie_id=movie_id)
         except IntegrityError:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from movierec import ManualClock
-from movierec.db.models import ApiUsage, AuditEvent, RefreshToken
+from movierec.db.models import ApiUsage, AuditEvent, LoginSession, Recommendation, RefreshToken
 from tests.helpers.accounts import make_user
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -52,4 +52,35 @@ async def test_the_prune_job_reports_what_it_removed(make_mr: Any) -> None:
     await _token(user, "gone", NOW - timedelta(days=1))
     result = await mr.jobs.run("prune")
     assert result.job == "prune"
-    assert result.result == {"refresh_tokens": 1, "usage_buckets": 0, "audit_events": 0}
+    assert result.result == {
+        "refresh_tokens": 1,
+        "usage_buckets": 0,
+        "audit_events": 0,
+        "sessions": 0,
+        "login_locks": 0,
+        "serving_log": 0,
+    }
+
+
+async def test_prune_keeps_the_serving_log_and_sessions_inside_their_retention(
+    make_mr: Any,
+) -> None:
+    mr = await make_mr(clock=ManualClock(NOW.timestamp()), recommendation_log_retention_days=30)
+    user = await make_user("carol")
+    for days in (31, 29):
+        row = await Recommendation.create(user=user, movie_id=days, score=1.0, reason="r")
+        row.created_at = NOW - timedelta(days=days)
+        await row.save(update_fields=["created_at"])
+    ttl = mr.settings.access_token_ttl
+    for name, expires, revoked in [
+        ("expired", NOW - timedelta(seconds=1), None),
+        ("revoked-long-ago", NOW + timedelta(days=1), NOW - timedelta(seconds=ttl + 1)),
+        ("revoked-recently", NOW + timedelta(days=1), NOW - timedelta(seconds=ttl - 60)),
+        ("live", NOW + timedelta(days=1), None),
+    ]:
+        await LoginSession.create(id=name, user=user, expires_at=expires, revoked_at=revoked)
+    report = await mr.maintenance.prune()
+    assert (report.serving_log, report.sessions) == (1, 2)
+    assert [r.movie_id for r in await Recommendation.all()] == [29]
+    kept = sorted(s.id for s in await LoginSession.all())
+    assert kept == ["live", "revoked-recently"]

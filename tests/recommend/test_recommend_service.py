@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from movierec import MovieRec
 from movierec.clock import ManualClock
-from movierec.db.models import Recommendation, User
-from movierec.errors import InvalidInput, NotFound, ServiceUnavailable
+from movierec.db.models import Dismissal, Recommendation, User
+from movierec.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from tests.conftest import MakeMovieRec
 from tests.helpers.taste_data import action_ids, add_favorites, movie_ids, new_user, tmdb_id
 
 ACTION_GENRE = 28
@@ -180,3 +183,20 @@ async def test_refresh_all_counts_a_failing_user_and_goes_on(mr: MovieRec) -> No
     await new_user(mr, "two")
     report = await mr.recommend.refresh_all()
     assert (report.users, report.refreshed, report.failed) == (2, 0, 2)
+
+
+async def test_only_existing_movies_can_be_dismissed_and_only_so_many(
+    make_mr: MakeMovieRec, taste_dir: Path
+) -> None:
+    mr = await make_mr(dismissals_max_per_user=2)
+    await mr.catalog.import_movielens(taste_dir)
+    user = await new_user(mr)
+    with pytest.raises(NotFound):
+        await mr.recommend.dismiss(user, 2**31 - 1)  # no such movie
+    assert await Dismissal.filter(user_id=user).count() == 0
+    for movie_id in action_ids()[:2]:
+        assert (await mr.recommend.dismiss(user, movie_id)).created
+    with pytest.raises(Conflict):
+        await mr.recommend.dismiss(user, action_ids()[2])
+    assert (await mr.recommend.dismiss(user, action_ids()[0])).created is False  # idempotent
+    assert await Dismissal.filter(user_id=user).count() == 2
