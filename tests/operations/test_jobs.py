@@ -45,7 +45,14 @@ def test_jobs_run_runs_a_job_in_process(cli_env: Path) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["job"] == "prune"
-    assert report["result"] == {"refresh_tokens": 0, "usage_buckets": 0, "audit_events": 0}
+    assert report["result"] == {
+        "refresh_tokens": 0,
+        "usage_buckets": 0,
+        "audit_events": 0,
+        "sessions": 0,
+        "login_locks": 0,
+        "serving_log": 0,
+    }
 
 
 def test_an_unknown_job_is_one_red_line_and_exit_2(cli_env: Path) -> None:
