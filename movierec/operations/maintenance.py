@@ -75,21 +75,21 @@ class Maintenance:
     async def prune_sessions(self) -> int:
         """Delete sessions past their expiry, or revoked longer ago than an access token
         lives; returns how many."""
-        now = utc_datetime(self._mr.clock)
-        ended = now - timedelta(seconds=self._mr.settings.access_token_ttl)
+        now = utc_datetime(self._clock)
+        ended = now - timedelta(seconds=self._settings.access_token_ttl)
         return int(
             await LoginSession.filter(Q(expires_at__lt=now) | Q(revoked_at__lt=ended)).delete()
         )
 
     async def prune_login_locks(self) -> int:
         """Delete login locks that ended more than a counting window ago; returns how many."""
-        cutoff = self._mr.clock.now() - self._mr.settings.login_failure_window
+        cutoff = self._clock.now() - self._settings.login_failure_window
         return int(await LoginLock.filter(until__lt=cutoff).delete())
 
     async def prune_serving_log(self, older_than_days: int | None = None) -> int:
         """Delete recommendation serving-log rows older than the retention; returns how many."""
-        days = older_than_days or self._mr.settings.recommendation_log_retention_days
-        cutoff = utc_datetime(self._mr.clock) - timedelta(days=days)
+        days = older_than_days or self._settings.recommendation_log_retention_days
+        cutoff = utc_datetime(self._clock) - timedelta(days=days)
         return int(await Recommendation.filter(created_at__lt=cutoff).delete())
 
     async def prune_usage(self, older_than_days: int | None = None) -> int:

@@ -50,7 +50,7 @@ def _bound_path_ids(app: Sanic[Any, Any]) -> None:
     """Every integer in a path names a stored row: one outside the 32-bit column range
     (``/admin/users/2147483648``) is a 404 here, before it can reach the database."""
 
-    @app.on_request(priority=900)
+    @app.middleware("request", priority=900)
     async def bound_ids(request: Request) -> None:
         for name, value in request.match_info.items():
             if isinstance(value, int) and not -(2**31) <= value < 2**31:
