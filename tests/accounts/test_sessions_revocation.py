@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from accounts_helpers import PASSWORD, login, register
 
 from movierec import ManualClock, MovieRec, Unauthenticated
 from movierec.accounts import TokenPair
-
-from conftest import MakeMovieRec
+from tests.accounts_helpers import PASSWORD, login, register
+from tests.conftest import MakeMovieRec
 
 TRIALS = 50
 OTHER_PASSWORD = "another horse battery staple"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 import redis as sync_redis
-from accounts_helpers import PASSWORD, login, register
 
 from movierec import MovieRec, RateLimited, Settings, Unauthenticated
-
-from conftest import MakeMovieRec
-from helpers.private_redis import PrivateRedis, private_redis
+from tests.accounts_helpers import PASSWORD, login, register
+from tests.conftest import MakeMovieRec
+from tests.helpers.private_redis import PrivateRedis, private_redis
 
 __all__ = ["private_redis"]  # the fixture
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from accounts_helpers import PASSWORD, register
 
 from movierec import MovieRec, RateLimited, Unauthenticated
 from movierec.db.models import AuditEvent
+from tests.accounts_helpers import PASSWORD, register
 
 SPELLINGS = [" carol", "carol\t", "\u00a0carol", "carol@example.org", "CAROL", "Carol "]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from accounts_helpers import PASSWORD, bearer, login
 from sanic import Sanic
 
 from movierec import InvalidInput, MovieRec
 from movierec_server import create_app
+from tests.accounts_helpers import PASSWORD, bearer, login
 
 
 @pytest.fixture
