@@ -130,13 +130,24 @@ def _json_rows(content: str) -> list[ImportRow]:
     return rows
 
 
-def _csv_records(content: str, required: Sequence[Sequence[str]]) -> list[dict[str, str]]:
-    """CSV rows keyed by lower-cased header; at least one of ``required`` column sets."""
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+def _csv_records(
+    content: str, required: Sequence[Sequence[str]]
+) -> list[tuple[int, dict[str, str]]]:
+    """CSV records keyed by lower-cased header, each with the file line it starts on.
+
+    The header is line 1, so the first record is line 2 (what an editor shows); blank
+    lines are skipped but counted, and a quoted field spanning lines counts them all.
+    At least one of the ``required`` column sets must be in the header.
+    """
+    reader = csv.reader(io.StringIO(content.lstrip("\ufeff")))
+    records: list[tuple[int, dict[str, str]]] = []
     try:
-        header = [name.strip().lower() for name in reader.fieldnames or ()]
-        reader.fieldnames = header
-        records = [{k: (v or "") for k, v in rec.items() if k} for rec in reader]
+        header = [name.strip().lower() for name in next(reader, [])]
+        start = reader.line_num + 1
+        for values in reader:
+            if values:
+                records.append((start, {k: v for k, v in zip(header, values, strict=False) if k}))
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise InvalidInput.field("content", f"not valid CSV ({exc})") from None
     if not any(all(col in header for col in cols) for cols in required):
@@ -147,21 +158,20 @@ def _csv_records(content: str, required: Sequence[Sequence[str]]) -> list[dict[s
 
 def _csv_rows(content: str) -> list[ImportRow]:
     records = _csv_records(content, [("movie_id",), ("title",), ("imdb_id",)])
-    return [_row(line, rec) for line, rec in enumerate(records, start=1)]
+    return [_row(line, rec) for line, rec in records]
 
 
 def _letterboxd_rows(content: str) -> list[ImportRow]:
     records = _csv_records(content, [("name",)])
     return [
-        _row(line, {"title": rec.get("name"), "year": rec.get("year")})
-        for line, rec in enumerate(records, start=1)
+        _row(line, {"title": rec.get("name"), "year": rec.get("year")}) for line, rec in records
     ]
 
 
 def _imdb_rows(content: str) -> list[ImportRow]:
     records = _csv_records(content, [("const",)])
     rows = []
-    for line, rec in enumerate(records, start=1):
+    for line, rec in records:
         kind = rec.get("title type", "").replace(" ", "").lower()
         values = {
             "imdb_id": rec.get("const"),

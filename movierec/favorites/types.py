@@ -84,7 +84,10 @@ class ImportCandidate(BaseModel):
 class ImportMatch(BaseModel):
     """A row resolved to one movie."""
 
-    line: int = Field(description="1-based row number in the file (header excluded)")
+    line: int = Field(
+        description="where the row is: its line in a CSV file (the header is line 1), "
+        "its 1-based position in a JSON list"
+    )
     movie_id: int
     title: str
     already_favorite: bool = False
@@ -93,7 +96,7 @@ class ImportMatch(BaseModel):
 class ImportIssue(BaseModel):
     """A row that was not imported, and why."""
 
-    line: int
+    line: int = Field(description="where the row is, counted as for matches")
     input: str = Field(description="the row's title/year or id, as read")
     reason: str
     candidates: list[ImportCandidate] = Field(default_factory=list)

@@ -83,7 +83,7 @@ async def test_letterboxd_import_reports_matched_ambiguous_and_skipped_rows(
     assert [m["movie_id"] for m in report["matched"]] == [603, 550]
     assert [a["input"] for a in report["ambiguous"]] == ["Crash"]
     assert {c["movie_id"] for c in report["ambiguous"][0]["candidates"]} == {1640, 20382}
-    assert [s["line"] for s in report["skipped"]] == [4]
+    assert [s["line"] for s in report["skipped"]] == [5]  # header is line 1
     assert report["written"] is False
     assert await Favorite.all().count() == 0
     assert await mr.favorites.version(alice) == 0
@@ -108,8 +108,16 @@ async def test_a_title_with_its_year_is_not_ambiguous(mr: MovieRec, alice: int) 
 async def test_imdb_import_matches_ids_through_the_catalog_links(mr: MovieRec, alice: int) -> None:
     report = await mr.favorites.import_(alice, IMDB, "imdb", skip_errors=True)
     assert [m.movie_id for m in report.matched] == [603, 680, 13]  # unknown id: title fallback
-    assert [(s.line, s.reason) for s in report.skipped] == [(4, "not a movie (tvseries)")]
+    assert [(s.line, s.reason) for s in report.skipped] == [(5, "not a movie (tvseries)")]
     assert report.added == 3
+
+
+async def test_csv_rows_are_reported_on_the_line_an_editor_shows(mr: MovieRec, alice: int) -> None:
+    # Line 1 header, 2 a match, 3 blank, 4-5 one quoted title spanning two lines, 6 unknown.
+    content = 'title,year\nThe Matrix,1999\n\n"Nothing\nHere",2011\nNo Such Film,2011\n'
+    report = await mr.favorites.import_(alice, content, "csv", skip_errors=True)
+    assert [(m.line, m.movie_id) for m in report.matched] == [(2, 603)]
+    assert [s.line for s in report.skipped] == [4, 6]
 
 
 async def test_import_reports_progress_for_every_row(mr: MovieRec, alice: int) -> None:

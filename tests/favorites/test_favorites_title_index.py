@@ -37,7 +37,7 @@ def import_rows(count: int, seed: int = 3) -> tuple[str, dict[int, int], set[int
     expected: dict[int, int] = {}
     unknown: set[int] = set()
     for n in range(count):
-        line = n + 1  # lines count data rows
+        line = n + 2  # the line an editor shows: the header is line 1
         movie = rng.choice(CATALOG)
         kind = n % 4
         if kind == 0:
@@ -64,8 +64,8 @@ async def test_a_typo_and_a_missing_year_still_find_the_one_movie(mr: MovieRec, 
     content = "title,year\nCrimosn Garden,\nLOST SIGNAL,\nMidnight Voyage,1900\n"
     report = await mr.favorites.import_(alice, content, "csv", skip_errors=True)
     titles = {match.line: match.title for match in report.matched}
-    assert titles == {1: "Crimson Garden", 2: "Lost Signal"}
-    assert [issue.line for issue in report.skipped] == [3]  # no such movie near 1900
+    assert titles == {2: "Crimson Garden", 3: "Lost Signal"}
+    assert [issue.line for issue in report.skipped] == [4]  # no such movie near 1900
 
 
 async def test_5000_titles_resolve_with_a_bounded_number_of_catalog_queries(
