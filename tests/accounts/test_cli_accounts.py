@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from movierec import MovieRec, Settings
-from movierec_cli import app
+from movierec_cli.app import app
 from tests.helpers.cli_env import point_cli_at
 
 PASSWORD = "correct horse battery staple"

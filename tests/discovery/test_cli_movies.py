@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from movierec_cli import app
+from movierec_cli.app import app
 
 runner = CliRunner()
 

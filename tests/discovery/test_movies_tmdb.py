@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from movierec import ManualClock, UpstreamUnavailable
 from movierec.db.models import Movie as MovieRow
 from movierec.testing import FakeTMDb
-from movierec_cli import app as cli_app
+from movierec_cli.app import app as cli_app
 from movierec_server import create_app
 from tests.conftest import MakeMovieRec, fast_retries
 from tests.helpers.background_tmdb import BackgroundTMDb

@@ -13,7 +13,7 @@ from cogapp import Cog
 from typer.testing import CliRunner
 
 from movierec import Settings
-from movierec_cli import app
+from movierec_cli.app import app
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))

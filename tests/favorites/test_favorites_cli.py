@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from movierec import MovieRec, Settings
-from movierec_cli import app
+from movierec_cli.app import app
 from movierec_cli.commands import favorites as fav_command
 from tests.helpers.cli_env import seeded_terminal
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from movierec import __version__
 from movierec.db import migrations
-from movierec_cli import app
+from movierec_cli.app import app
 
 runner = CliRunner()
 

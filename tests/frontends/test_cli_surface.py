@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 
 from movierec import MovieRec, NotFound, Settings
 from movierec.db.models import Dismissal
-from movierec_cli import app
+from movierec_cli.app import app
 from tests.helpers.cli_env import seeded_terminal
 
 PASSWORD = "correct horse battery staple"

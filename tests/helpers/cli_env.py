@@ -31,8 +31,7 @@ def seeded_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: S
     import asyncio
 
     from movierec import MovieRec
-
-    from helpers.favorites import seed_movies
+    from tests.helpers.favorites import seed_movies
 
     async def seed() -> None:
         async with MovieRec(Settings.load()):

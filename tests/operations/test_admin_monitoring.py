@@ -41,7 +41,7 @@ async def some_tmdb_traffic(mr: MovieRec, fake: FakeTMDb) -> None:
 
 @pytest.fixture
 async def tmdb_mr(make_mr: Any, fake_tmdb: FakeTMDb) -> MovieRec:
-    from conftest import fast_retries
+    from tests.conftest import fast_retries
 
     mr: MovieRec = await make_mr(**fake_tmdb.settings_overrides(), **fast_retries())
     return mr

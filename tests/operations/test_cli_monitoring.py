@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from movierec import MovieRec, Settings
 from movierec.db.models import Favorite, Recommendation, User
-from movierec_cli import app
+from movierec_cli.app import app
 from movierec_cli.commands.monitoring import sparkline
 from tests.helpers.background_tmdb import BackgroundTMDb
 from tests.operations.test_admin_monitoring import fake_counts

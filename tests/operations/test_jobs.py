@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from movierec import Settings
 from movierec.db.models import RefreshToken
 from movierec.operations.tasks import TASK_NAME, beat_schedule, create_celery_app
-from movierec_cli import app
+from movierec_cli.app import app
 from tests.helpers.accounts import make_user
 
 runner = CliRunner()

@@ -20,7 +20,7 @@ from movierec import ManualClock, ModelUnavailable, MovieRec, Settings
 from movierec.db.models import ModelVersion
 from movierec.recommend.artifact import MAGIC, decode, encode
 from movierec.recommend.model import HybridModel
-from movierec_cli import app as cli_app
+from movierec_cli.app import app as cli_app
 from movierec_server import create_app
 from tests.accounts_helpers import bearer, login
 from tests.conftest import MakeMovieRec

@@ -22,7 +22,7 @@ from movierec.recommend.matrix import IdMap, interaction_matrix
 from movierec.recommend.metrics import coverage, ndcg_at_k, recall_at_k
 from movierec.recommend.model import HybridModel, _spread_anchors, recency_weights
 from movierec.recommend.movielens import read_movielens
-from movierec_cli import app
+from movierec_cli.app import app
 from tests.helpers.taste_data import write_movielens
 
 

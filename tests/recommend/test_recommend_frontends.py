@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from movierec import MovieRec, Settings
 from movierec.db.models import Recommendation
-from movierec_cli import app as cli_app
+from movierec_cli.app import app as cli_app
 from movierec_server import create_app
 from tests.accounts.test_cli_accounts import config_dir
 from tests.accounts_helpers import bearer, login

@@ -22,7 +22,7 @@ from movierec.recommend.movielens import read_movielens
 from movierec.recommend.popularity import item_counts, log_popularity
 from movierec.recommend.rp3beta import fit_rp3beta
 from movierec.recommend.tune import GRID, coordinate_ascent, cross_validate
-from movierec_cli import app
+from movierec_cli.app import app
 from tests.helpers.taste_data import write_movielens
 
 
