@@ -13,6 +13,8 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TaskProgressColumn,
     TextColumn,
@@ -111,6 +113,15 @@ def print_error(text: str) -> None:
     error_console.print(f"[bold red]error:[/] {escape(printable(text))}", highlight=False)
 
 
+class RateColumn(ProgressColumn):
+    """Rows per second of a task (e.g. ratings stored by an import)."""
+
+    def render(self, task: Task) -> Text:
+        """The task's current speed, or nothing before there is one."""
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.0f}/s", style="progress.data.speed")
+
+
 @contextlib.contextmanager
 def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
     """A Rich progress display fed by ``report(stage, done, total)`` calls, one bar per stage.
@@ -127,6 +138,7 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], Non
         BarColumn(),
         TaskProgressColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=error_console, transient=False) as progress:

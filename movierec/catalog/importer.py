@@ -1,4 +1,4 @@
-"""Writing a parsed MovieLens folder into the local catalog, in one transaction.
+"""Writing a MovieLens folder into the local catalog, in one transaction, at database speed.
 
 Re-importing replaces the catalog: every rating is replaced, movies of the new data
 set are upserted (keeping a poster or overview already fetched from TMDb), and
@@ -10,16 +10,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from movierec.boundary import classify_error
-from movierec.catalog.movielens import ParsedCatalog, parse_movielens
+from movierec.catalog.bulk import dedupe_ratings, load_ratings, rating_stats
+from movierec.catalog.movielens import RECENT_WINDOW_DAYS, add_statistics, parse_movielens
+from movierec.catalog.ratings import RatingsScan, read_ratings
 from movierec.db.database import connection_name
-from movierec.db.models import CatalogRating, Movie
+from movierec.db.models import Movie
 from movierec.errors import InvalidInput, ServiceUnavailable
 
 __all__ = ["CATALOG_FIELDS", "CatalogImportReport", "ImportProgress", "import_movielens_folder"]
@@ -48,8 +50,6 @@ CATALOG_FIELDS = (
 )
 """What an import writes on a movie; anything else (poster, overview) is left alone."""
 
-M = TypeVar("M", Movie, CatalogRating)
-
 
 @dataclass(frozen=True, slots=True)
 class CatalogImportReport:
@@ -77,15 +77,6 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def _build(parsed: ParsedCatalog) -> tuple[list[Movie], list[CatalogRating]]:
-    movies = [Movie(**row) for row in parsed.movies]
-    ratings = [
-        CatalogRating(rater=rater, movie_id=movie, rating=rating, rated_at=rated_at)
-        for rater, movie, rating, rated_at in parsed.ratings
-    ]
-    return movies, ratings
-
-
 async def import_movielens_folder(
     folder: Path,
     database_url: str,
@@ -93,9 +84,12 @@ async def import_movielens_folder(
     progress: ImportProgress | None = None,
     clock: Callable[[], float],
 ) -> CatalogImportReport:
-    """Parse ``folder`` (off the event loop) and replace the catalog with it.
+    """Parse ``folder``'s movies, stream its ratings into the database, replace the catalog.
 
-    Runs in the caller's active Tortoise context (``mr.db``).
+    Runs in the caller's active Tortoise context (``mr.db``), in one transaction: readers
+    see the old catalog or the new one. Ratings are read in chunks (bounded memory) and
+    bulk-loaded (:mod:`movierec.catalog.bulk`); ``progress("ratings", done, total)``
+    counts rows stored, ``total`` being 0 (unknown) until the end.
     """
     report = progress or _noop
     started = clock()
@@ -104,19 +98,31 @@ async def import_movielens_folder(
         raise InvalidInput.field("path", f"{folder} is not a folder")
     report("parse", 0, 1)
     parsed = await asyncio.to_thread(parse_movielens, folder)
-    movies, ratings = await asyncio.to_thread(_build, parsed)
     report("parse", 1, 1)
+    scan = RatingsScan()
+    chunks = read_ratings(folder / "ratings.csv", parsed.tmdb_of, scan)
+    name = connection_name(database_url)
+    kind = "sqlite" if name == "sqlite" else "postgres"
     try:
-        async with in_transaction(connection_name(database_url)) as conn:
+        async with in_transaction(name) as conn:
+            report("ratings", 0, 0)
+            stored = await load_ratings(conn, kind, chunks, lambda done: report("ratings", done, 0))
+            if not scan.grouped:
+                stored -= await dedupe_ratings(conn)
+            report("ratings", stored, stored)
+            latest = datetime.fromtimestamp(scan.latest, tz=UTC) if scan.latest else None
+            cutoff = (latest or datetime.fromtimestamp(0, tz=UTC)) - timedelta(
+                days=RECENT_WINDOW_DAYS
+            )
+            add_statistics(parsed, await rating_stats(conn, kind, cutoff))
+            movies = [Movie(**row) for row in parsed.movies.values()]
             await Movie.filter(in_catalog=True).using_db(conn).update(in_catalog=False)
-            await _chunked(movies, "movies", report, conn, upsert=True)
+            await _upsert(movies, report, conn)
             removed = (
                 await Movie.filter(in_catalog=False, movielens_id__isnull=False)
                 .using_db(conn)
                 .delete()
             )
-            await CatalogRating.all().using_db(conn).delete()
-            await _chunked(ratings, "ratings", report, conn, upsert=False)
     except Exception as exc:
         if not isinstance(classify_error(exc), ServiceUnavailable):
             raise
@@ -124,29 +130,23 @@ async def import_movielens_folder(
     return CatalogImportReport(
         source=str(folder),
         movies=len(movies),
-        ratings=len(ratings),
+        ratings=stored,
         tags=parsed.tags,
         skipped_movies=parsed.skipped_movies,
         merged_movies=parsed.merged_movies,
-        skipped_ratings=parsed.skipped_ratings,
+        skipped_ratings=scan.skipped,
         removed_movies=int(removed),
-        latest_rating=parsed.latest_rating,
+        latest_rating=latest,
         seconds=round(clock() - started, 3),
     )
 
 
-async def _chunked(
-    rows: Sequence[M], stage: str, report: ImportProgress, conn: Any, *, upsert: bool
-) -> None:
+async def _upsert(rows: Sequence[Movie], report: ImportProgress, conn: Any) -> None:
     total = len(rows)
-    report(stage, 0, total)
+    report("movies", 0, total)
     for start in range(0, total, CHUNK):
         chunk = list(rows[start : start + CHUNK])
-        model = type(chunk[0])
-        if upsert:
-            await model.bulk_create(
-                chunk, on_conflict=["id"], update_fields=CATALOG_FIELDS, using_db=conn
-            )
-        else:
-            await model.bulk_create(chunk, using_db=conn)
-        report(stage, min(start + CHUNK, total), total)
+        await Movie.bulk_create(
+            chunk, on_conflict=["id"], update_fields=CATALOG_FIELDS, using_db=conn
+        )
+        report("movies", min(start + CHUNK, total), total)

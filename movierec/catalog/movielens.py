@@ -23,7 +23,7 @@ import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,13 @@ from movierec.catalog.genres import genre_key, map_movielens_genres
 from movierec.catalog.titles import parse_movielens_title, search_key
 from movierec.errors import InvalidInput
 
-__all__ = ["RECENT_WINDOW_DAYS", "REQUIRED_FILES", "ParsedCatalog", "parse_movielens"]
+__all__ = [
+    "RECENT_WINDOW_DAYS",
+    "REQUIRED_FILES",
+    "ParsedCatalog",
+    "add_statistics",
+    "parse_movielens",
+]
 
 REQUIRED_FILES = ("movies.csv", "links.csv", "ratings.csv")
 RECENT_WINDOW_DAYS = 365
@@ -40,15 +46,16 @@ MAX_KEYWORDS = 20
 
 @dataclass
 class ParsedCatalog:
-    """Everything an import writes, plus what was skipped."""
+    """The movies an import writes (by TMDb id), the id map for ratings, what was skipped.
 
-    movies: list[dict[str, Any]] = field(default_factory=list)
-    ratings: list[tuple[int, int, float, datetime]] = field(default_factory=list)
+    Ratings are not held here: :mod:`movierec.catalog.ratings` streams them.
+    """
+
+    movies: dict[int, dict[str, Any]] = field(default_factory=dict)
+    tmdb_of: dict[int, int] = field(default_factory=dict)
     skipped_movies: int = 0
     merged_movies: int = 0
-    skipped_ratings: int = 0
     tags: int = 0
-    latest_rating: datetime | None = None
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[dict[str, str]]:
@@ -95,25 +102,11 @@ def _keywords(folder: Path, catalog: ParsedCatalog) -> dict[int, list[str]]:
     }
 
 
-def _read_ratings(
-    folder: Path, tmdb_of: dict[int, int], catalog: ParsedCatalog
-) -> dict[tuple[int, int], tuple[float, int]]:
-    latest: dict[tuple[int, int], tuple[float, int]] = {}
-    for row in _rows(folder / "ratings.csv", ("userId", "movieId", "rating", "timestamp")):
-        tmdb = tmdb_of.get(int(row["movieId"]))
-        if tmdb is None:
-            catalog.skipped_ratings += 1
-            continue
-        key = (int(row["userId"]), tmdb)
-        value = (float(row["rating"]), int(row["timestamp"]))
-        previous = latest.get(key)
-        if previous is None or previous[1] <= value[1]:
-            latest[key] = value
-    return latest
-
-
 def parse_movielens(folder: Path) -> ParsedCatalog:
-    """Read a MovieLens folder (``movies.csv``, ``links.csv``, ``ratings.csv``, ``tags.csv``)."""
+    """Read a MovieLens folder's movies (``movies.csv``, ``links.csv``, ``tags.csv``).
+
+    ``ratings.csv`` must exist; its rows are read later, in chunks.
+    """
     missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
     if missing:
         raise InvalidInput.field(
@@ -122,8 +115,8 @@ def parse_movielens(folder: Path) -> ParsedCatalog:
     catalog = ParsedCatalog()
     links, imdb = _links(folder)
     keywords = _keywords(folder, catalog)
-    tmdb_of: dict[int, int] = {}
-    movies: dict[int, dict[str, Any]] = {}
+    tmdb_of = catalog.tmdb_of
+    movies = catalog.movies
     for row in _rows(folder / "movies.csv", ("movieId", "title", "genres")):
         movielens_id = int(row["movieId"])
         tmdb = links.get(movielens_id)
@@ -148,40 +141,19 @@ def parse_movielens(folder: Path) -> ParsedCatalog:
             "imdb_id": imdb.get(movielens_id),
             "movielens_id": movielens_id,
         }
-    ratings = _read_ratings(folder, tmdb_of, catalog)
-    _add_statistics(movies, ratings, catalog)
-    catalog.movies = list(movies.values())
     return catalog
 
 
-def _add_statistics(
-    movies: dict[int, dict[str, Any]],
-    ratings: dict[tuple[int, int], tuple[float, int]],
-    catalog: ParsedCatalog,
-) -> None:
-    newest = max((stamp for _, stamp in ratings.values()), default=None)
-    cutoff = (newest or 0) - RECENT_WINDOW_DAYS * 86400
-    sums: dict[int, float] = defaultdict(float)
-    counts: Counter[int] = Counter()
-    recent: Counter[int] = Counter()
-    for (rater, movie), (rating, stamp) in ratings.items():
-        sums[movie] += rating
-        counts[movie] += 1
-        if stamp > cutoff:
-            recent[movie] += 1
-        rated_at = datetime.fromtimestamp(stamp, tz=UTC)
-        catalog.ratings.append((rater, movie, rating, rated_at))
-    if newest is not None:
-        catalog.latest_rating = datetime.fromtimestamp(newest, tz=UTC)
-    for movie_id, row in movies.items():
-        count = counts[movie_id]
-        mean = sums[movie_id] / count if count else 0.0
+def add_statistics(catalog: ParsedCatalog, stats: dict[int, tuple[int, float, int]]) -> None:
+    """Fill in each movie's rating statistics from ``stats`` (TMDb id -> count, mean, recent)."""
+    for movie_id, row in catalog.movies.items():
+        count, mean, recent = stats.get(movie_id, (0, 0.0, 0))
         row.update(
             rating_count=count,
             rating_mean=round(mean, 4),
             vote_count=count,
             vote_average=round(mean * 2, 2),
             popularity=float(count),
-            recent_rating_count=recent[movie_id],
+            recent_rating_count=recent,
             in_catalog=True,
         )
