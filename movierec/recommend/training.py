@@ -1,14 +1,13 @@
 """What a fit reads: every known movie and the positive (rater, item) pairs, as numpy arrays.
 
-Ratings are streamed from the database in chunks straight into typed arrays (8 bytes a
-pair), never one Python object per rating, so a fit over 25M ratings holds about
-200 MB of pairs. PostgreSQL sends them with a binary ``COPY`` that numpy reads without a
-per-row step; SQLite pages through a cursor.
+Ratings are streamed from the database in chunks straight into typed arrays (16 bytes a
+pair), never one Python object per rating. PostgreSQL sends them with a binary ``COPY``
+whose pieces numpy reads as they arrive, without a per-row step; SQLite pages through a
+cursor.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -56,15 +55,34 @@ def _year(value: date | None) -> int | None:
 
 
 async def _pairs_postgres(connection: Any) -> tuple[IntArray, IntArray]:
-    buffer = io.BytesIO()
+    raters: list[IntArray] = []
+    items: list[IntArray] = []
+    pending = b""
+    started = False
+
+    async def take(data: bytes) -> None:
+        # rows arrive in pieces of any size: keep the incomplete tail for the next one
+        nonlocal pending, started
+        pending += data
+        if not started:
+            if len(pending) < _COPY_HEADER:
+                return
+            pending, started = pending[_COPY_HEADER:], True
+        whole = len(pending) // _COPY_ROW.itemsize * _COPY_ROW.itemsize
+        if whole:
+            rows = np.frombuffer(pending[:whole], dtype=_COPY_ROW)
+            raters.append(rows["rater"].astype(np.int64))
+            items.append(rows["item"].astype(np.int64))
+            pending = pending[whole:]
+
     async with connection.acquire_connection() as conn:
-        await conn.copy_from_query(_PAIRS, output=buffer, format="binary")
-    raw = buffer.getbuffer()
-    body = raw[_COPY_HEADER : len(raw) - 2]  # header; the trailer is int16 -1
-    rows = np.frombuffer(body, dtype=_COPY_ROW)
-    pairs = rows["rater"].astype(np.int64), rows["item"].astype(np.int64)
-    del rows, body, raw
-    return pairs
+        await conn.copy_from_query(_PAIRS, output=take, format="binary")
+    # what is left is the 2-byte trailer (int16 -1)
+    empty = np.zeros(0, dtype=np.int64)
+    return (
+        np.concatenate(raters) if raters else empty,
+        np.concatenate(items) if items else empty,
+    )
 
 
 async def _pairs_sqlite(connection: Any) -> tuple[IntArray, IntArray]:

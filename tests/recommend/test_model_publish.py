@@ -17,9 +17,10 @@ from scipy import sparse
 from typer.testing import CliRunner
 
 from movierec import ManualClock, ModelUnavailable, MovieRec, Settings
-from movierec.db.models import ModelVersion
+from movierec.db.models import CatalogRating, ModelVersion
 from movierec.recommend.artifact import MAGIC, decode, encode
 from movierec.recommend.model import HybridModel
+from movierec.recommend.training import load_training
 from movierec_cli.app import app as cli_app
 from movierec_server import create_app
 from tests.accounts_helpers import bearer, login
@@ -289,3 +290,24 @@ def test_the_cli_fits_and_lists_versions(
     assert set(listed[0]) >= {"id", "created_at", "ratings", "items", "size_bytes", "fit_seconds"}
     table = runner.invoke(cli_app, ["model", "status"])
     assert "Published models" in table.output
+
+
+async def test_a_fit_reads_exactly_the_positive_ratings_and_favorites(
+    make_mr: MakeMovieRec, taste_dir: Path
+) -> None:
+    mr = await make_mr()
+    await mr.catalog.import_movielens(taste_dir)
+    user = await new_user(mr)
+    await add_favorites(mr, user, action_ids()[:3])
+    data = await load_training(mr.db.connection(), mr.db.kind)
+    assert isinstance(data.raters, np.ndarray)
+    assert data.raters.dtype == np.int64
+    expected = sorted(
+        [
+            (int(r), int(m))
+            for r, m in await CatalogRating.filter(rating__gte=4).values_list("rater", "movie_id")
+        ]
+        + [(-user, m) for m in action_ids()[:3]]
+    )
+    assert sorted(zip(data.raters.tolist(), data.items.tolist(), strict=True)) == expected
+    assert len(expected) > 100
