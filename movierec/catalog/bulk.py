@@ -24,6 +24,7 @@ from movierec.catalog.ratings import RatingsChunk
 __all__ = ["RatingStats", "dedupe_ratings", "load_ratings", "rating_stats"]
 
 TABLE = "catalog_ratings"
+SQLITE_BATCH = 50_000
 COLUMNS = ("rater", "movie_id", "rating", "rated_at")
 RatingStats = dict[int, tuple[int, float, int]]
 """TMDb id -> (ratings, mean stars, ratings after the recent cutoff)."""
@@ -103,6 +104,7 @@ async def load_ratings(
     """
     indexes = await _indexes(conn, kind)
     if kind == "postgres":
+        await conn.execute_query("SET LOCAL maintenance_work_mem = '256MB'")  # index rebuilds
         await conn.execute_query(f"TRUNCATE {TABLE}")
     else:
         await conn.execute_query(f"DELETE FROM {TABLE}")  # noqa: S608 - a constant
@@ -132,9 +134,12 @@ async def load_ratings(
     else:
         insert = f"INSERT INTO {TABLE} (rater, movie_id, rating, rated_at) VALUES (?, ?, ?, ?)"  # noqa: S608
         async for chunk in pieces():
-            await conn.execute_many(insert, await asyncio.to_thread(_sqlite_rows, chunk))
-            stored += len(chunk)
-            progress(stored)
+            # tuples are ~100 bytes a row: build and send them a slice at a time
+            for start in range(0, len(chunk), SQLITE_BATCH):
+                part = chunk.take(slice(start, start + SQLITE_BATCH))  # type: ignore[arg-type]
+                await conn.execute_many(insert, await asyncio.to_thread(_sqlite_rows, part))
+                stored += len(part)
+                progress(stored)
     for _, sql in indexes:
         await conn.execute_query(sql)
     return stored

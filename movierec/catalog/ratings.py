@@ -95,6 +95,10 @@ def _latest_per_pair(rows: RatingsChunk) -> RatingsChunk:
     """One row per (rater, movie): the latest stamp, the later row on a tie."""
     if len(rows) < 2:
         return rows
+    key = (rows.raters << 32) | rows.movies  # ids fit in 31 bits
+    ordered = np.sort(key)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return rows  # the usual case: nothing to merge, and one sort is cheap
     order = np.lexsort((np.arange(len(rows)), rows.stamps, rows.movies, rows.raters))
     r, m = rows.raters[order], rows.movies[order]
     last = np.ones(len(order), dtype=bool)
