@@ -4,7 +4,7 @@
 favorited each item. The shrink term damps similarities resting on few co-occurrences.
 Only the ``k`` best neighbours of each item are kept, so the model is an ``items x items``
 CSR matrix with at most ``k`` entries a row; it is computed in column blocks so peak
-memory stays at ``block x items`` floats whatever the catalogue size.
+memory stays near ``BLOCK_ENTRIES`` co-occurrences whatever the catalogue size.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from scipy import sparse
 
 from movierec.recommend.matrix import FloatArray, IntArray, top_k_mask
 
-__all__ = ["ItemKNN", "fit_item_knn"]
+__all__ = ["BLOCK_ENTRIES", "ItemKNN", "fit_item_knn"]
+
+BLOCK_ENTRIES = 8_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,10 @@ class ItemKNN:
 
 
 def fit_item_knn(
-    interactions: sparse.csr_matrix, k: int = 100, shrink: float = 10.0, block: int = 1024
+    interactions: sparse.csr_matrix,
+    k: int = 100,
+    shrink: float = 10.0,
+    block: int | None = None,
 ) -> ItemKNN:
     """Fit item-item neighbours on a binary ``users x items`` matrix.
 
@@ -68,6 +73,10 @@ def fit_item_knn(
     x = sparse.csc_matrix(interactions, dtype=np.float32)
     x.data[:] = 1.0
     n_items = x.shape[1]
+    if block is None:
+        # a block's co-occurrences are at most block x items entries (~36 bytes each with
+        # their row/column/value copies): cap them near BLOCK_ENTRIES, whatever the catalogue
+        block = max(32, min(1024, BLOCK_ENTRIES // max(n_items, 1)))
     norms = np.sqrt(np.asarray(x.sum(axis=0), dtype=np.float64).ravel())
     xt = sparse.csr_matrix(x.T)
     rows: list[IntArray] = []
