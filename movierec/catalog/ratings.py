@@ -18,10 +18,10 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from movierec.errors import InvalidInput
 
@@ -106,7 +106,9 @@ def _latest_per_pair(rows: RatingsChunk) -> RatingsChunk:
     return rows.take(order[last])
 
 
-def _chunks(path: Path) -> Iterator[pd.DataFrame]:
+def _chunks(path: Path) -> Iterator[Any]:
+    import pandas as pd  # only imports need it: keep it out of every process's start-up
+
     try:
         reader = pd.read_csv(
             path,
