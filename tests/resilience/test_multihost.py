@@ -20,14 +20,12 @@ from typing import Any
 
 import httpx
 import pytest
-from accounts_helpers import bearer, login
 
 from movierec import MovieRec, Settings
 from movierec.operations.tasks import TASK_NAME, create_celery_app
+from tests.accounts_helpers import bearer, login
+from tests.helpers.served import ROOT, ServedApp, Stack
 
-from helpers.served import ROOT, ServedApp, Stack
-
-pytest_plugins = ["resilience_conftest"]
 pytestmark = [pytest.mark.services_only, pytest.mark.slow]
 
 
