@@ -23,10 +23,12 @@ from movierec_cli.commands import (
     recommend,
     serve,
 )
+from movierec_cli.helpshape import MovieRecGroup
 from movierec_cli.runner import json_errors
 
 app = typer.Typer(
     name="movierec",
+    cls=MovieRecGroup,  # help shape for the whole tree (movierec_cli.helpshape)
     help="Personalized movie recommendations from your terminal.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -176,3 +177,36 @@ def test_the_main_commands_show_an_example(command: list[str]) -> None:
     assert result.exit_code == 0, result.output
     example = result.stdout.split("Example:", 1)[1].splitlines()[0]
     assert "movierec " + " ".join(command) in example
+
+
+def _all_command_paths() -> list[list[str]]:
+    import typer.main
+
+    def walk(command: Any, path: list[str]) -> list[list[str]]:
+        found = [path]
+        for name, child in getattr(command, "commands", {}).items():
+            found.extend(walk(child, [*path, name]))
+        return found
+
+    return walk(typer.main.get_command(app), [])
+
+
+def test_help_shows_no_type_on_flags_and_no_braces_in_usage() -> None:
+    paths = _all_command_paths()
+    assert len(paths) > 40
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, (path, result.output)
+        assert "<bool>" not in result.output, path
+        usage = next(line for line in result.output.splitlines() if "Usage:" in line)
+        assert "{" not in usage, (path, usage)
+    search = runner.invoke(app, ["search", "--help"], env={"COLUMNS": "200"}).output
+    assert "Usage: movierec search [OPTIONS] QUERY" in search
+    assert "<int>" in search  # options that take a value keep their type
+
+
+def test_a_missing_argument_is_named_as_in_the_usage_line() -> None:
+    result = runner.invoke(app, ["fav", "add"])
+    assert result.exit_code == 2
+    assert "MOVIES..." in result.output
+    assert "Missing argument 'MOVIES'" in result.output
