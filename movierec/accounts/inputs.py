@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 __all__ = [
     "AccountDeletion",
@@ -23,6 +23,14 @@ __all__ = [
     "RefreshInput",
     "RegisterInput",
 ]
+
+
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+Region = Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{2}$")]
+"""An ISO 3166-1 country code; ``" us "`` is ``"US"`` (one rule for both frontends)."""
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
 Secret = Field(min_length=1, max_length=1024)
@@ -72,7 +80,7 @@ class PreferencesUpdate(BaseModel):
 
     genres: list[GenreId] | None = Field(None, max_length=30)
     language: str | None = Field(None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    region: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    region: Region | None = None
 
 
 class ProfileUpdate(BaseModel):

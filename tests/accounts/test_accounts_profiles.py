@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from movierec import Conflict, Forbidden, InvalidInput, MovieRec, NotFound, Unauthenticated
 from movierec.accounts import AdminUserUpdate, PreferencesUpdate, ProfileUpdate
@@ -141,3 +142,9 @@ async def test_the_operator_creates_and_promotes_admins(mr: MovieRec) -> None:
     assert (await mr.admin.promote("ALICE")).role == "admin"
     with pytest.raises(NotFound):
         await mr.admin.promote("nobody")
+
+
+def test_a_region_is_normalised_by_the_library_for_both_frontends() -> None:
+    assert PreferencesUpdate(region=" us ").region == "US"
+    with pytest.raises(ValidationError):
+        PreferencesUpdate(region="usa")

@@ -38,7 +38,7 @@ async def test_a_newcomer_registers_logs_in_updates_the_profile_and_logs_out(
     _, reply = await client.patch(
         "/me",
         headers=bearer(tokens["access_token"]),
-        json={"display_name": "Alice", "preferences": {"genres": [28, 12], "region": "FR"}},
+        json={"display_name": "Alice", "preferences": {"genres": [28, 12], "region": "fr"}},
     )
     assert reply.status == 200, reply.json
     assert reply.json["preferences"] == {"genres": [12, 28], "language": None, "region": "FR"}

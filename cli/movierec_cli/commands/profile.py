@@ -59,7 +59,7 @@ def _changes(
     if language is not None:
         preferences["language"] = language or None
     if region is not None:
-        preferences["region"] = region.upper() or None
+        preferences["region"] = region or None  # the library normalises the code
     if preferences:
         values["preferences"] = preferences
     if not values:
