@@ -148,7 +148,7 @@ class Settings(BaseModel):
 
     # recommendations (defaults chosen by `movierec eval --tune`, see docs/recommendations.md)
     recommend_weight_collaborative: float = Field(1.0, ge=0)
-    recommend_weight_content: float = Field(0.6, ge=0)
+    recommend_weight_content: float = Field(0.4, ge=0)
     recommend_weight_popularity: float = Field(0.0, ge=0)
     recommend_recency_half_life: float = Field(2.5, ge=0)
     recommend_diversity: float = Field(0.8, ge=0, le=1)

@@ -31,7 +31,7 @@ class BlendWeights:
     """How much each signal counts."""
 
     collaborative: float = 1.0
-    content: float = 0.6
+    content: float = 0.4
     popularity: float = 0.0
 
 

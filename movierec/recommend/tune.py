@@ -3,9 +3,9 @@
 The evaluated users are dealt into ``folds`` groups (:func:`~.holdout.user_folds`). For each
 fold, the tuner sees only the *other* folds' users (``split.only(...)``: the report users'
 held-out favorites are not even in the object it gets), climbs the grid one parameter at a
-time from the current settings (:func:`coordinate_ascent`), and the chosen parameters are
-then scored on the fold's own users, beside the baselines on the same users. Every user is
-reported exactly once, by parameters chosen without them.
+time from the current settings until a pass changes nothing (:func:`coordinate_ascent`),
+and the chosen parameters are then scored on the fold's own users, beside the baselines on
+the same users. Every user is reported exactly once, by parameters chosen without them.
 
 The served choice is the median, parameter by parameter, of the folds' choices: a value
 the folds agree on, never the best figure over all users.
@@ -114,19 +114,24 @@ def _mean(values: Mapping[int, float]) -> float:
 
 
 def coordinate_ascent(
-    model: HybridModel, split: Split, start: ModelParams, k: int
+    model: HybridModel, split: Split, start: ModelParams, k: int, passes: int = 3
 ) -> tuple[ModelParams, float]:
-    """One pass over :data:`GRID`, keeping each parameter's best value (ties keep the earlier)."""
+    """Passes over :data:`GRID`, each parameter moved to its best value in turn, until a pass
+    changes nothing (at most ``passes``); ties keep the current value."""
     row = {name: params_row(start)[name] for name in GRID}
     best = _mean(user_ndcg(model, split, start, k))
-    for name, values in GRID.items():
-        for value in values:
-            if value == row[name]:
-                continue
-            trial = {**row, name: value}
-            score = _mean(user_ndcg(model, split, params_from_row(start, trial), k))
-            if score > best:
-                best, row = score, trial
+    for _ in range(passes):
+        before = dict(row)
+        for name, values in GRID.items():
+            for value in values:
+                if value == row[name]:
+                    continue
+                trial = {**row, name: value}
+                score = _mean(user_ndcg(model, split, params_from_row(start, trial), k))
+                if score > best:
+                    best, row = score, trial
+        if row == before:
+            break
     return params_from_row(start, row), best
 
 
