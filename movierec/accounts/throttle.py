@@ -8,9 +8,10 @@ refers to no account is counted under its normalised form, so unknown names are
 throttled like real ones.
 
 Each attempt is *reserved* before the password is checked (an atomic increment): of a
-burst of concurrent attempts only the allowance gets to bcrypt, the rest are refused at
-once (attempt numbers are unique, so exactly the first ``allowance`` get through). The
-attempt that uses up the allowance, failing, sets a lock whose length doubles with
+burst of concurrent attempts only the allowance gets to bcrypt, the rest wait for those
+to end (a failure that locks refuses them; a success frees the allowance). Attempt
+numbers are unique, so exactly the first ``allowance`` get through. The attempt that
+uses up the allowance, failing, sets a lock whose length doubles with
 every further failure (up to the counting window); once a lock has passed, exactly one
 attempt (the winner of an atomic add on a slot named after that lock) may try again.
 A success clears the account's count (not the address's).
@@ -18,7 +19,9 @@ A success clears the account's count (not the address's).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import time
 from dataclasses import dataclass
 
 from movierec.clock import Clock
@@ -37,6 +40,19 @@ def _digest(value: str) -> str:
 def login_name_key(identifier: str) -> str:
     """The throttle subject of a name that refers to no account: as the lookup reads it."""
     return "name:" + _digest(identifier.strip().casefold())
+
+
+IN_FLIGHT_WAIT = 5.0
+"""Seconds an attempt waits while the allowance is taken by attempts still being checked."""
+IN_FLIGHT_POLL = 0.05
+
+
+class _Busy(Exception):
+    """The allowance is taken by attempts in flight (no lock yet): wait and try again."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +102,7 @@ class LoginThrottle:
 
     @staticmethod
     async def _lock(kind: str, subject: str) -> tuple[float, int] | None:
-        """``(until, attempt number that set it)`` of the latest lock, expired or not."""
+        """``(until, level)`` of the latest lock, expired or not (level 0, 1, 2... doubles)."""
         row = await LoginLock.get_or_none(subject=f"{kind}:{subject}")
         return None if row is None else (row.until, row.attempt)
 
@@ -94,8 +110,20 @@ class LoginThrottle:
         """Take one attempt from the account's and the address's allowance.
 
         ``account`` is ``"user:<id>"`` for a real account, else :func:`login_name_key`.
-        Raises :class:`RateLimited` while either is locked or used up.
+        Raises :class:`RateLimited` while either is locked. While the allowance is taken
+        by attempts still being checked, waits (up to :data:`IN_FLIGHT_WAIT` seconds) for
+        them to end: their failure locks (refused), their success frees the allowance.
         """
+        deadline = time.monotonic() + IN_FLIGHT_WAIT
+        while True:
+            try:
+                return await self._reserve_once(account, ip)
+            except _Busy as busy:
+                if time.monotonic() >= deadline:
+                    raise self._refuse(busy.kind, float(self._lockout)) from None
+                await asyncio.sleep(IN_FLIGHT_POLL)
+
+    async def _reserve_once(self, account: str, ip: str | None) -> Reservation:
         now = self._clock.now()
         subjects = self._subjects(account, ip)
         for kind, subject in subjects:
@@ -109,14 +137,16 @@ class LoginThrottle:
             if number > self._limits[kind]:
                 # Past the allowance: only the first attempt after a lock has passed.
                 lock = await self._lock(kind, subject)
-                if lock is not None and lock[0] <= self._clock.now():
+                if lock is None:
+                    await self._release(taken)
+                    raise _Busy(kind)
+                if lock[0] <= self._clock.now():
                     slot = f"login:retry:{kind}:{subject}:{lock[1]}:{lock[0]!r}"
                     if not await self._store.add(slot, 1, ttl=2 * self._window):
                         slot = None
                 if slot is None:
                     await self._release(taken)
-                    wait = lock[0] - self._clock.now() if lock is not None else self._lockout
-                    raise self._refuse(kind, max(1.0, wait))
+                    raise self._refuse(kind, max(1.0, lock[0] - self._clock.now()))
             taken.append(Taken(kind, subject, number, slot))
         return Reservation(tuple(taken))
 
@@ -130,13 +160,14 @@ class LoginThrottle:
     async def failed(self, reservation: Reservation) -> None:
         """The reserved attempt failed: lock the allowances it used up."""
         for item in reservation.taken:
-            over = item.number - self._limits[item.kind]
-            if over >= 0:
-                seconds = min(self._window, self._lockout * 2 ** min(over, 16))
+            if item.number >= self._limits[item.kind] or item.retry_slot is not None:
+                previous = await self._lock(item.kind, item.subject)
+                level = 0 if previous is None else previous[1] + 1
+                seconds = min(self._window, self._lockout * 2 ** min(level, 16))
                 lock = LoginLock(
                     subject=f"{item.kind}:{item.subject}",
                     until=self._clock.now() + seconds,
-                    attempt=item.number,
+                    attempt=level,
                 )
                 await LoginLock.bulk_create(
                     [lock], on_conflict=["subject"], update_fields=["until", "attempt"]
