@@ -28,10 +28,11 @@ def _make_stack(services: Services, home: Path) -> Iterator[Stack]:
     stack = Stack(name, database_dsn(PG_ADMIN_DSN, name), services.redis_url, prefix, home)
 
     async def migrate() -> None:
-        # Migrate once up front: several workers starting on an empty database at once
-        # would each try to create the schema. A tiny catalog makes /movies/* answer.
+        # Deploy as an operator would before workers serve: migrate, import a tiny catalog
+        # (so /movies/* answer) and publish a model once (servers on PostgreSQL never fit).
         async with MovieRec(stack.settings()) as mr:
             await mr.catalog.import_movielens(write_movielens(home / "movielens"))
+            await mr.recommend.fit_model()
 
     asyncio.run(migrate())
     try:
