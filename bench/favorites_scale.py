@@ -58,7 +58,7 @@ async def _fill(dsn: str, users: int, per_user: int, movies: int, seed: int) -> 
                 MovieRow(
                     id=i,
                     title=t,
-                    release_date=d,
+                    release_year=d.year,
                     genre_ids=g,
                     poster_path=f"/p{i}.jpg",
                     in_catalog=True,

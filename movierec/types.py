@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = ["Genre", "Movie", "MovieDetails", "Page", "Principal", "Source"]
 
@@ -31,7 +31,12 @@ class Movie(BaseModel):
     title: str
     original_title: str | None = None
     overview: str = ""
-    release_date: date | None = None
+    release_date: date | None = Field(
+        None, description="exact release date; null when only the year is known"
+    )
+    release_year: int | None = Field(
+        None, description="release year (of release_date when that is known)", examples=[1999]
+    )
     genre_ids: tuple[int, ...] = ()
     popularity: float = 0.0
     vote_average: float = 0.0
@@ -43,10 +48,17 @@ class Movie(BaseModel):
         False, description="TMDb's video flag: a recording, not a film (hidden by default)"
     )
 
+    @model_validator(mode="after")
+    def _year_of_date(self) -> Self:
+        """TMDb gives a date only: its year fills ``release_year``."""
+        if self.release_year is None and self.release_date is not None:
+            object.__setattr__(self, "release_year", self.release_date.year)
+        return self
+
     @property
     def year(self) -> int | None:
-        """Release year, when known."""
-        return self.release_date.year if self.release_date else None
+        """Release year, when known (the offline catalog knows only the year)."""
+        return self.release_year
 
 
 class Page(BaseModel, Generic[T]):

@@ -35,6 +35,7 @@ CATALOG_FIELDS = (
     "original_title",
     "search_title",
     "release_date",
+    "release_year",
     "genre_ids",
     "genre_key",
     "keywords",

@@ -13,8 +13,8 @@ so the two providers rank alike):
 - ``recent_rating_count`` = ratings in the last :data:`RECENT_WINDOW_DAYS` days of the data
   set, measured back from its latest rating (not from today: the data set ends in the past).
 
-MovieLens only records a release year, so ``release_date`` is January 1st of that year
-(``None`` when the title carries no year).
+MovieLens only records a release year: it is ``release_year`` (``None`` when the title
+carries no year) and ``release_date`` stays ``None`` (no date is invented).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +133,8 @@ def parse_movielens(folder: Path) -> ParsedCatalog:
             "title": parsed.title[:512],
             "original_title": (parsed.original_title or None) and parsed.original_title[:512],
             "search_title": search_key(parsed.title, parsed.original_title),
-            "release_date": date(parsed.year, 1, 1) if parsed.year else None,
+            "release_date": None,  # MovieLens knows the year only: no date is invented
+            "release_year": parsed.year,
             "genre_ids": genres,
             "genre_key": genre_key(genres),
             "keywords": keywords.get(movielens_id, []),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import cast
 
 from tortoise.expressions import Q, Subquery
@@ -60,8 +60,8 @@ _SORTS = {
     "popularity.asc": "popularity",
     "vote_average.desc": "-vote_average",
     "vote_count.desc": "-vote_count",
-    "release_date.desc": "-release_date",
-    "release_date.asc": "release_date",
+    "release_date.desc": "-release_year",  # the catalog knows years, not dates
+    "release_date.asc": "release_year",
     "title.asc": "title",
 }
 
@@ -144,9 +144,7 @@ class CatalogProvider:
         words = folded.split() or [folded]
         base = MovieRow.filter(in_catalog=True)
         if year is not None:
-            base = base.filter(
-                release_date__gte=date(year, 1, 1), release_date__lte=date(year, 12, 31)
-            )
+            base = base.filter(release_year=year)
         candidates = await _candidates(base.filter(*[Q(search_title__contains=w) for w in words]))
         if len(candidates) < PAGE_SIZE and len(words) > 1:
             useful = [w for w in words if w not in STOPWORDS and len(w) > 1] or words

@@ -114,6 +114,7 @@ class Movie(Model):
     search_title = fields.CharField(max_length=512, db_index=True, default="")
     overview = fields.TextField(default="")
     release_date = fields.DateField(null=True)
+    release_year = fields.IntField(null=True, db_index=True)  # known when the date is not
     genre_ids: list[int] = fields.JSONField(default=list)
     genre_key = fields.CharField(max_length=256, default="")
     keywords: list[str] = fields.JSONField(default=list)

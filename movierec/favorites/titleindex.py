@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -82,19 +81,17 @@ class TitleIndex:
     async def load(cls) -> TitleIndex:
         """The index of the catalog as it is now (one query; built off the event loop)."""
         rows = await MovieRow.filter(in_catalog=True).values_list(
-            "id", "title", "original_title", "release_date", "popularity"
+            "id", "title", "original_title", "release_year", "popularity"
         )
         return await asyncio.to_thread(cls._build, rows)
 
     @classmethod
-    def _build(cls, rows: Sequence[tuple[int, str, str | None, date | None, float]]) -> TitleIndex:
+    def _build(cls, rows: Sequence[tuple[int, str, str | None, int | None, float]]) -> TitleIndex:
         entries: list[_Entry] = []
         names: list[tuple[str, int]] = []
-        for movie_id, title, original, released, popularity in rows:
+        for movie_id, title, original, year, popularity in rows:
             owner = len(entries)
-            entries.append(
-                _Entry(int(movie_id), title, released.year if released else None, popularity)
-            )
+            entries.append(_Entry(int(movie_id), title, year, popularity))
             names.append((fold(title), owner))
             if original and original != title:
                 names.append((fold(original), owner))

@@ -70,6 +70,7 @@ async def movies_by_id(ids: Sequence[int], image_base: str, size: str) -> dict[i
             original_title=row.original_title,
             overview=row.overview or "",
             release_date=row.release_date,
+            release_year=row.release_year,
             genre_ids=tuple(row.genre_ids or ()),
             popularity=row.popularity,
             vote_average=row.vote_average,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -48,10 +47,6 @@ class TrainingData:
     def ratings(self) -> int:
         """Number of positive pairs."""
         return len(self.raters)
-
-
-def _year(value: date | None) -> int | None:
-    return value.year if value else None
 
 
 async def _pairs_postgres(connection: Any) -> tuple[IntArray, IntArray]:
@@ -111,16 +106,16 @@ async def load_training(connection: Any, kind: str) -> TrainingData:
     ``kind`` its dialect (``sqlite`` or ``postgres``).
     """
     rows = await MovieRow.all().values_list(
-        "id", "title", "genre_ids", "keywords", "release_date", "popularity"
+        "id", "title", "genre_ids", "keywords", "release_year", "popularity"
     )
     ids, features, popularity = [], [], []
-    for ident, title, genres, keywords, released, pop in rows:
+    for ident, title, genres, keywords, year, pop in rows:
         ids.append(int(ident))
         features.append(
             ItemFeatures(
                 genres=tuple(genres or ()),
                 keywords=tuple(keywords or ()),
-                year=_year(released),
+                year=int(year) if year else None,
                 title=str(title),
             )
         )

@@ -29,6 +29,7 @@ _SAMPLES: dict[str, Any] = {
     "original_title": "The Matrix",
     "overview": "A hacker learns that the world he lives in is a simulation.",
     "release_date": "1999-03-31",
+    "release_year": 1999,
     "year": 1999,
     "language": "en",
     "region": "US",

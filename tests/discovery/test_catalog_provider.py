@@ -60,6 +60,27 @@ async def test_search_filters_by_year(catalog_mr: MovieRec) -> None:
     assert titles(page) == ["The Matrix Reloaded"]
 
 
+async def test_the_catalog_gives_the_year_and_invents_no_release_date(
+    catalog_mr: MovieRec,
+) -> None:
+    movie = (await catalog_mr.movies.search("the matrix", year=1999)).results[0]
+    assert (movie.release_date, movie.release_year, movie.year) == (None, 1999, 1999)
+    dumped = movie.model_dump(mode="json")
+    assert (dumped["release_date"], dumped["release_year"]) == (None, 1999)
+    newest = await catalog_mr.movies.discover([878], sort_by="release_date.desc")
+    years = [m.release_year for m in newest.results]
+    assert years == sorted(years, reverse=True)
+    assert years[0] == 2003
+
+
+async def test_the_decade_feature_reads_the_catalog_year(catalog_mr: MovieRec) -> None:
+    from movierec.recommend.training import load_training
+
+    data = await load_training(catalog_mr.db.connection(), catalog_mr.db.kind)
+    years = dict(zip(data.ids, (f.year for f in data.features), strict=True))
+    assert (years[603], years[604]) == (1999, 2003)
+
+
 async def test_search_with_no_match_is_an_empty_page(catalog_mr: MovieRec) -> None:
     page = await catalog_mr.movies.search("zzzzqqqq")
     assert (page.results, page.total_results, page.total_pages) == ([], 0, 1)

@@ -42,6 +42,8 @@ async def test_search_finds_accented_titles(app: Sanic[Any, Any]) -> None:
 async def test_search_filters_by_year(app: Sanic[Any, Any]) -> None:
     _, response = await app.asgi_client.get("/movies/search?q=matrix&year=1999")
     assert [m["id"] for m in response.json["results"]] == [603]
+    found = response.json["results"][0]  # the offline catalog knows the year, not the date
+    assert (found["release_date"], found["release_year"]) == (None, 1999)
 
 
 async def test_details_by_id(app: Sanic[Any, Any]) -> None:

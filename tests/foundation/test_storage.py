@@ -107,3 +107,28 @@ async def test_concurrent_tasks_see_the_instance_database(mr: MovieRec) -> None:
 
     await make_user()
     assert await asyncio.gather(count(), count()) == [1, 1]
+
+
+async def test_migration_0004_keeps_the_year_and_drops_invented_catalog_dates(
+    mr: MovieRec,
+) -> None:
+    from datetime import date
+    from importlib import import_module
+
+    migration = import_module("movierec.db.migrations.0004_movie_release_year").Migration
+    await Movie.create(id=1, title="Catalog", release_date=date(1999, 1, 1), movielens_id=7)
+    await Movie.create(id=2, title="TMDb", release_date=date(2001, 1, 1))
+    await Movie.create(
+        id=3, title="Catalog, real date", release_date=date(1995, 5, 4), movielens_id=8
+    )
+    await Movie.create(id=4, title="No date")
+    connection = mr.db.connection()
+    for statement in migration.operations[1].sql:  # the data step, on rows as 0003 left them
+        await connection.execute_script(statement)
+    rows = await Movie.all().order_by("id").values_list("release_date", "release_year")
+    assert rows == [
+        (None, 1999),
+        (date(2001, 1, 1), 2001),
+        (date(1995, 5, 4), 1995),
+        (None, None),
+    ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from movierec.catalog.genres import genre_key
 from movierec.catalog.titles import fold
@@ -41,7 +40,7 @@ async def seed_movies(movies: tuple[SeedMovie, ...] = MOVIES) -> None:
             id=movie.id,
             title=movie.title,
             search_title=fold(movie.title),
-            release_date=date(movie.year, 6, 1),
+            release_year=movie.year,  # as the offline catalog stores it: no date
             genre_ids=list(movie.genre_ids),
             genre_key=genre_key(movie.genre_ids),
             poster_path=f"/poster{movie.id}.jpg",
