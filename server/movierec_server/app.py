@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
-from movierec import MovieRec, NotFound, Settings, __version__
+from movierec import InvalidInput, MovieRec, Settings, __version__
 from movierec_server import apidocs, auth, errors, middleware, observability, spec
 from movierec_server.pipeline import Pipeline
 from movierec_server.routes import (
@@ -48,13 +48,14 @@ def _dumps(value: Any, **_: Any) -> str:
 
 def _bound_path_ids(app: Sanic[Any, Any]) -> None:
     """Every integer in a path names a stored row: one outside the 32-bit column range
-    (``/admin/users/2147483648``) is a 404 here, before it can reach the database."""
+    (``/admin/users/2147483648``) is bad input, a 400 naming the field, before it can
+    reach the database (where it would be a driver error, not an outage)."""
 
     @app.middleware("request", priority=900)
     async def bound_ids(request: Request) -> None:
         for name, value in request.match_info.items():
             if isinstance(value, int) and not -(2**31) <= value < 2**31:
-                raise NotFound(f"no such {name.removesuffix('_id')}: {value}")
+                raise InvalidInput.field(name, f"must be below 2147483648, got {value}")
 
 
 def create_app(

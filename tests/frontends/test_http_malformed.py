@@ -133,10 +133,15 @@ async def test_an_undecodable_authorization_header_is_never_a_500(
 
 
 @pytest.mark.parametrize(
-    "path", ["/admin/users/2147483648", "/admin/users/99999999999999999999", "/admin/users/0"]
+    ("path", "status", "code"),
+    [
+        ("/admin/users/2147483648", 400, "invalid_input"),
+        ("/admin/users/99999999999999999999", 400, "invalid_input"),
+        ("/admin/users/0", 404, "not_found"),
+    ],
 )
-async def test_an_id_outside_the_stored_range_is_404_not_503(
-    app: Sanic[Any, Any], mr: MovieRec, path: str
+async def test_an_id_outside_the_stored_range_is_bad_input_not_503(
+    app: Sanic[Any, Any], mr: MovieRec, path: str, status: int, code: str
 ) -> None:
     admin = await login(mr, "root")
     await mr.admin.promote("root")
@@ -144,5 +149,5 @@ async def test_an_id_outside_the_stored_range_is_404_not_503(
         _, reply = await app.asgi_client.request(
             method, path, json={"role": "admin"}, headers=bearer(admin.access_token)
         )
-        assert reply.status == 404, (method, reply.status, reply.text)
-        assert reply.json["error"]["code"] == "not_found"
+        assert reply.status == status, (method, reply.status, reply.text)
+        assert reply.json["error"]["code"] == code
