@@ -9,7 +9,10 @@ so the two providers rank alike):
 
 - ``rating_count``, ``rating_mean`` (0.5-5 stars), ``vote_count`` = ``rating_count``,
   ``vote_average`` = ``rating_mean`` x 2 on TMDb's 0-10 scale;
-- ``popularity`` = ``rating_count`` (how many people rated it, all time);
+- ``popularity`` = a time-weighted count: each rating of the last :data:`RECENT_WINDOW_DAYS`
+  days counts 1, each older one :data:`OLDER_RATING_WEIGHT`, so a film much rated lately
+  outranks an old classic with a larger lifetime count (like TMDb's, it measures current
+  attention; ``vote_count`` keeps the lifetime count);
 - ``recent_rating_count`` = ratings in the last :data:`RECENT_WINDOW_DAYS` days of the data
   set, measured back from its latest rating (not from today: the data set ends in the past).
 
@@ -40,6 +43,7 @@ __all__ = [
 
 REQUIRED_FILES = ("movies.csv", "links.csv", "ratings.csv")
 RECENT_WINDOW_DAYS = 365
+OLDER_RATING_WEIGHT = 0.1
 MAX_KEYWORDS = 20
 
 
@@ -144,6 +148,11 @@ def parse_movielens(folder: Path) -> ParsedCatalog:
     return catalog
 
 
+def popularity(count: int, recent: int) -> float:
+    """Time-weighted attention: recent ratings count fully, older ones a tenth."""
+    return round(recent + OLDER_RATING_WEIGHT * (count - recent), 4)
+
+
 def add_statistics(catalog: ParsedCatalog, stats: dict[int, tuple[int, float, int]]) -> None:
     """Fill in each movie's rating statistics from ``stats`` (TMDb id -> count, mean, recent)."""
     for movie_id, row in catalog.movies.items():
@@ -153,7 +162,7 @@ def add_statistics(catalog: ParsedCatalog, stats: dict[int, tuple[int, float, in
             rating_mean=round(mean, 4),
             vote_count=count,
             vote_average=round(mean * 2, 2),
-            popularity=float(count),
+            popularity=popularity(count, recent),
             recent_rating_count=recent,
             in_catalog=True,
         )

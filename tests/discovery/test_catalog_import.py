@@ -52,7 +52,17 @@ async def test_rating_statistics_follow_tmdb_scales(mr: MovieRec, movielens_dir:
     assert (matrix.rating_count, matrix.rating_mean, matrix.vote_average) == (6, 5.0, 10.0)
     assert matrix.recent_rating_count == 6
     toy_story = await Movie.get(id=862)
-    assert (toy_story.popularity, toy_story.recent_rating_count) == (10.0, 0)
+    assert (toy_story.rating_count, toy_story.recent_rating_count) == (10, 0)
+
+
+async def test_popularity_weighs_recent_ratings_over_lifetime_counts(
+    mr: MovieRec, movielens_dir: Path
+) -> None:
+    await mr.catalog.import_movielens(movielens_dir)
+    matrix, toy_story = await Movie.get(id=603), await Movie.get(id=862)
+    # 6 ratings, all in the last year, against 10 ratings, none of them recent
+    assert (matrix.popularity, toy_story.popularity) == (6.0, 1.0)
+    assert toy_story.vote_count > matrix.vote_count
 
 
 async def test_duplicate_ratings_of_merged_movies_keep_the_latest(
