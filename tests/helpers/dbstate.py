@@ -9,9 +9,10 @@ import asyncio
 
 import asyncpg
 
-# Append-only logs that a refused request legitimately writes to (a failed login is
-# audited, a TMDb call is counted); everything else must stay byte-for-byte the same.
-LOGS = ("audit_events", "api_usage")
+# Logs and security state that a refused request legitimately writes to (a failed login is
+# audited and may lock the account, a TMDb call is counted); everything else must stay
+# byte-for-byte the same.
+LOGS = ("audit_events", "api_usage", "login_locks")
 TABLES = """
 SELECT tablename FROM pg_tables
 WHERE schemaname = 'public' AND tablename NOT LIKE 'tortoise%'

@@ -63,7 +63,7 @@ async def test_an_unreachable_smtp_server_is_a_service_error() -> None:
 
 
 def test_a_dotted_path_plugs_in_any_notifier() -> None:
-    notifier = make_notifier(Settings(notifier="test_notify:build_collecting"))
+    notifier = make_notifier(Settings(notifier="tests.operations.test_notify:build_collecting"))
     assert isinstance(notifier, Collecting)
 
 
