@@ -44,6 +44,7 @@ if typing.TYPE_CHECKING:
     from movierec.db import migrate_database
     from movierec.discovery import GenreList, MovieInfo, TrendingWindow
     from movierec.errors import (
+        AmbiguousTitle,
         AuthError,
         ConfigurationError,
         Conflict,
@@ -144,6 +145,7 @@ __all__ = [
     "TMDB_GENRES",
     "AccountDeletion",
     "AdminUserUpdate",
+    "AmbiguousTitle",
     "AuditEntry",
     "AuditPage",
     "AuthError",

@@ -7,6 +7,7 @@ a stable machine ``code``, the ``http_status`` the HTTP server answers with and 
     MovieRecError                     code="error"                 500  exit 1
     ├── ConfigurationError            code="invalid_settings"      500  exit 78
     ├── InvalidInput                  code="invalid_input"         400  exit 2
+    │   └── AmbiguousTitle            code="ambiguous_title"       409  exit 2
     ├── NotFound                      code="not_found"             404  exit 3
     ├── Conflict                      code="conflict"              409  exit 4
     ├── AuthError                     code="auth_error"            401  exit 5
@@ -28,6 +29,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = [
+    "AmbiguousTitle",
     "AuthError",
     "ConfigurationError",
     "Conflict",
@@ -80,6 +82,32 @@ class InvalidInput(MovieRecError):
     def field(cls, name: str, problem: str) -> InvalidInput:
         """An error about one named field."""
         return cls(f"{name}: {problem}", details={"fields": {name: problem}})
+
+
+class AmbiguousTitle(InvalidInput):
+    """A title names several movies and none clearly: the caller must choose one.
+
+    ``details`` holds the ``title`` asked for and its close ``candidates`` (best first,
+    each with ``movie_id``, ``title``, ``release_year`` and ``score``), so a client can
+    ask again with an id or with ``Title (year)``. HTTP answers 409: the request is well
+    formed, but what it names is not one movie.
+    """
+
+    code = "ambiguous_title"
+    http_status = 409
+
+    def __init__(self, title: str, candidates: list[dict[str, Any]]) -> None:
+        listed = ", ".join(
+            f"{c['movie_id']} {c['title']}"
+            + (f" ({c['release_year']})" if c.get("release_year") else "")
+            for c in candidates
+        )
+        super().__init__(
+            f"'{title}' matches several movies: {listed}; give the id or 'Title (year)'",
+            details={"title": title, "candidates": candidates},
+        )
+        self.title = title
+        self.candidates = candidates
 
 
 class NotFound(MovieRecError):

@@ -29,7 +29,7 @@ from movierec.boundary import guarded
 from movierec.catalog.genres import genre_key
 from movierec.clock import utc_datetime
 from movierec.db.models import Favorite, User
-from movierec.errors import Conflict, InvalidInput, NotFound
+from movierec.errors import AmbiguousTitle, Conflict, InvalidInput, NotFound
 from movierec.favorites.formats import check_movie_id, parse_rows, render_export
 from movierec.favorites.importer import ImportPlan, owned_movie_ids, plan_import
 from movierec.favorites.resolve import match_title, movie_details
@@ -169,19 +169,35 @@ class Favorites:
             return FavoriteResult(favorite=_item(row), created=True)
         raise Conflict(f"movie {ident} is being added and removed concurrently; try again")
 
-    async def match(self, title: str) -> TitleMatch:
+    async def add_title(self, user_id: int, title: str, year: int | None = None) -> FavoriteResult:
+        """Add the movie a title means (``"Crash (2004)"``, or ``"Crash"`` with ``year``).
+
+        One clear match is added (see :meth:`add`); several close ones raise
+        :class:`AmbiguousTitle` listing them, so the caller asks again with an id or
+        ``Title (year)``; nothing similar raises :class:`NotFound`.
+        """
+        found = await self.match(title, year)
+        if found.movie is not None:
+            return await self.add(user_id, found.movie.id)
+        if not found.candidates:
+            raise NotFound(f"no movie matches '{title}'", details={"title": title})
+        raise AmbiguousTitle(title, [c.model_dump() for c in found.candidates])
+
+    async def match(self, title: str, year: int | None = None) -> TitleMatch:
         """The movie a title means: ``"Crash (2004)"`` or ``"Crash"`` (then maybe ambiguous).
 
-        A trailing ``(year)`` narrows the search. The result has the movie when one is a
-        clear match, else the close candidates (none when nothing is similar).
+        A trailing ``(year)``, or ``year``, narrows the search. The result has the movie
+        when one is a clear match, else the close candidates (none when nothing is similar).
         """
         text = " ".join(str(title).split())
         if not text or len(text) > MAX_TITLE:
             raise InvalidInput.field("title", f"must be 1..{MAX_TITLE} characters")
         found = _TITLE_YEAR.match(text)
         if found is not None:
+            if year is not None and year != int(found["year"]):
+                raise InvalidInput.field("year", f"the title names {found['year']}, not {year}")
             return await match_title(self._movies, found["title"], int(found["year"]))
-        return await match_title(self._movies, text, None)
+        return await match_title(self._movies, text, year)
 
     async def remove(self, user_id: int, movie_id: int) -> bool:
         """Remove a favorite; :class:`NotFound` when the movie is not one."""

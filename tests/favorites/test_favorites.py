@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from movierec import Conflict, InvalidInput, ManualClock, MovieRec, NotFound
+from movierec import AmbiguousTitle, Conflict, InvalidInput, ManualClock, MovieRec, NotFound
 from movierec.db.models import Favorite
 from tests.conftest import MakeMovieRec
 from tests.helpers.favorites import make_user, seed_movies
@@ -40,6 +40,38 @@ async def test_adding_a_favorite_twice_keeps_one_row_and_says_it_existed(
     assert (first.created, second.created) == (True, False)
     assert second.favorite == first.favorite
     assert await Favorite.filter(user_id=alice).count() == 1
+
+
+async def test_a_title_with_one_clear_match_is_added(mr: MovieRec, alice: int) -> None:
+    result = await mr.favorites.add_title(alice, "fight club")
+    assert (result.created, result.favorite.movie_id) == (True, 550)
+    again = await mr.favorites.add_title(alice, "Fight Club (1999)")
+    assert (again.created, again.favorite.movie_id) == (False, 550)
+
+
+async def test_an_ambiguous_title_lists_the_candidates_and_adds_nothing(
+    mr: MovieRec, alice: int
+) -> None:
+    with pytest.raises(AmbiguousTitle) as caught:
+        await mr.favorites.add_title(alice, "Crash")
+    error = caught.value
+    assert (error.code, error.http_status, error.exit_code) == ("ambiguous_title", 409, 2)
+    assert isinstance(error, InvalidInput)
+    assert {(c["movie_id"], c["release_year"]) for c in error.candidates} == {
+        (1640, 2004),
+        (20382, 1996),
+    }
+    assert error.details["title"] == "Crash"
+    assert await Favorite.filter(user_id=alice).count() == 0
+    dated = await mr.favorites.add_title(alice, "Crash", year=1996)
+    assert dated.favorite.movie_id == 20382
+
+
+async def test_a_title_nothing_resembles_is_not_found(mr: MovieRec, alice: int) -> None:
+    with pytest.raises(NotFound):
+        await mr.favorites.add_title(alice, "Zzyzx Road Unseen")
+    with pytest.raises(InvalidInput, match="year"):
+        await mr.favorites.add_title(alice, "Crash (2004)", year=1996)
 
 
 async def test_twenty_concurrent_adds_of_one_movie_make_one_row(mr: MovieRec, alice: int) -> None:

@@ -176,6 +176,33 @@ async def test_an_unknown_movie_is_a_404(app: Sanic[Any, Any], alice: dict[str, 
     assert reply.status == 404
 
 
+async def test_adding_by_title_adds_a_clear_match_and_409s_an_ambiguous_one(
+    app: Sanic[Any, Any], alice: dict[str, str]
+) -> None:
+    client = app.asgi_client
+    _, clear = await client.post("/favorites/", json={"title": "fight club"}, headers=alice)
+    assert clear.status == 201, clear.json
+    assert clear.json["favorite"]["movie_id"] == 550
+    _, ambiguous = await client.post("/favorites/", json={"title": "Crash"}, headers=alice)
+    assert ambiguous.status == 409, ambiguous.json
+    error = ambiguous.json["error"]
+    assert error["code"] == "ambiguous_title"
+    assert {c["movie_id"] for c in error["details"]["candidates"]} == {1640, 20382}
+    _, dated = await client.post(
+        "/favorites/", json={"title": "Crash", "year": 2004}, headers=alice
+    )
+    assert dated.status == 201, dated.json
+    assert dated.json["favorite"]["movie_id"] == 1640
+    _, unknown = await client.post(
+        "/favorites/", json={"title": "Zzyzx Road Unseen"}, headers=alice
+    )
+    assert unknown.status == 404
+    for body in ({"movie_id": 603, "title": "The Matrix"}, {"year": 1999}, {"title": 603}):
+        _, bad = await client.post("/favorites/", json=body, headers=alice)
+        assert bad.status == 400, (body, bad.json)
+    assert await Favorite.all().count() == 2
+
+
 async def test_listing_pages_by_number_and_cursor_and_filters_by_genre(
     app: Sanic[Any, Any], alice: dict[str, str]
 ) -> None:
@@ -279,4 +306,8 @@ async def test_the_openapi_document_describes_the_favorites_routes(
     post = paths.get("/favorites/", paths.get("/favorites"))["post"]
     assert post["security"]
     assert post["requestBody"]["content"]["application/json"]["example"] == {"movie_id": 603}
-    assert {"200", "201", "400", "404"} <= set(post["responses"])
+    assert {"200", "201", "400", "404", "409"} <= set(post["responses"])
+    body_schema = reply.json["components"]["schemas"]["AddFavorite"]
+    assert {"movie_id", "title", "year"} <= set(body_schema["properties"])
+    conflict = post["responses"]["409"]["content"]["application/json"]
+    assert conflict["example"]["error"]["code"] == "ambiguous_title"

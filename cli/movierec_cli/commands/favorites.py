@@ -15,13 +15,13 @@ import typer
 
 if TYPE_CHECKING:
     from movierec import (
+        AmbiguousTitle,
         FavoriteResult,
         FavoritesPage,
         ImportReport,
         MovieRec,
         MovieRecError,
         Principal,
-        TitleMatch,
     )
 from movierec_cli.options import JsonOption
 from movierec_cli.render import (
@@ -46,46 +46,34 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _candidates_text(found: TitleMatch) -> str:
-    return ", ".join(
-        f"{c.movie_id} {c.title}" + (f" ({c.release_year})" if c.release_year else "")
-        for c in found.candidates
-    )
-
-
-async def _choose(title: str, found: TitleMatch) -> int:
+async def _choose(error: AmbiguousTitle) -> int:
     """Ask which candidate was meant (interactive terminals only)."""
     from movierec import InvalidInput
 
+    candidates = error.candidates
     print_table(
-        f"'{title}' matches several movies",
+        f"'{error.title}' matches several movies",
         ["#", "id", "title", "year"],
-        [(n, c.movie_id, c.title, c.release_year) for n, c in enumerate(found.candidates, 1)],
+        [(n, c["movie_id"], c["title"], c["release_year"]) for n, c in enumerate(candidates, 1)],
     )
     choice: int = await asyncio.to_thread(typer.prompt, "Which one (#)", type=int)
-    if not 1 <= choice <= len(found.candidates):
-        raise InvalidInput.field("choice", f"must be between 1 and {len(found.candidates)}")
-    return found.candidates[choice - 1].movie_id
+    if not 1 <= choice <= len(candidates):
+        raise InvalidInput.field("choice", f"must be between 1 and {len(candidates)}")
+    return int(candidates[choice - 1]["movie_id"])
 
 
-async def _movie_id(mr: MovieRec, argument: str, interactive: bool) -> int:
-    """A TMDb id as given, or the movie a title means (asking, or failing, when ambiguous)."""
-    from movierec import InvalidInput, NotFound
+async def _add(mr: MovieRec, user_id: int, argument: str, interactive: bool) -> FavoriteResult:
+    """Add a TMDb id as given, or the movie a title means (asking when it is ambiguous)."""
+    from movierec import AmbiguousTitle
 
     if _MOVIE_ID.match(argument.strip()):
-        return int(argument)
-    found = await mr.favorites.match(argument)
-    if found.movie is not None:
-        return found.movie.id
-    if not found.candidates:
-        raise NotFound(f"no movie matches '{argument}'")
-    if interactive:
-        return await _choose(argument, found)
-    raise InvalidInput(
-        f"'{argument}' matches several movies: {_candidates_text(found)}; "
-        "give the id or 'Title (year)'",
-        details={"candidates": [c.model_dump() for c in found.candidates]},
-    )
+        return await mr.favorites.add(user_id, int(argument))
+    try:
+        return await mr.favorites.add_title(user_id, argument)
+    except AmbiguousTitle as exc:
+        if not interactive:
+            raise
+        return await mr.favorites.add(user_id, await _choose(exc))
 
 
 @app.command("add")
@@ -108,8 +96,7 @@ def add(
         results: list[FavoriteResult | MovieRecError] = []
         for argument in movies:
             try:
-                movie_id = await _movie_id(mr, argument, interactive)
-                results.append(await mr.favorites.add(principal.user_id, movie_id))
+                results.append(await _add(mr, principal.user_id, argument, interactive))
             except (NotFound, InvalidInput) as exc:  # this movie only; the rest go on
                 results.append(exc)
         return results

@@ -6,9 +6,17 @@ returns JSON. Nobody can name another user: the user id only ever comes from the
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
@@ -26,7 +34,7 @@ from movierec_server.auth import require_user
 from movierec_server.bodies import parse_body, query_int
 from movierec_server.context import movierec
 from movierec_server.progress import NDJSON, Progress, stream_progress, wants_progress
-from movierec_server.spec import json_content
+from movierec_server.spec import ERROR_REF, json_content
 
 bp = Blueprint("favorites", url_prefix="/favorites", strict_slashes=False)
 
@@ -47,15 +55,41 @@ _CSV_EXAMPLE = (
     "movie_id,title,release_year,added_at,poster_url\n"
     "603,The Matrix,1999,2024-05-01T12:00:00+00:00,https://image.tmdb.org/t/p/w500/x.jpg\n"
 )
+_AMBIGUOUS = {
+    "error": {
+        "code": "ambiguous_title",
+        "message": "'Crash' matches several movies: 1640 Crash (2004), 20382 Crash (1996); "
+        "give the id or 'Title (year)'",
+        "details": {
+            "title": "Crash",
+            "candidates": [
+                {"movie_id": 1640, "title": "Crash", "release_year": 2004, "score": 100.0},
+                {"movie_id": 20382, "title": "Crash", "release_year": 1996, "score": 100.0},
+            ],
+        },
+    }
+}
 _EXPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 
 
 class AddFavorite(BaseModel):
-    """``POST /favorites/``: the TMDb id of the movie to add."""
+    """``POST /favorites/``: the movie to add, by TMDb id or by title (and year)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    movie_id: StrictInt = Field(description="TMDb movie id, 1..2147483647")
+    movie_id: StrictInt | None = Field(None, description="TMDb movie id, 1..2147483647")
+    title: StrictStr | None = Field(
+        None, description="a title instead of an id: 'Crash' or 'Crash (2004)'"
+    )
+    year: StrictInt | None = Field(None, description="release year narrowing title, 1870..2100")
+
+    @model_validator(mode="after")
+    def _one_movie(self) -> Self:
+        if (self.movie_id is None) == (self.title is None):
+            raise ValueError("give either movie_id or title")
+        if self.year is not None and self.title is None:
+            raise ValueError("year goes with title")
+        return self
 
 
 class ImportFavorites(BaseModel):
@@ -118,14 +152,31 @@ async def list_favorites(request: Request) -> HTTPResponse:
 @openapi.response(
     200, _example(FavoriteResult, {"favorite": _ITEM, "created": False}), "already a favorite"
 )
-@openapi.response(400, description="movie_id is not a positive 32-bit integer")
-@openapi.response(404, description="no such movie")
-@openapi.response(409, description="the favorites limit is reached")
+@openapi.response(
+    400, description="movie_id is not a positive 32-bit integer, or neither/both of id and title"
+)
+@openapi.response(404, description="no such movie (no id, or nothing like the title)")
+@openapi.response(
+    409,
+    {"application/json": {"schema": ERROR_REF, "example": _AMBIGUOUS}},
+    "the favorites limit is reached (conflict), or the title names several movies "
+    "(ambiguous_title: details.candidates lists them; send movie_id or 'Title (year)')",
+)
 @require_user
 async def add_favorite(request: Request) -> HTTPResponse:
-    """Add a movie by TMDb id; adding it again answers 200 and changes nothing."""
+    """Add a movie by TMDb id or by title; adding it again answers 200 and changes nothing.
+
+    A title (``{"title": "Crash", "year": 2004}`` or ``{"title": "Crash (2004)"}``) is
+    added when one movie clearly matches; several close ones answer 409
+    ``ambiguous_title`` with the candidates.
+    """
     body = parse_body(request, AddFavorite)
-    result = await movierec(request).favorites.add(_user(request), body.movie_id)
+    favorites, user = movierec(request).favorites, _user(request)
+    if body.title is not None:
+        result = await favorites.add_title(user, body.title, body.year)
+    else:
+        assert body.movie_id is not None  # AddFavorite requires one of the two
+        result = await favorites.add(user, body.movie_id)
     if result.created:
         headers = {"Location": f"/favorites/{result.favorite.movie_id}"}
         return json(result.model_dump(mode="json"), status=201, headers=headers)
