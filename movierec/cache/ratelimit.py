@@ -22,12 +22,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage
 
+from movierec.cache.breaker import Breaker
 from movierec.cache.counters import MemoryWindows, MovingWindows, RedisWindows, WindowStore
 from movierec.cache.leases import Leases, batch_for
 from movierec.cache.window import Window
@@ -36,6 +36,10 @@ from movierec.errors import InvalidInput, RateLimited
 __all__ = ["RateDecision", "RateLimiter", "parse_rate"]
 
 logger = logging.getLogger("movierec.ratelimit")
+CHECK_TIMEOUT = 1.0
+"""Seconds :meth:`RateLimiter.check` waits for a decision before letting a request through."""
+CHECK_PAUSE = 5.0
+"""Seconds :meth:`RateLimiter.check` leaves a failed limiter alone (one probe per interval)."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -94,10 +98,15 @@ class RateLimiter:
         if not isinstance(store, MemoryWindows):
             self._fallback = MemoryWindows()
             self._exact_fallback = MovingWindows(MemoryStorage())
-        self.retry_after = retry_after
-        self._next_try = 0.0
-        self.degraded = False
+        self.breaker = Breaker(retry_after)
+        """Probes of the shared backend while it is down (``retry_after`` seconds apart)."""
+        self._check_breaker = Breaker(CHECK_PAUSE)
         self._leases = Leases() if self._fallback is not None else None
+
+    @property
+    def degraded(self) -> bool:
+        """True while counting in this process because the shared store failed."""
+        return self.breaker.open
 
     async def _decide(
         self, key: str, limit: int, period_ms: int, cost: int, *, exact: bool = False
@@ -111,27 +120,18 @@ class RateLimiter:
             )
         )
         store: WindowStore = primary
-        if fallback is not None and self.degraded:
-            now = time.monotonic()
-            if now < self._next_try:
-                store = fallback
-            else:
-                # One probe per interval: calls made while it is pending keep counting here,
-                # so a Redis that hangs (rather than refuses) stalls one request, not all.
-                self._next_try = now + self.retry_after
+        if fallback is not None and not self.breaker.allow():
+            store = fallback
         try:
             window = await store.hit(key, limit, period_ms, cost)
         except Exception as exc:
             if fallback is None or store is fallback:
                 raise
-            if not self.degraded:
+            if self.breaker.failure():
                 logger.warning("rate-limit storage unavailable, counting in-process: %s", exc)
-            self.degraded = True
-            self._next_try = time.monotonic() + self.retry_after
             return await fallback.hit(key, limit, period_ms, cost)
-        if store is primary and self.degraded:
+        if store is primary and self.breaker.success() is not None:
             logger.warning("rate-limit storage recovered")
-            self.degraded = False
         return window
 
     @classmethod
@@ -179,6 +179,26 @@ class RateLimiter:
             window.reset_ms / 1000,
             0.0 if window.allowed else window.retry_ms / 1000,
         )
+
+    async def check(self, key: str, rate: str | RateLimitItem) -> RateDecision | None:
+        """:meth:`hit` for a request path: bounded in time, ``None`` when it cannot answer.
+
+        A store that fails or hangs past :data:`CHECK_TIMEOUT` seconds lets the request through
+        unlimited (``None``), and is not asked again for :data:`CHECK_PAUSE` seconds but
+        once (the same :class:`~movierec.cache.breaker.Breaker` rule as the cache): losing
+        the limiter must neither take an API down nor slow every request.
+        """
+        if not self._check_breaker.allow():
+            return None
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT):  # no task per call, unlike wait_for
+                decision = await self.hit(key, rate)
+        except Exception as exc:  # the limiter's backend is down or hanging
+            if self._check_breaker.failure():
+                logger.warning("rate limiter unavailable for %.0fs: %r", CHECK_PAUSE, exc)
+            return None
+        self._check_breaker.success()
+        return decision
 
     async def acquire(self, key: str, rate: str | RateLimitItem, max_wait: float = 30.0) -> float:
         """Wait until an exact moving-window hit is allowed; returns the seconds waited.

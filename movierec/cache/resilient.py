@@ -3,7 +3,8 @@
 A :class:`ResilientCache` forwards to its primary (Redis). When the primary fails it
 serves from an in-process :class:`~movierec.cache.MemoryCache` and leaves the primary
 alone for ``retry_after`` seconds, so a dead Redis costs one failed call per interval,
-not one per request. The first success after that switches back. ``/ready`` reports
+not one per request (a :class:`~movierec.cache.breaker.Breaker`). The first success
+after that switches back. ``/ready`` reports
 the degraded state through :meth:`ping`.
 
 Deletes made during an outage (an invalidation, a single-flight lock released) are
@@ -14,11 +15,11 @@ what this process already threw away, or keep a lock nobody holds until it expir
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from movierec.cache.base import Cache, CacheStats
+from movierec.cache.breaker import Breaker
 from movierec.errors import ServiceUnavailable
 
 __all__ = ["ResilientCache"]
@@ -34,45 +35,37 @@ class ResilientCache:
     def __init__(self, primary: Cache, fallback: Cache, *, retry_after: float = 2.0) -> None:
         self.primary = primary
         self.fallback = fallback
-        self.retry_after = retry_after
         self.backend = primary.backend
-        self._down_since: float | None = None
-        self._next_try = 0.0
+        self.breaker = Breaker(retry_after)
+        """Probes of the shared backend while it is down (``retry_after`` seconds apart)."""
         self.failovers = 0
         self._missed_deletes: set[str] = set()
 
     @property
     def distributed(self) -> bool:
         """True while the shared backend is in use (single-flight locks only make sense then)."""
-        return self._down_since is None and self.primary.distributed
+        return not self.breaker.open and self.primary.distributed
 
     @property
     def degraded(self) -> bool:
         """True while serving from the in-process fallback."""
-        return self._down_since is not None
+        return self.breaker.open
 
     async def _call(
         self, primary: Callable[[], Awaitable[T]], fallback: Callable[[], Awaitable[T]]
     ) -> T:
-        now = time.monotonic()
-        if self._down_since is not None:
-            if now < self._next_try:
-                return await fallback()
-            # One probe per interval: calls made while it is pending use the fallback, so
-            # a Redis that hangs (rather than refuses) stalls one request, not all of them.
-            self._next_try = now + self.retry_after
+        if not self.breaker.allow():
+            return await fallback()
         try:
             result = await primary()
         except ServiceUnavailable as exc:
-            if self._down_since is None:
-                self._down_since = now
+            if self.breaker.failure():
                 self.failovers += 1
                 logger.warning("cache backend unavailable, serving uncached/in-process: %s", exc)
-            self._next_try = time.monotonic() + self.retry_after
             return await fallback()
-        if self._down_since is not None:
-            logger.warning("cache backend recovered after %.1fs", now - self._down_since)
-            self._down_since = None
+        down_for = self.breaker.success()
+        if down_for is not None:
+            logger.warning("cache backend recovered after %.1fs", down_for)
             await self.fallback.clear()
             await self._replay_deletes()
         return result
@@ -133,8 +126,8 @@ class ResilientCache:
     async def ping(self) -> bool:
         """Whether the shared backend answers (False means degraded, still serving)."""
         ok = await self.primary.ping()
-        if ok and self._down_since is not None:
-            self._next_try = 0.0  # let the next call switch back at once
+        if ok and self.breaker.open:
+            self.breaker.probe_now()  # let the next call switch back at once
         return ok
 
     async def close(self) -> None:

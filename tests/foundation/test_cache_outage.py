@@ -36,8 +36,8 @@ async def proxy(services: Services) -> AsyncIterator[TcpProxy]:
 async def flaky_mr(make_mr: MakeMovieRec, proxy: TcpProxy) -> MovieRec:
     mr = await make_mr(redis_url=proxy.url)
     assert isinstance(mr.cache, ResilientCache)
-    mr.cache.retry_after = 0.05
-    mr.limiter.retry_after = 0.05
+    mr.cache.breaker.retry_after = 0.05
+    mr.limiter.breaker.retry_after = 0.05
     return mr
 
 

@@ -34,8 +34,8 @@ def black_hole(services: Services) -> Iterator[BackgroundProxy]:
 @pytest.fixture
 async def stalled_mr(make_mr: MakeMovieRec, black_hole: BackgroundProxy) -> MovieRec:
     mr = await make_mr(redis_url=black_hole.url)
-    mr.cache.retry_after = 0.2  # type: ignore[attr-defined]
-    mr.limiter.retry_after = 0.2
+    mr.cache.breaker.retry_after = 0.2  # type: ignore[attr-defined]
+    mr.limiter.breaker.retry_after = 0.2
     await mr.cache.set("warm", 1)
     await mr.limiter.hit("warm", "5/minute")
     black_hole.stall()
@@ -70,3 +70,16 @@ async def test_rate_limit_calls_do_not_queue_behind_a_hanging_probe(stalled_mr: 
     slow = [s for s in seconds if s > 0.5]
     assert len(slow) <= 1, seconds
     assert max(seconds) < 3.0
+
+
+async def test_a_request_path_check_gives_up_after_a_second_then_leaves_the_limiter_alone(
+    stalled_mr: MovieRec,
+) -> None:
+    limiter = stalled_mr.limiter
+    started = time.monotonic()
+    assert await limiter.check("ip", "5/minute") is None  # the probe hangs: unlimited
+    waited = time.monotonic() - started
+    assert 0.9 < waited < 1.9, waited
+    started = time.monotonic()
+    assert await limiter.check("ip", "5/minute") is None  # not asked again for a while
+    assert time.monotonic() - started < 0.1
