@@ -40,7 +40,7 @@ if typing.TYPE_CHECKING:
     from movierec.catalog import TMDB_GENRES, CatalogImportReport
     from movierec.clock import Clock, ManualClock, SystemClock
     from movierec.config import Settings
-    from movierec.core import HealthReport, MovieRec
+    from movierec.core import MovieRec
     from movierec.db import migrate_database
     from movierec.discovery import GenreList, MovieInfo, TrendingWindow
     from movierec.errors import (
@@ -72,12 +72,15 @@ if typing.TYPE_CHECKING:
     )
     from movierec.operations import (
         JOBS,
+        HealthReport,
         JobResult,
         Jobs,
+        Liveness,
         MonitoringSnapshot,
         PruneReport,
         UsageReport,
         UsageRow,
+        WorkerCount,
         bucket_start,
         parse_since,
     )
@@ -168,6 +171,7 @@ __all__ = [
     "InvalidInput",
     "JobResult",
     "Jobs",
+    "Liveness",
     "LoginInput",
     "LogoutInput",
     "ManualClock",
@@ -213,6 +217,7 @@ __all__ = [
     "UsageRow",
     "UserPage",
     "UserView",
+    "WorkerCount",
     "__version__",
     "bucket_start",
     "classify_error",

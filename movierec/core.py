@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Literal, Protocol, Self
+from typing import Protocol, Self
 
 from movierec.accounts import Admin, Auth, Profiles
 from movierec.accounts.audit import Audit
@@ -34,6 +33,7 @@ from movierec.db import Database
 from movierec.discovery.service import MovieService
 from movierec.favorites import Favorites
 from movierec.operations import UsageRecorder
+from movierec.operations.health import Health, HealthReport, Liveness
 from movierec.operations.jobs import Jobs
 from movierec.operations.maintenance import Maintenance
 from movierec.operations.monitoring import Monitoring
@@ -41,7 +41,7 @@ from movierec.operations.notify import Notifier, make_notifier
 from movierec.recommend import Recommender
 from movierec.tmdb import TMDbClient
 
-__all__ = ["HealthReport", "Managed", "MovieRec"]
+__all__ = ["Managed", "MovieRec"]
 
 logger = logging.getLogger(__name__)
 
@@ -59,25 +59,6 @@ class Managed(Protocol):
     async def close(self) -> None:
         """Release them (flushing what must be kept); safe to call twice."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class HealthReport:
-    """Whether the backing services answer."""
-
-    status: Literal["ok", "degraded", "down"]
-    database: bool
-    database_kind: str
-    cache: bool
-    cache_backend: str
-
-    def as_dict(self) -> dict[str, object]:
-        """JSON-able form for ``/ready`` and ``movierec status``."""
-        return {
-            "status": self.status,
-            "database": {"ok": self.database, "kind": self.database_kind},
-            "cache": {"ok": self.cache, "backend": self.cache_backend},
-        }
 
 
 class MovieRec:
@@ -163,7 +144,8 @@ class MovieRec:
         )
 
         # --- operations (movierec.operations)
-        self.monitoring = Monitoring(self.cache, self.usage)
+        self.monitoring = Monitoring(self.cache, self.usage, metrics_public=settings.metrics_public)
+        self._health = Health(self.db.ping, self.db.kind, self.cache)
         self.maintenance = Maintenance(settings, clock)
         self.notifier: Notifier = make_notifier(self.settings)
         self.jobs = Jobs(self)
@@ -251,14 +233,9 @@ class MovieRec:
         await self.close()
 
     async def health(self) -> HealthReport:
-        """Check the database and the cache."""
-        db_ok = await self.db.ping()
-        cache_ok = await self.cache.ping()
-        status: Literal["ok", "degraded", "down"]
-        if not db_ok:
-            status = "down"
-        elif not cache_ok:
-            status = "degraded"
-        else:
-            status = "ok"
-        return HealthReport(status, db_ok, self.db.kind, cache_ok, self.cache.backend)
+        """Readiness: ask the database and the cache now (``ok``, ``degraded``, ``down``)."""
+        return await self._health.readiness()
+
+    async def liveness(self) -> Liveness:
+        """Liveness: the process answers; the cache's state, asked at most once a second."""
+        return await self._health.liveness()

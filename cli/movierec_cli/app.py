@@ -22,6 +22,7 @@ from movierec_cli.commands import (
     profile,
     recommend,
     serve,
+    status,
 )
 from movierec_cli.helpshape import MovieRecGroup
 from movierec_cli.runner import json_errors
@@ -86,6 +87,7 @@ monitoring.register(admin.app)
 app.add_typer(jobs.app, name="jobs")
 app.command("worker")(jobs.worker)
 app.command("openapi")(openapi.openapi)
+app.command("status")(status.status)
 
 
 def main() -> None:

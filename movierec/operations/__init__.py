@@ -7,6 +7,7 @@ that the CLI and the Celery worker (:mod:`movierec.operations.tasks`, the ``work
 not imported here) schedule.
 """
 
+from movierec.operations.health import Health, HealthReport, Liveness, WorkerCount
 from movierec.operations.jobs import JOBS, Job, JobContext, JobResult, Jobs
 from movierec.operations.maintenance import Maintenance, PruneReport
 from movierec.operations.monitoring import (
@@ -32,10 +33,13 @@ __all__ = [
     "LATENCY_BOUNDS_MS",
     "LATENCY_BUCKETS",
     "CacheCounters",
+    "Health",
+    "HealthReport",
     "Job",
     "JobContext",
     "JobResult",
     "Jobs",
+    "Liveness",
     "LogNotifier",
     "Maintenance",
     "Monitoring",
@@ -48,6 +52,7 @@ __all__ = [
     "UsageRecorder",
     "UsageReport",
     "UsageRow",
+    "WorkerCount",
     "bucket_start",
     "make_notifier",
     "parse_since",

@@ -8,6 +8,7 @@ worker and host writing to the same database, for the usage window still retaine
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -63,9 +64,22 @@ class MonitoringSnapshot(BaseModel):
 class Monitoring:
     """Read-only figures for metrics scrapes (``mr.monitoring``)."""
 
-    def __init__(self, cache: Cache, usage: UsageRecorder) -> None:
+    def __init__(self, cache: Cache, usage: UsageRecorder, *, metrics_public: bool = False) -> None:
         self._cache = cache
         self._usage = usage
+        self._metrics_public = metrics_public
+
+    async def check_metrics_reader(self, viewer: Callable[[], Awaitable[Principal]]) -> None:
+        """Who may read metrics: anyone with ``MOVIEREC_METRICS_PUBLIC``, else admins only.
+
+        ``viewer`` verifies the caller (raising :class:`Unauthenticated`); it is called only
+        when the metrics are not public, so a public scrape needs no token at all.
+        Raises :class:`Forbidden` for a caller who is no admin.
+        """
+        if self._metrics_public:
+            return
+        if not (await viewer()).is_admin:
+            raise Forbidden("admins only")
 
     async def snapshot(self) -> MonitoringSnapshot:
         """Cache counters and TMDb call totals, as of now."""

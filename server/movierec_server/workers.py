@@ -16,20 +16,9 @@ from pathlib import Path
 
 import orjson
 
-__all__ = ["WorkerPool", "WorkersStatus"]
+from movierec import WorkerCount
 
-
-@dataclass(frozen=True, slots=True)
-class WorkersStatus:
-    """How many workers should run, how many serve right now, how many were replaced."""
-
-    configured: int
-    live: int
-    restarts: int
-
-    def as_dict(self) -> dict[str, int]:
-        """JSON-able form for ``/ready``."""
-        return {"configured": self.configured, "live": self.live, "restarts": self.restarts}
+__all__ = ["WorkerPool"]
 
 
 @dataclass(frozen=True)
@@ -47,13 +36,13 @@ class WorkerPool:
         """Called by a worker once it accepts requests."""
         self._ready_file(pid).touch()
 
-    def status(self) -> WorkersStatus | None:
+    def status(self) -> WorkerCount | None:
         """The supervisor's last count, or ``None`` before the first one."""
         try:
             raw = orjson.loads((self.state_dir / "workers.json").read_bytes())
         except (OSError, orjson.JSONDecodeError):
             return None
-        return WorkersStatus(int(raw["configured"]), int(raw["live"]), int(raw["restarts"]))
+        return WorkerCount(int(raw["configured"]), int(raw["live"]), int(raw["restarts"]))
 
     # --- supervisor side
 

@@ -103,6 +103,25 @@ async def test_metrics_need_an_admin_token(mr: MovieRec) -> None:
     assert "movierec_http_requests_total" in admin.text
 
 
+async def test_who_may_read_metrics_is_the_librarys_rule(make_mr: Any) -> None:
+    asked: list[str] = []
+
+    def viewer(role: str) -> Any:
+        async def verify() -> Principal:
+            asked.append(role)
+            return Principal(user_id=1, username=role, role=role)  # type: ignore[arg-type]
+
+        return verify
+
+    private = (await make_mr()).monitoring
+    await private.check_metrics_reader(viewer("admin"))
+    with pytest.raises(Forbidden):
+        await private.check_metrics_reader(viewer("user"))
+    public = (await make_mr(metrics_public=True)).monitoring
+    await public.check_metrics_reader(viewer("user"))
+    assert asked == ["admin", "user"]  # a public scrape verifies no token
+
+
 async def test_the_audit_log_shows_logins_newest_first_with_names(mr: MovieRec) -> None:
     await login(mr, "alice")
     with pytest.raises(Exception):  # noqa: B017 - a failed login is audited too

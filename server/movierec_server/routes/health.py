@@ -1,8 +1,7 @@
-"""Liveness and readiness."""
+"""Liveness and readiness: the library decides (``mr.liveness()``, ``mr.health()``)."""
 
 from __future__ import annotations
 
-import time
 from typing import Literal
 
 from pydantic import BaseModel
@@ -10,7 +9,6 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
-from movierec import __version__
 from movierec_server.context import movierec
 from movierec_server.spec import json_content
 from movierec_server.workers import WorkerPool
@@ -57,39 +55,14 @@ class ReadyBody(BaseModel):
     workers: WorkersState | None = None
 
 
-PING_EVERY = 1.0
-
-
-async def _cache_answers(request: Request) -> bool:
-    """The cache's answer to PING, asked at most once a second per worker.
-
-    Probes hit ``/health`` far more often than a cache changes state; ``/ready`` always
-    asks afresh.
-    """
-    now = time.monotonic()
-    checked: tuple[float, bool] | None = getattr(request.app.ctx, "cache_checked", None)
-    if checked is not None and now - checked[0] < PING_EVERY:
-        return checked[1]
-    ok = await movierec(request).cache.ping()
-    request.app.ctx.cache_checked = (time.monotonic(), ok)
-    return ok
-
-
 @bp.get("/health")
 @openapi.summary("Liveness: the process answers")
 @openapi.tag("operations")
 @openapi.response(200, json_content(HealthBody), "alive (degraded: the cache is down)")
 async def health(request: Request) -> HTTPResponse:
     """Liveness: the process answers; the cache backend's state is reported."""
-    mr = movierec(request)
-    cache_ok = await _cache_answers(request)
-    return json(
-        {
-            "status": "ok" if cache_ok else "degraded",
-            "version": __version__,
-            "cache": {"backend": mr.cache.backend, "ok": cache_ok},
-        }
-    )
+    report = await movierec(request).liveness()
+    return json(report.as_dict())
 
 
 @bp.get("/ready")
@@ -104,12 +77,8 @@ async def ready(request: Request) -> HTTPResponse:
     (a dead one is being replaced). ``workers`` appears under ``movierec serve``.
     """
     report = await movierec(request).health()
-    body = report.as_dict()
     pool: WorkerPool | None = request.app.ctx.workers
     counted = pool.status() if pool is not None else None
     if counted is not None:
-        body["workers"] = counted.as_dict()
-        if counted.live < counted.configured and report.status == "ok":
-            body["status"] = "degraded"
-    status = 503 if report.status == "down" else 200
-    return json(body, status=status)
+        report = report.with_workers(counted)
+    return json(report.as_dict(), status=503 if report.status == "down" else 200)

@@ -8,7 +8,14 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json, raw
 from sanic_ext import openapi
 
-from movierec import AuditPage, Forbidden, InvalidInput, QualityReport, UsageReport, parse_since
+from movierec import (
+    AuditPage,
+    InvalidInput,
+    Principal,
+    QualityReport,
+    UsageReport,
+    parse_since,
+)
 from movierec_server.auth import SCHEME, principal_of, require_admin
 from movierec_server.bodies import query_int
 from movierec_server.context import movierec
@@ -39,11 +46,13 @@ _SINCE_HELP = "a span before now (90m, 24h, 7d, 2w) or an ISO 8601 date/time"
 async def metrics(request: Request) -> HTTPResponse:
     """Request counts and latencies by route and status, cache and TMDb figures."""
     mr = movierec(request)
-    if not mr.settings.metrics_public:
+
+    async def viewer() -> Principal:
         principal = await principal_of(request)
-        if not principal.is_admin:
-            raise Forbidden("admins only")
         request.ctx.principal = principal
+        return principal
+
+    await mr.monitoring.check_metrics_reader(viewer)
     server_metrics: ServerMetrics = request.app.ctx.metrics
     body = server_metrics.render(await mr.monitoring.snapshot())
     return raw(body, content_type=CONTENT_TYPE)
