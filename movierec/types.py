@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Generic, Literal, Self, TypeVar
+from typing import Any, Generic, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["Genre", "Movie", "MovieDetails", "Page", "Principal", "Source"]
+__all__ = ["Genre", "Movie", "MovieDetails", "MoviePage", "Page", "Principal", "Source"]
 
 Source = Literal["tmdb", "catalog"]
 T = TypeVar("T")
@@ -62,12 +62,32 @@ class Movie(BaseModel):
 
 
 class Page(BaseModel, Generic[T]):
-    """One page of results, with where it came from and whether it was cached."""
+    """One page of a longer list: its items, where it sits, and how many there are in all.
 
-    page: int = 1
-    total_pages: int = 1
-    total_results: int = 0
-    results: list[T] = Field(default_factory=list)
+    Every listing the library returns is a ``Page`` (or a subclass adding its own fields),
+    so frontends render one shape: ``items``, ``page``, ``size``, ``total``, ``total_pages``.
+    ``total_pages`` defaults to ``ceil(total / size)`` (at least 1).
+    """
+
+    items: list[T] = Field(default_factory=list)
+    page: int | None = Field(1, description="page number from 1; null for a page reached by cursor")
+    size: int = Field(20, description="items per page asked for")
+    total: int = Field(0, description="items over all pages")
+    total_pages: int = Field(1, description="pages over the whole list (at least 1)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count_pages(cls, data: Any) -> Any:
+        """Derive ``total_pages`` from ``total`` and ``size`` unless given."""
+        if isinstance(data, dict) and data.get("total_pages") is None:
+            size = max(1, int(data.get("size") or 20))
+            data = {**data, "total_pages": max(1, -(-int(data.get("total") or 0) // size))}
+        return data
+
+
+class MoviePage(Page[Movie]):
+    """One page of movies, with where it came from and whether it was cached."""
+
     source: Source = "catalog"
     cached: bool = False
     stale: bool = False

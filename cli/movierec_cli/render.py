@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from rich.console import Console
@@ -24,6 +24,9 @@ from rich.table import Table
 from rich.text import Text
 
 from movierec import printable
+
+if TYPE_CHECKING:
+    from movierec import Page
 
 __all__ = [
     "console",
@@ -95,6 +98,14 @@ def print_table(
     for row in rows:
         table.add_row(*(styled("-", "dim") if cell is None else safe(cell) for cell in row))
     console.print(table)
+
+
+def page_caption(page: Page[Any], noun: str, *notes: str) -> str:
+    """The footer of every paged table: where this page sits, the total, then ``notes``."""
+    where = f"{page.total} {noun}"
+    if page.page is not None:
+        where = f"page {page.page} of {page.total_pages} - {where}"
+    return " · ".join([where, *(note for note in notes if note)])
 
 
 def print_raw(text: str) -> None:

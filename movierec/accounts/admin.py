@@ -63,9 +63,7 @@ class Admin:
             users = users.filter(Q(username_key__contains=needle) | Q(email__contains=needle))
         total = await users.count()
         rows = await users.order_by("id").offset((page - 1) * per_page).limit(per_page)
-        return UserPage(
-            page=page, per_page=per_page, total=total, results=[UserView.of(u) for u in rows]
-        )
+        return UserPage(items=[UserView.of(u) for u in rows], page=page, size=per_page, total=total)
 
     async def get_user(self, actor: Principal, user_id: int) -> UserView:
         """One user by id."""

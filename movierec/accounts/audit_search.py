@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from movierec.db.models import AuditEvent, User
 from movierec.errors import Forbidden, InvalidInput
-from movierec.types import Principal
+from movierec.types import Page, Principal
 
 __all__ = ["AuditEntry", "AuditPage", "search_audit"]
 
@@ -29,13 +29,8 @@ class AuditEntry(BaseModel):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
-class AuditPage(BaseModel):
+class AuditPage(Page[AuditEntry]):
     """One page of audit events, newest first."""
-
-    items: list[AuditEntry]
-    page: int
-    per_page: int
-    total: int
 
 
 async def _usernames(ids: set[int]) -> dict[int, str]:
@@ -82,7 +77,7 @@ async def search_audit(
     if actor is not None and str(actor).strip():
         actor_id = await _user_id(actor)
         if actor_id is None:
-            return AuditPage(items=[], page=page, per_page=per_page, total=0)
+            return AuditPage(items=[], page=page, size=per_page, total=0)
         query = query.filter(actor_id=actor_id)
     if since is not None:
         query = query.filter(created_at__gte=since)
@@ -108,4 +103,4 @@ async def search_audit(
         )
         for e in events
     ]
-    return AuditPage(items=items, page=page, per_page=per_page, total=total)
+    return AuditPage(items=items, page=page, size=per_page, total=total)

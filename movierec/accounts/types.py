@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from movierec.types import Page
+
 __all__ = ["Preferences", "TokenPair", "UserPage", "UserView"]
 
 Role = Literal["user", "admin"]
@@ -77,10 +79,5 @@ class TokenPair(BaseModel):
     user: UserView
 
 
-class UserPage(BaseModel):
-    """One page of a user listing."""
-
-    page: int
-    per_page: int
-    total: int
-    results: list[UserView]
+class UserPage(Page[UserView]):
+    """One page of a user listing, by id."""

@@ -41,7 +41,7 @@ from movierec.db.models import CatalogRating
 from movierec.db.models import Movie as MovieRow
 from movierec.discovery.providers import TrendingWindow
 from movierec.errors import InvalidInput, NotFound
-from movierec.types import Genre, Movie, MovieDetails, Page, Source
+from movierec.types import Genre, Movie, MovieDetails, MoviePage, Source
 
 __all__ = ["PAGE_SIZE", "TRENDING_WINDOWS", "CatalogProvider"]
 
@@ -96,22 +96,22 @@ class CatalogProvider:
 
     async def _page_of(
         self, ids: Sequence[int], page: int, total: int | None = None, note: str | None = None
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         """One page of an already ranked id list (``total`` when ``ids`` is just the page)."""
         if total is None:
             total = len(ids)
             ids = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         total = min(total, MAX_RESULTS)
-        return Page[Movie](
+        return MoviePage(
+            items=await self._movies(ids),
             page=page,
-            total_pages=max(1, math.ceil(total / PAGE_SIZE)),
-            total_results=total,
-            results=await self._movies(ids),
+            size=PAGE_SIZE,
+            total=total,
             source=self.source,
             note=note,
         )
 
-    async def trending(self, window: TrendingWindow, page: int, language: str) -> Page[Movie]:
+    async def trending(self, window: TrendingWindow, page: int, language: str) -> MoviePage:
         """Most rated in the latest 30 days (``day``) or 12 months (``week``) of the data."""
         await self.ensure_filled()
         days, label = TRENDING_WINDOWS[window]
@@ -137,7 +137,7 @@ class CatalogProvider:
 
     async def search(
         self, query: str, page: int, year: int | None, language: str, include_adult: bool
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         """Titles matching ``query``, case- and accent-insensitively, best first."""
         await self.ensure_filled()
         folded = fold(query)
@@ -168,7 +168,7 @@ class CatalogProvider:
 
     async def discover(
         self, genre_ids: Sequence[int], page: int, language: str, sort_by: str
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         """Catalog movies having every genre in ``genre_ids``, sorted by ``sort_by``."""
         await self.ensure_filled()
         order = _SORTS.get(sort_by)
@@ -187,7 +187,7 @@ class CatalogProvider:
         )
         return await self._page_of([int(i) for i in ids], page, total)
 
-    async def similar(self, movie_id: int, page: int, language: str) -> Page[Movie]:
+    async def similar(self, movie_id: int, page: int, language: str) -> MoviePage:
         """Catalog movies sharing genres and keywords with ``movie_id``."""
         target = await self.details(movie_id, language)
         query = MovieRow.filter(in_catalog=True).exclude(id=movie_id)
@@ -206,7 +206,7 @@ class CatalogProvider:
         )
         return await self._page_of(ranked, page)
 
-    async def recommendations(self, movie_id: int, page: int, language: str) -> Page[Movie]:
+    async def recommendations(self, movie_id: int, page: int, language: str) -> MoviePage:
         """Movies that the latest people who liked ``movie_id`` also liked."""
         await self.details(movie_id, language)
         raters = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
-from movierec.types import Genre, Movie, MovieDetails, Page, Source
+from movierec.types import Genre, MovieDetails, MoviePage, Source
 
 __all__ = ["MovieProvider", "TrendingWindow"]
 
@@ -26,13 +26,13 @@ class MovieProvider(Protocol):
 
     source: Source
 
-    async def trending(self, window: TrendingWindow, page: int, language: str) -> Page[Movie]:
+    async def trending(self, window: TrendingWindow, page: int, language: str) -> MoviePage:
         """Trending movies of the day or week."""
         ...
 
     async def search(
         self, query: str, page: int, year: int | None, language: str, include_adult: bool
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         """Movies whose title matches ``query``, best first."""
         ...
 
@@ -40,17 +40,17 @@ class MovieProvider(Protocol):
         """One movie with its details."""
         ...
 
-    async def recommendations(self, movie_id: int, page: int, language: str) -> Page[Movie]:
+    async def recommendations(self, movie_id: int, page: int, language: str) -> MoviePage:
         """Movies the source recommends for people who liked ``movie_id``."""
         ...
 
-    async def similar(self, movie_id: int, page: int, language: str) -> Page[Movie]:
+    async def similar(self, movie_id: int, page: int, language: str) -> MoviePage:
         """Movies similar in content to ``movie_id``."""
         ...
 
     async def discover(
         self, genre_ids: Sequence[int], page: int, language: str, sort_by: str
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         """Movies filtered by genres, sorted (``popularity.desc`` by default)."""
         ...
 

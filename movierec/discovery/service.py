@@ -18,7 +18,7 @@ from movierec.cache import Loaded
 from movierec.catalog.remember import remember_movies
 from movierec.discovery.providers import MovieProvider, TrendingWindow
 from movierec.errors import InvalidInput, ServiceUnavailable, UpstreamError
-from movierec.types import Genre, Movie, MovieDetails, Page, Source
+from movierec.types import Genre, Movie, MovieDetails, MoviePage, Source
 
 if TYPE_CHECKING:
     from movierec.cache import CachedLoader
@@ -34,6 +34,9 @@ MIN_YEAR, MAX_YEAR = 1870, 2100
 MAX_MOVIE_ID = 2**31 - 1
 MAX_GENRES = 10
 M = TypeVar("M", bound=BaseModel)
+
+
+PAGE_SHAPE = "page2"  # in cached pages' keys: a page cached in an older shape is not read
 
 
 class MovieInfo(MovieDetails):
@@ -128,7 +131,7 @@ class MovieService:
         """The language asked of TMDb (part of every cache key)."""
         return self._settings.tmdb_language
 
-    async def trending(self, window: str = "week", page: int = 1) -> Page[Movie]:
+    async def trending(self, window: str = "week", page: int = 1) -> MoviePage:
         """Trending movies of the day or the week (cached ``ttl_trending``)."""
         span, number, provider = check_window(window), check_page(page), self.provider
         key = f"{provider.source}:trending:{span}:{number}:{self.language}"
@@ -139,7 +142,7 @@ class MovieService:
             lambda: provider.trending(span, number, self.language),
         )
 
-    async def search(self, query: str, page: int = 1, year: int | None = None) -> Page[Movie]:
+    async def search(self, query: str, page: int = 1, year: int | None = None) -> MoviePage:
         """Movies whose title matches ``query`` (cached ``ttl_search``)."""
         text, number, when = check_query(query), check_page(page), check_year(year)
         provider = self.provider
@@ -155,7 +158,7 @@ class MovieService:
 
     async def discover(
         self, genre_ids: Sequence[int], page: int = 1, sort_by: str = "popularity.desc"
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         """Movies having every genre in ``genre_ids``, most popular first by default."""
         if len(genre_ids) > MAX_GENRES:
             raise InvalidInput.field("genre_ids", f"at most {MAX_GENRES} genres")
@@ -170,17 +173,17 @@ class MovieService:
             lambda: provider.discover(genres, number, self.language, sort_by),
         )
 
-    async def recommendations_for(self, movie_id: int, page: int = 1) -> Page[Movie]:
+    async def recommendations_for(self, movie_id: int, page: int = 1) -> MoviePage:
         """What the provider recommends to people who liked ``movie_id``."""
         return await self._related("recommendations", movie_id, page)
 
-    async def similar(self, movie_id: int, page: int = 1) -> Page[Movie]:
+    async def similar(self, movie_id: int, page: int = 1) -> MoviePage:
         """Movies similar in content to ``movie_id``."""
         return await self._related("similar", movie_id, page)
 
     async def _related(
         self, kind: Literal["recommendations", "similar"], movie_id: int, page: int
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         ident, number, provider = check_movie_id(movie_id), check_page(page), self.provider
         fetch = provider.recommendations if kind == "recommendations" else provider.similar
         return await self._page(
@@ -220,17 +223,17 @@ class MovieService:
         endpoint: str,
         key: str,
         ttl: int,
-        fetch: Callable[[], Awaitable[Page[Movie]]],
-    ) -> Page[Movie]:
+        fetch: Callable[[], Awaitable[MoviePage]],
+    ) -> MoviePage:
         provider = self.provider
 
         async def load() -> dict[str, Any]:
             page = await fetch()
-            await self._remember(provider, page.results)
+            await self._remember(provider, page.items)
             return page.model_dump(mode="json")
 
-        loaded = await self._load(endpoint, key, ttl, load)
-        return self._typed(Page[Movie], loaded, provider.source)
+        loaded = await self._load(endpoint, f"{key}:{PAGE_SHAPE}", ttl, load)
+        return self._typed(MoviePage, loaded, provider.source)
 
     async def _load(
         self, endpoint: str, key: str, ttl: int, load: Callable[[], Awaitable[Any]]

@@ -39,7 +39,7 @@ async def movie_details(movies: MovieService, movie_id: int) -> MovieDetails:
 
 async def _search(movies: MovieService, title: str, year: int | None) -> list[Movie]:
     """The first page of discovery's search (cached), best matches first."""
-    return list((await movies.search(title, year=year)).results)
+    return list((await movies.search(title, year=year)).items)
 
 
 async def movie_id_for_imdb(movies: MovieService, imdb_id: str) -> int | None:

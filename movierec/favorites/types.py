@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from movierec.types import Movie
+from movierec.types import Movie, Page
 
 __all__ = [
     "ExportFormat",
@@ -58,17 +58,14 @@ class FavoriteResult(BaseModel):
     created: bool = Field(description="false when the movie already was a favorite")
 
 
-class FavoritesPage(BaseModel):
+class FavoritesPage(Page[FavoriteItem]):
     """One page of a user's favorites, newest first.
 
     ``next_cursor`` continues after the last item (stable while rows are added);
-    ``page``/``size`` give classic numbered pages over the same order.
+    ``page``/``size`` give classic numbered pages over the same order (``page`` is null
+    on a page reached by cursor).
     """
 
-    items: list[FavoriteItem]
-    total: int = Field(description="favorites matching the filter, over all pages")
-    page: int | None = None
-    size: int
     next_cursor: str | None = None
 
 

@@ -19,7 +19,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from movierec.errors import MovieRecError
-from movierec.types import Movie, Page
+from movierec.types import Movie, MoviePage
 
 if TYPE_CHECKING:
     from movierec.discovery import MovieService
@@ -73,7 +73,7 @@ async def gather_candidates(
     Failed calls are skipped (and appended to ``errors`` when given).
     """
     bound = asyncio.Semaphore(concurrency)
-    jobs: list[tuple[Callable[[], Awaitable[Page[Movie]]], int | None, CandidateSource]] = []
+    jobs: list[tuple[Callable[[], Awaitable[MoviePage]], int | None, CandidateSource]] = []
     service = movies
     for seed in seeds:
         jobs.append((partial(service.recommendations_for, seed), seed, "related"))
@@ -83,10 +83,10 @@ async def gather_candidates(
     if trending:
         jobs.append((partial(service.trending, "week"), None, "trending"))
 
-    async def run(fetch: Callable[[], Awaitable[Page[Movie]]]) -> list[Movie]:
+    async def run(fetch: Callable[[], Awaitable[MoviePage]]) -> list[Movie]:
         async with bound:
             try:
-                return list((await fetch()).results)
+                return list((await fetch()).items)
             except MovieRecError as exc:
                 log.warning("recommendation candidates skipped: %s", exc.message)
                 if errors is not None:

@@ -7,7 +7,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from movierec.types import Movie
+from movierec.types import Movie, Page
 
 __all__ = [
     "Dismissed",
@@ -35,14 +35,10 @@ class RecommendationItem(BaseModel):
     because_of: int | None = Field(None, description="the favorite behind a 'liked' reason")
 
 
-class RecommendationList(BaseModel):
-    """One page of a user's recommendations."""
+class RecommendationList(Page[RecommendationItem]):
+    """One page of a user's recommendations (``total`` counts the whole list)."""
 
     user_id: int
-    page: int
-    size: int
-    total: int = Field(description="items in the whole list")
-    items: list[RecommendationItem]
     cached: bool = Field(description="served from the cache rather than computed now")
     generated_at: datetime
     cold_start: bool = Field(False, description="no favorites yet: trending and popular picks")

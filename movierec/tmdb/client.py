@@ -45,7 +45,7 @@ from movierec.tmdb.responses import (
     parse_page,
 )
 from movierec.tmdb.retry import RETRYABLE_STATUSES, RetryClock, RetryPolicy, parse_retry_after
-from movierec.types import Genre, Movie, MovieDetails, Page, Source
+from movierec.types import Genre, MovieDetails, MoviePage, Source
 
 __all__ = ["OUTBOUND_KEY", "CallRecorder", "TMDbClient"]
 
@@ -147,7 +147,7 @@ class TMDbClient:
 
     async def trending(
         self, window: TrendingWindow = "week", page: int = 1, language: str | None = None
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         """``/trending/movie/{day|week}``."""
         if window not in ("day", "week"):
             raise InvalidInput.field("window", "must be 'day' or 'week'")
@@ -165,7 +165,7 @@ class TMDbClient:
         year: int | None = None,
         language: str | None = None,
         include_adult: bool | None = None,
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         """``/search/movie``: titles matching ``query`` (adult titles only on request).
 
         ``include_adult`` defaults to the ``tmdb_include_adult`` setting.
@@ -203,13 +203,11 @@ class TMDbClient:
 
     async def recommendations(
         self, movie_id: int, page: int = 1, language: str | None = None
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         """``/movie/{id}/recommendations``."""
         return await self._related("recommendations", movie_id, page, language)
 
-    async def similar(
-        self, movie_id: int, page: int = 1, language: str | None = None
-    ) -> Page[Movie]:
+    async def similar(self, movie_id: int, page: int = 1, language: str | None = None) -> MoviePage:
         """``/movie/{id}/similar``."""
         return await self._related("similar", movie_id, page, language)
 
@@ -219,7 +217,7 @@ class TMDbClient:
         page: int = 1,
         language: str | None = None,
         sort_by: str = "popularity.desc",
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         """``/discover/movie`` with all of ``genre_ids``, sorted by ``sort_by``."""
         if not _SORT_BY.match(sort_by):
             raise InvalidInput.field("sort_by", "must look like 'popularity.desc'")
@@ -250,7 +248,7 @@ class TMDbClient:
 
     async def _related(
         self, kind: str, movie_id: int, page: int, language: str | None
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         movie_id = _check_movie_id(movie_id)
         template = f"/movie/{{id}}/{kind}"
         data = await self._get(
@@ -262,7 +260,7 @@ class TMDbClient:
 
     # --- transport
 
-    def _page(self, data: Any, endpoint: str, *, include_adult: bool | None = None) -> Page[Movie]:
+    def _page(self, data: Any, endpoint: str, *, include_adult: bool | None = None) -> MoviePage:
         """A page of movies, adult and video entries dropped unless the settings include them."""
         return parse_page(
             data,

@@ -2,7 +2,7 @@
 
 The ``_Raw*`` models accept what TMDb sends (ignoring fields we do not use, treating
 ``""`` release dates as unknown); the public functions turn them into ``Movie``,
-``MovieDetails``, ``Page[Movie]`` and ``Genre`` with ``poster_url`` filled in.
+``MovieDetails``, ``MoviePage`` and ``Genre`` with ``poster_url`` filled in.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from movierec.tmdb.errors import malformed
-from movierec.types import Genre, Movie, MovieDetails, Page
+from movierec.types import Genre, Movie, MovieDetails, MoviePage
 
 __all__ = [
     "MAX_PAGE",
@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 MAX_PAGE = 500  # TMDb serves no page past 500, whatever total_pages says
+TMDB_PAGE_SIZE = 20  # TMDb's lists come 20 to a page
 
 
 def poster_url(image_base_url: str, size: str, poster_path: str | None) -> str | None:
@@ -140,7 +141,7 @@ def parse_page(
     *,
     include_adult: bool = False,
     include_video: bool = False,
-) -> Page[Movie]:
+) -> MoviePage:
     """A paged list of movies (trending, search, recommendations, similar, discover).
 
     Entries flagged ``adult`` or ``video`` are dropped unless included. ``total_pages``
@@ -152,11 +153,12 @@ def parse_page(
         for movie in (Movie(**_movie_fields(item, image_base_url, size)) for item in raw.results)
         if (include_adult or not movie.adult) and (include_video or not movie.video)
     ]
-    return Page[Movie](
+    return MoviePage(
+        items=movies,
         page=raw.page,
+        size=TMDB_PAGE_SIZE,
+        total=raw.total_results,
         total_pages=min(raw.total_pages, MAX_PAGE),
-        total_results=raw.total_results,
-        results=movies,
         source="tmdb",
     )
 

@@ -49,7 +49,6 @@ _SAMPLES: dict[str, Any] = {
     "size": 20,
     "total": 1,
     "total_pages": 1,
-    "total_results": 1,
 }
 _FORMATS = {
     "date-time": "2026-01-01T12:00:00Z",

@@ -175,12 +175,12 @@ def test_an_operator_promotes_an_admin_who_lists_and_deactivates_users(config_di
     listing = invoke("admin", "users", "--json")
     assert listing.exit_code == 0, listing.output
     page = json.loads(listing.stdout)
-    assert [(u["username"], u["role"]) for u in page["results"]] == [
+    assert [(u["username"], u["role"]) for u in page["items"]] == [
         ("root", "admin"),
         ("bob", "user"),
     ]
     search = invoke("admin", "users", "--query", "bo", "--json")
-    assert [u["username"] for u in json.loads(search.stdout)["results"]] == ["bob"]
+    assert [u["username"] for u in json.loads(search.stdout)["items"]] == ["bob"]
     off = invoke("admin", "deactivate", "bob")
     assert off.exit_code == 0, off.output
     assert sign_in("bob").exit_code == 6

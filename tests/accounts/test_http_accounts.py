@@ -202,10 +202,15 @@ async def test_an_admin_lists_searches_and_deactivates_users(
     headers = bearer(admin.access_token)
     _, reply = await app.asgi_client.get("/admin/users?q=AL&per_page=1", headers=headers)
     assert reply.status == 200
-    assert reply.json["total"] == 2
-    assert [u["username"] for u in reply.json["results"]] == ["alice"]
+    assert {k: reply.json[k] for k in ("page", "size", "total", "total_pages")} == {
+        "page": 1,
+        "size": 1,
+        "total": 2,
+        "total_pages": 2,
+    }
+    assert [u["username"] for u in reply.json["items"]] == ["alice"]
     _, reply = await app.asgi_client.get("/admin/users?q=al&per_page=1&page=2", headers=headers)
-    assert [u["username"] for u in reply.json["results"]] == ["albert"]
+    assert [u["username"] for u in reply.json["items"]] == ["albert"]
     bob = await User.get(username_key="bob")
     _, reply = await app.asgi_client.patch(
         f"/admin/users/{bob.id}", headers=headers, json={"is_active": False}

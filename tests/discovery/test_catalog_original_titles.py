@@ -22,7 +22,7 @@ def test_the_search_key_holds_both_titles_once() -> None:
 )
 async def test_search_finds_amelie_by_either_title(catalog_mr: MovieRec, query: str) -> None:
     page = await catalog_mr.movies.search(query)
-    assert [movie.title for movie in page.results][:1] == ["Amélie"]
+    assert [movie.title for movie in page.items][:1] == ["Amélie"]
 
 
 def test_a_typo_in_the_original_title_still_finds_the_movie() -> None:

@@ -14,7 +14,7 @@ from tests.conftest import MakeMovieRec
 
 
 def titles(page: object) -> list[str]:
-    return [movie.title for movie in page.results]  # type: ignore[attr-defined]
+    return [movie.title for movie in page.items]  # type: ignore[attr-defined]
 
 
 async def test_without_tmdb_the_catalog_answers(catalog_mr: MovieRec) -> None:
@@ -35,7 +35,7 @@ async def test_daily_trending_is_the_most_rated_in_the_last_30_days_of_the_data(
 ) -> None:
     page = await catalog_mr.movies.trending(window="day")
     assert titles(page) == ["Heat", "Amélie"]
-    assert page.total_results == 2
+    assert page.total == 2
     assert "last 30 days" in (page.note or "")
 
 
@@ -63,12 +63,12 @@ async def test_search_filters_by_year(catalog_mr: MovieRec) -> None:
 async def test_the_catalog_gives_the_year_and_invents_no_release_date(
     catalog_mr: MovieRec,
 ) -> None:
-    movie = (await catalog_mr.movies.search("the matrix", year=1999)).results[0]
+    movie = (await catalog_mr.movies.search("the matrix", year=1999)).items[0]
     assert (movie.release_date, movie.release_year, movie.year) == (None, 1999, 1999)
     dumped = movie.model_dump(mode="json")
     assert (dumped["release_date"], dumped["release_year"]) == (None, 1999)
     newest = await catalog_mr.movies.discover([878], sort_by="release_date.desc")
-    years = [m.release_year for m in newest.results]
+    years = [m.release_year for m in newest.items]
     assert years == sorted(years, reverse=True)
     assert years[0] == 2003
 
@@ -83,7 +83,7 @@ async def test_the_decade_feature_reads_the_catalog_year(catalog_mr: MovieRec) -
 
 async def test_search_with_no_match_is_an_empty_page(catalog_mr: MovieRec) -> None:
     page = await catalog_mr.movies.search("zzzzqqqq")
-    assert (page.results, page.total_results, page.total_pages) == ([], 0, 1)
+    assert (page.items, page.total, page.total_pages) == ([], 0, 1)
 
 
 async def test_details_name_the_genres_and_keep_the_keywords(catalog_mr: MovieRec) -> None:

@@ -39,7 +39,7 @@ def test_trending_json_is_a_page_of_movies(imported: Path) -> None:
     result = runner.invoke(app, ["trending", "--window", "day", "--json"])
     assert result.exit_code == 0, result.output
     page = json.loads(result.stdout)
-    assert [m["title"] for m in page["results"]] == ["Heat", "Amélie"]
+    assert [m["title"] for m in page["items"]] == ["Heat", "Amélie"]
     assert page["source"] == "catalog"
 
 
@@ -52,7 +52,7 @@ def test_trending_draws_a_table_with_the_window_note(imported: Path) -> None:
 
 def test_search_finds_accented_titles(imported: Path) -> None:
     result = runner.invoke(app, ["search", "amelie", "--json"])
-    assert [m["id"] for m in json.loads(result.stdout)["results"]] == [194]
+    assert [m["id"] for m in json.loads(result.stdout)["items"]] == [194]
     table = runner.invoke(app, ["search", "matrix", "--year", "2003"])
     assert "The Matrix Reloaded" in table.stdout
 

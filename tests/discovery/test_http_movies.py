@@ -22,7 +22,7 @@ async def test_trending_answers_with_source_cached_and_cache_control(
     _, first = await app.asgi_client.get("/movies/trending?window=day")
     _, second = await app.asgi_client.get("/movies/trending", params={"window": "day"})
     assert first.status == 200
-    assert [m["title"] for m in first.json["results"]] == ["Heat", "Amélie"]
+    assert [m["title"] for m in first.json["items"]] == ["Heat", "Amélie"]
     assert (first.json["source"], first.json["cached"], first.json["stale"]) == (
         "catalog",
         False,
@@ -35,14 +35,14 @@ async def test_trending_answers_with_source_cached_and_cache_control(
 async def test_search_finds_accented_titles(app: Sanic[Any, Any]) -> None:
     _, response = await app.asgi_client.get("/movies/search", params={"q": "amelie"})
     assert response.status == 200
-    assert [m["title"] for m in response.json["results"]] == ["Amélie"]
+    assert [m["title"] for m in response.json["items"]] == ["Amélie"]
     assert response.headers["cache-control"] == "public, max-age=3600"
 
 
 async def test_search_filters_by_year(app: Sanic[Any, Any]) -> None:
     _, response = await app.asgi_client.get("/movies/search?q=matrix&year=1999")
-    assert [m["id"] for m in response.json["results"]] == [603]
-    found = response.json["results"][0]  # the offline catalog knows the year, not the date
+    assert [m["id"] for m in response.json["items"]] == [603]
+    found = response.json["items"][0]  # the offline catalog knows the year, not the date
     assert (found["release_date"], found["release_year"]) == (None, 1999)
 
 

@@ -60,7 +60,7 @@ async def test_a_second_call_is_served_from_the_cache(make_mr: MakeMovieRec) -> 
     second = await movies.trending("week", 1)
     assert provider.calls["trending"] == 1
     assert (first.cached, second.cached) == (False, True)
-    assert second.results == first.results
+    assert second.items == first.items
     assert second.source == "tmdb"
 
 
@@ -113,7 +113,7 @@ async def test_a_stale_copy_is_served_when_the_provider_fails(make_mr: MakeMovie
     provider.failing = True
     page = await movies.trending()
     assert (page.stale, page.cached) == (True, True)
-    assert page.results == fresh.results
+    assert page.items == fresh.items
 
 
 async def test_a_failing_provider_with_nothing_cached_raises(make_mr: MakeMovieRec) -> None:
@@ -130,7 +130,7 @@ async def test_a_hundred_concurrent_cold_requests_make_one_provider_call(
     provider.delay = 0.05
     pages = await asyncio.gather(*(movies.trending() for _ in range(100)))
     assert provider.calls["trending"] == 1
-    assert {len(page.results) for page in pages} == {3}
+    assert {len(page.items) for page in pages} == {3}
 
 
 async def test_movies_seen_on_tmdb_are_stored_locally(make_mr: MakeMovieRec) -> None:

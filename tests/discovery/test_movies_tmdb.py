@@ -33,7 +33,7 @@ async def test_with_a_tmdb_credential_discovery_comes_from_tmdb(
     page = await mr.movies.trending()
     again = await mr.movies.trending()
     assert (page.source, page.cached, again.cached) == ("tmdb", False, True)
-    assert page.results
+    assert page.items
     assert fake_tmdb.calls(TRENDING) == 1
 
 
@@ -44,7 +44,7 @@ async def test_a_hundred_concurrent_cold_requests_make_one_tmdb_call(
     fake_tmdb.slow(0.1)
     pages = await asyncio.gather(*(mr.movies.trending() for _ in range(100)))
     assert fake_tmdb.calls(TRENDING) == 1
-    assert len({tuple(m.id for m in page.results) for page in pages}) == 1
+    assert len({tuple(m.id for m in page.items) for page in pages}) == 1
 
 
 async def test_tmdb_down_serves_the_stale_copy(make_mr: MakeMovieRec, fake_tmdb: FakeTMDb) -> None:
@@ -55,7 +55,7 @@ async def test_tmdb_down_serves_the_stale_copy(make_mr: MakeMovieRec, fake_tmdb:
     fake_tmdb.fail_next(10, status=503)
     page = await mr.movies.trending()
     assert (page.stale, page.source) == (True, "tmdb")
-    assert [m.id for m in page.results] == [m.id for m in fresh.results]
+    assert [m.id for m in page.items] == [m.id for m in fresh.items]
 
 
 async def test_tmdb_down_with_nothing_cached_is_upstream_unavailable(
@@ -72,8 +72,8 @@ async def test_movies_seen_on_tmdb_land_in_the_local_table(
 ) -> None:
     mr = await tmdb_mr(make_mr, fake_tmdb)
     page = await mr.movies.trending()
-    stored = await MovieRow.filter(id__in=[m.id for m in page.results]).count()
-    assert stored == len(page.results)
+    stored = await MovieRow.filter(id__in=[m.id for m in page.items]).count()
+    assert stored == len(page.items)
     assert not await MovieRow.filter(in_catalog=True).exists()
 
 

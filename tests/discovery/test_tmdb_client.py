@@ -39,18 +39,18 @@ async def test_trending_is_a_typed_page_with_poster_urls(
     tmdb = await tmdb_mr(make_mr, fake_tmdb)
     page = await tmdb.trending("week", 1)
     assert page.source == "tmdb"
-    assert (page.page, page.total_pages, page.total_results) == (1, 2, 33)
-    assert len(page.results) == 20
-    first = page.results[0]
+    assert (page.page, page.total_pages, page.total) == (1, 2, 33)
+    assert len(page.items) == 20
+    first = page.items[0]
     assert first.title == "Inception"
     assert first.release_date == date(2010, 7, 15)
     assert first.genre_ids == (28, 878, 12)
     assert first.poster_url == "https://image.tmdb.org/t/p/w500/poster-27205.jpg"
     second_page = await tmdb.trending("week", 2)
     assert second_page.page == 2
-    assert {m.id for m in second_page.results}.isdisjoint({m.id for m in page.results})
+    assert {m.id for m in second_page.items}.isdisjoint({m.id for m in page.items})
     day = await tmdb.trending("day")
-    assert day.results[0].title == "The Shawshank Redemption"
+    assert day.items[0].title == "The Shawshank Redemption"
     assert fake_tmdb.calls("/trending/movie/week") == 2
     assert fake_tmdb.calls("/trending/movie/day") == 1
 
@@ -92,11 +92,11 @@ async def test_search_sends_the_query_as_a_parameter_and_hides_adult_titles(
 ) -> None:
     tmdb = await tmdb_mr(make_mr, fake_tmdb)
     page = await tmdb.search("matrix")
-    assert [m.id for m in page.results] == [603, 604, 605, 999002]
+    assert [m.id for m in page.items] == [603, 604, 605, 999002]
     assert fake_tmdb.requests[-1].query["include_adult"] == "false"
-    assert (await tmdb.search("adult feature")).results == []
+    assert (await tmdb.search("adult feature")).items == []
     adult = await tmdb.search("adult feature", include_adult=True)
-    assert [m.id for m in adult.results] == [999001]
+    assert [m.id for m in adult.items] == [999001]
     tricky = "matrix&api_key=stolen/../../movie/1?x=1"
     await tmdb.search(tricky)
     logged = fake_tmdb.requests[-1]
@@ -109,9 +109,9 @@ async def test_search_filters_by_year_and_folds_accents(
 ) -> None:
     tmdb = await tmdb_mr(make_mr, fake_tmdb)
     page = await tmdb.search("matrix", year=2003)
-    assert {m.id for m in page.results} == {604, 605}
+    assert {m.id for m in page.items} == {604, 605}
     assert fake_tmdb.requests[-1].query["year"] == "2003"
-    assert [m.title for m in (await tmdb.search("amelie")).results] == ["Amélie"]
+    assert [m.title for m in (await tmdb.search("amelie")).items] == ["Amélie"]
 
 
 async def test_recommendations_similar_and_discover(
@@ -119,13 +119,13 @@ async def test_recommendations_similar_and_discover(
 ) -> None:
     tmdb = await tmdb_mr(make_mr, fake_tmdb)
     recommended = await tmdb.recommendations(603)
-    assert recommended.results[0].id in {604, 605}
-    assert 603 not in {m.id for m in recommended.results}
+    assert recommended.items[0].id in {604, 605}
+    assert 603 not in {m.id for m in recommended.items}
     similar = await tmdb.similar(603, 1)
-    assert similar.total_results > 0
+    assert similar.total > 0
     scifi_action = await tmdb.discover([28, 878], 1, sort_by="vote_count.desc")
-    assert all({28, 878} <= set(m.genre_ids) for m in scifi_action.results)
-    counts = [m.vote_count for m in scifi_action.results]
+    assert all({28, 878} <= set(m.genre_ids) for m in scifi_action.items)
+    counts = [m.vote_count for m in scifi_action.items]
     assert counts == sorted(counts, reverse=True)
     assert fake_tmdb.requests[-1].query["with_genres"] == "28,878"
 

@@ -70,14 +70,14 @@ async def tmdb_client(make_mr: MakeMovieRec, fake: FakeTMDb, **overrides: Any) -
 def test_total_pages_is_capped_at_the_500_tmdb_serves() -> None:
     page = parse_page(DISCOVER_REPLY, "/discover/movie", IMAGES, "w500")
     assert page.total_pages == 500
-    assert page.total_results == 760385
+    assert page.total == 760385
 
 
 def test_adult_entries_are_dropped_unless_included() -> None:
     hidden = parse_page(DISCOVER_REPLY, "/discover/movie", IMAGES, "w500")
-    assert [m.id for m in hidden.results] == [550]
+    assert [m.id for m in hidden.items] == [550]
     shown = parse_page(DISCOVER_REPLY, "/discover/movie", IMAGES, "w500", include_adult=True)
-    assert [(m.id, m.adult) for m in shown.results] == [(550, False), (1400002, True)]
+    assert [(m.id, m.adult) for m in shown.items] == [(550, False), (1400002, True)]
 
 
 async def test_video_entries_are_hidden_from_trending_by_default(
@@ -86,8 +86,8 @@ async def test_video_entries_are_hidden_from_trending_by_default(
     fake_tmdb.add(WRESTLING)
     tmdb = await tmdb_client(make_mr, fake_tmdb)
     page = await tmdb.trending("day")
-    assert WRESTLING.id not in {m.id for m in page.results}
-    assert page.results  # the films are still there
+    assert WRESTLING.id not in {m.id for m in page.items}
+    assert page.items  # the films are still there
 
 
 async def test_video_entries_show_when_the_setting_allows(
@@ -96,7 +96,7 @@ async def test_video_entries_show_when_the_setting_allows(
     fake_tmdb.add(WRESTLING)
     tmdb = await tmdb_client(make_mr, fake_tmdb, tmdb_include_video=True)
     page = await tmdb.trending("day")
-    top = page.results[0]
+    top = page.items[0]
     assert (top.id, top.video) == (WRESTLING.id, True)
 
 
@@ -105,7 +105,7 @@ async def test_adult_search_results_show_when_the_setting_allows(
 ) -> None:
     tmdb = await tmdb_client(make_mr, fake_tmdb, tmdb_include_adult=True)
     page = await tmdb.search("adult feature")
-    assert [(m.title, m.adult) for m in page.results] == [("An Adult Feature", True)]
+    assert [(m.title, m.adult) for m in page.items] == [("An Adult Feature", True)]
     assert fake_tmdb.requests[-1].query["include_adult"] == "true"
 
 

@@ -47,7 +47,7 @@ async def test_transient_failures_are_retried_until_success(
     tmdb = await tmdb_client(make_mr, fake_tmdb)
     fake_tmdb.fail_next(2, status=status)
     page = await tmdb.trending("day")
-    assert page.results
+    assert page.items
     assert fake_tmdb.calls("/trending/movie/day") == 3
 
 
@@ -141,7 +141,7 @@ async def test_one_slow_reply_is_retried_and_succeeds(
 ) -> None:
     tmdb = await tmdb_client(make_mr, fake_tmdb, tmdb_timeout=0.2)
     fake_tmdb.slow(30, times=1)
-    assert (await tmdb.trending("day")).results
+    assert (await tmdb.trending("day")).items
     assert len(fake_tmdb.requests) == 2
 
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from movierec.discovery.providers import TrendingWindow
 from movierec.errors import NotFound, UpstreamUnavailable
-from movierec.types import Genre, Movie, MovieDetails, Page, Source
+from movierec.types import Genre, Movie, MovieDetails, MoviePage, Source
 
 
 def sample_movies(start: int = 1, count: int = 3, prefix: str = "Movie") -> list[Movie]:
@@ -50,18 +50,16 @@ class ScriptedProvider:
         if self.failing:
             raise UpstreamUnavailable("TMDb is down (scripted)")
 
-    def _page(self, page: int) -> Page[Movie]:
-        return Page[Movie](
-            page=page, total_results=len(self.movies), results=self.movies, source=self.source
-        )
+    def _page(self, page: int) -> MoviePage:
+        return MoviePage(items=self.movies, page=page, total=len(self.movies), source=self.source)
 
-    async def trending(self, window: TrendingWindow, page: int, language: str) -> Page[Movie]:
+    async def trending(self, window: TrendingWindow, page: int, language: str) -> MoviePage:
         await self._answer("trending")
         return self._page(page)
 
     async def search(
         self, query: str, page: int, year: int | None, language: str, include_adult: bool
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         await self._answer("search")
         return self._page(page)
 
@@ -72,17 +70,17 @@ class ScriptedProvider:
                 return MovieDetails(**movie.model_dump(), runtime=120, keywords=("heist",))
         raise NotFound(f"no movie {movie_id}")
 
-    async def recommendations(self, movie_id: int, page: int, language: str) -> Page[Movie]:
+    async def recommendations(self, movie_id: int, page: int, language: str) -> MoviePage:
         await self._answer("recommendations")
         return self._page(page)
 
-    async def similar(self, movie_id: int, page: int, language: str) -> Page[Movie]:
+    async def similar(self, movie_id: int, page: int, language: str) -> MoviePage:
         await self._answer("similar")
         return self._page(page)
 
     async def discover(
         self, genre_ids: Sequence[int], page: int, language: str, sort_by: str
-    ) -> Page[Movie]:
+    ) -> MoviePage:
         await self._answer("discover")
         return self._page(page)
 

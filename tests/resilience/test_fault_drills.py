@@ -213,7 +213,7 @@ def test_tmdb_down_serves_the_stale_copy_and_refuses_the_rest_clearly(
     stale, _ = _timed_get(app_on_tmdb.url + "/movies/trending")
     assert stale.status_code == 200, stale.text
     assert (stale.json()["stale"], stale.json()["cached"]) == (True, True)
-    assert stale.json()["results"] == warm.json()["results"]
+    assert stale.json()["items"] == warm.json()["items"]
     fresh, seconds = _timed_get(app_on_tmdb.url + "/movies/search?q=never-cached")
     assert fresh.status_code == 503, fresh.text
     assert fresh.json()["error"]["code"] == "upstream_unavailable"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     )
 from movierec_cli.options import JsonOption
 from movierec_cli.render import (
+    page_caption,
     print_error,
     print_json,
     print_message,
@@ -165,7 +166,6 @@ def list_favorites(
     if json:
         print_json(result)
         return
-    pages = max(1, -(-result.total // result.size))
     print_table(
         "Your favorites",
         ["id", "title", "year", "added"],
@@ -173,7 +173,7 @@ def list_favorites(
             (i.movie_id, i.title, i.release_year, i.added_at.strftime("%Y-%m-%d"))
             for i in result.items
         ],
-        caption=f"page {result.page} of {pages} - {result.total} favorites",
+        caption=page_caption(result, "favorites"),
     )
 
 

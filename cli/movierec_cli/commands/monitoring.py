@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         UsageRow,
     )
 from movierec_cli.options import JsonOption
-from movierec_cli.render import print_json, print_table, styled
+from movierec_cli.render import page_caption, print_json, print_table, styled
 from movierec_cli.session import run_authed
 
 __all__ = ["audit", "quality", "register", "sparkline", "usage"]
@@ -151,12 +151,11 @@ def audit(
         ]
         for e in result.items
     ]
-    pages = max(1, -(-result.total // result.per_page))
     print_table(
         "Audit log",
         ["when (UTC)", "action", "actor", "target", "ip", "ok", "details"],
         rows,
-        caption=f"page {result.page} of {pages}, {result.total} events",
+        caption=page_caption(result, "events"),
     )
 
 

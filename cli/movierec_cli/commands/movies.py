@@ -8,22 +8,22 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from movierec import Movie, MovieInfo, MovieRec, Page
+    from movierec import MovieInfo, MoviePage, MovieRec
 from movierec_cli.options import JsonOption
-from movierec_cli.render import print_json, print_table
+from movierec_cli.render import page_caption, print_json, print_table
 from movierec_cli.runner import run
 
 PageOption = Annotated[int, typer.Option("--page", "-p", help="Page number (1-500).")]
 
 
-def _caption(page: Page[Movie]) -> str:
-    parts = [f"page {page.page} of {page.total_pages} ({page.total_results} results)"]
-    parts.append(f"source: {page.source}" + (", cached" if page.cached else ""))
-    if page.stale:
-        parts.append("STALE: the provider is failing, this is the last good copy")
-    if page.note:
-        parts.append(page.note)
-    return " · ".join(parts)
+def _caption(page: MoviePage) -> str:
+    return page_caption(
+        page,
+        "results",
+        f"source: {page.source}" + (", cached" if page.cached else ""),
+        "STALE: the provider is failing, this is the last good copy" if page.stale else "",
+        page.note or "",
+    )
 
 
 def _genres(ids: tuple[int, ...]) -> str:
@@ -32,19 +32,17 @@ def _genres(ids: tuple[int, ...]) -> str:
     return ", ".join(TMDB_GENRES.get(i, str(i)) for i in ids)
 
 
-def print_movies(title: str, page: Page[Movie]) -> None:
+def print_movies(title: str, page: MoviePage) -> None:
     """A page of movies as a table."""
     rows = [
         (m.id, m.title, m.year, _genres(m.genre_ids), f"{m.vote_average:.1f}", m.vote_count)
-        for m in page.results
+        for m in page.items
     ]
     columns = ("id", "title", "year", "genres", "rating", "votes")
     print_table(title, columns, rows, caption=_caption(page))
 
 
-def show_page(
-    title: str, load: Callable[[MovieRec], Awaitable[Page[Movie]]], as_json: bool
-) -> None:
+def show_page(title: str, load: Callable[[MovieRec], Awaitable[MoviePage]], as_json: bool) -> None:
     """Run ``load`` against an open ``MovieRec`` and print its page."""
     result = run(load)
     if as_json:
@@ -63,7 +61,7 @@ def trending(
     Example: movierec trending --window day
     """
 
-    async def work(mr: MovieRec) -> Page[Movie]:
+    async def work(mr: MovieRec) -> MoviePage:
         return await mr.movies.trending(window=window, page=page)
 
     show_page(f"Trending this {window}", work, json)
@@ -80,7 +78,7 @@ def search(
     Example: movierec search "amelie" --year 2001
     """
 
-    async def work(mr: MovieRec) -> Page[Movie]:
+    async def work(mr: MovieRec) -> MoviePage:
         return await mr.movies.search(query, page=page, year=year)
 
     show_page(f"Search: {query}", work, json)

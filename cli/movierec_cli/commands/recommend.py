@@ -18,7 +18,7 @@ if TYPE_CHECKING:
         RefreshReport,
     )
 from movierec_cli.options import JsonOption
-from movierec_cli.render import print_json, print_message, print_table
+from movierec_cli.render import page_caption, print_json, print_message, print_table
 from movierec_cli.runner import load_settings, run, run_async
 from movierec_cli.session import run_authed
 
@@ -135,7 +135,7 @@ def show(
     # Rank, not the raw score: the list is re-ranked for variety (MMR), so scores are not
     # in order down the table; --json keeps each item's score.
     columns = ["#", "id", "title", "year"] + (["why"] if explain else [])
-    first = (listing.page - 1) * listing.size
+    first = ((listing.page or 1) - 1) * listing.size
     rows = []
     for n, item in enumerate(listing.items, start=first + 1):
         row: list[object] = [n, item.movie.id, item.movie.title, item.movie.year]
@@ -147,8 +147,12 @@ def show(
         "Recommended for you" + (" (start by adding favorites)" if listing.cold_start else ""),
         columns,
         rows,
-        caption=f"ranked for relevance and variety; {origin} at "
-        f"{listing.generated_at:%Y-%m-%d %H:%M} UTC, {listing.total} in all",
+        caption=page_caption(
+            listing,
+            "in all",
+            f"ranked for relevance and variety; {origin} at "
+            f"{listing.generated_at:%Y-%m-%d %H:%M} UTC",
+        ),
     )
 
 

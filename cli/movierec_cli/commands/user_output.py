@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from movierec import UserPage, UserView
-from movierec_cli.render import print_json, print_message, print_table
+from movierec_cli.render import page_caption, print_json, print_message, print_table
 
 
 def report_user(user: UserView, json: bool, message: str) -> None:
@@ -43,7 +43,6 @@ def print_users(page: UserPage, json: bool) -> None:
     if json:
         print_json(page)
         return
-    pages = max(1, -(-page.total // page.per_page))
     print_table(
         "Users",
         ["id", "username", "email", "role", "active", "created"],
@@ -56,7 +55,7 @@ def print_users(page: UserPage, json: bool) -> None:
                 "yes" if u.is_active else "no",
                 u.created_at.strftime("%Y-%m-%d"),
             )
-            for u in page.results
+            for u in page.items
         ],
-        caption=f"page {page.page} of {pages} - {page.total} users",
+        caption=page_caption(page, "users"),
     )

@@ -15,6 +15,7 @@ from movierec_server.auth import require_admin
 from movierec_server.bodies import parse_body, query_int
 from movierec_server.context import movierec
 from movierec_server.middleware.proxy import client_ip
+from movierec_server.pages import page_reply
 from movierec_server.spec import json_content
 
 bp = Blueprint("admin_users", url_prefix="/admin/users")
@@ -36,7 +37,7 @@ async def list_users(request: Request) -> HTTPResponse:
     result = await movierec(request).admin.list_users(
         request.ctx.principal, query=query, page=page, per_page=per_page
     )
-    return json(result.model_dump(mode="json"))
+    return page_reply(result)
 
 
 @bp.get("/<user_id:int>")

@@ -33,6 +33,7 @@ from movierec import (
 from movierec_server.auth import require_user
 from movierec_server.bodies import parse_body, query_int
 from movierec_server.context import movierec
+from movierec_server.pages import page_reply
 from movierec_server.progress import NDJSON, Progress, stream_progress, wants_progress
 from movierec_server.spec import ERROR_REF, json_content
 
@@ -124,7 +125,9 @@ def _user(request: Request) -> int:
 @openapi.parameter("genre", int, "query", description="only movies of this TMDb genre id")
 @openapi.response(
     200,
-    _example(FavoritesPage, {"items": [_ITEM], "total": 1, "page": 1, "size": 20}),
+    _example(
+        FavoritesPage, {"items": [_ITEM], "page": 1, "size": 20, "total": 1, "total_pages": 1}
+    ),
     "one page of favorites and the total",
 )
 @openapi.response(400, description="a parameter is out of range")
@@ -141,7 +144,7 @@ async def list_favorites(request: Request) -> HTTPResponse:
         cursor=cursor,
         genre_id=query_int(request, "genre", 0, low=1, high=2**31 - 1) if genre else None,
     )
-    return json(result.model_dump(mode="json"))
+    return page_reply(result)
 
 
 @bp.post("/")

@@ -21,7 +21,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 from sanic_ext import openapi
 
-from movierec import GenreList, HotReply, InvalidInput, Movie, MovieInfo, Page
+from movierec import GenreList, HotReply, InvalidInput, MovieInfo, MoviePage
 from movierec_server.context import movierec
 from movierec_server.spec import json_content
 
@@ -30,7 +30,7 @@ bp = Blueprint("movies", url_prefix="/movies")
 STALE_MAX_AGE = 60
 
 
-_PAGE = json_content(Page[Movie])
+_PAGE = json_content(MoviePage)
 _ERRORS = {
     400: "invalid query parameter (the error body names it)",
     404: "no movie with this id",

@@ -20,6 +20,7 @@ from movierec_server.auth import SCHEME, principal_of, require_admin
 from movierec_server.bodies import query_int
 from movierec_server.context import movierec
 from movierec_server.metrics import CONTENT_TYPE, ServerMetrics
+from movierec_server.pages import page_reply
 from movierec_server.spec import ERROR_REF, json_content
 
 _METRICS_EXAMPLE = (
@@ -108,7 +109,7 @@ async def audit(request: Request) -> HTTPResponse:
         page=query_int(request, "page", 1, low=1, high=1_000_000),
         per_page=query_int(request, "per_page", 50, low=1, high=200),
     )
-    return json(result.model_dump(mode="json"))
+    return page_reply(result)
 
 
 @bp.get("/admin/recommendations/quality")

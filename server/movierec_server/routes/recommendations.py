@@ -14,6 +14,7 @@ from movierec import LIST_SIZE, MAX_RECOMMENDATIONS_PAGE_SIZE, Dismissed, Recomm
 from movierec_server.auth import require_user
 from movierec_server.bodies import query_int
 from movierec_server.context import movierec
+from movierec_server.pages import page_reply
 from movierec_server.spec import json_content
 
 bp = Blueprint("recommendations", url_prefix="/movies/recommendations")
@@ -41,7 +42,7 @@ async def recommendations(request: Request) -> HTTPResponse:
     listing = await movierec(request).recommend.for_user(
         request.ctx.principal.user_id, page=page, size=size
     )
-    return json(listing.model_dump(mode="json"))
+    return page_reply(listing)
 
 
 @bp.post("/<movie_id:int>/dismiss")
