@@ -100,7 +100,7 @@ if typing.TYPE_CHECKING:
         evaluate,
     )
     from movierec.text import printable
-    from movierec.types import Genre, Movie, MovieDetails, MoviePage, Page, Principal
+    from movierec.types import Genre, Movie, MovieDetails, MoviePage, Page, Principal, Progress
 
 # Names resolve on first use (PEP 562), so ``import movierec`` costs almost nothing and a
 # program pays for the areas it touches: the CLI's ``--help`` never loads Tortoise, numpy,
@@ -192,6 +192,7 @@ __all__ = [
     "PreferencesUpdate",
     "Principal",
     "ProfileUpdate",
+    "Progress",
     "PruneReport",
     "QualityDay",
     "QualityReport",

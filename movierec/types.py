@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Generic, Literal, Self, TypeVar
+from typing import Any, Generic, Literal, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["Genre", "Movie", "MovieDetails", "MoviePage", "Page", "Principal", "Source"]
+__all__ = ["Genre", "Movie", "MovieDetails", "MoviePage", "Page", "Principal", "Progress", "Source"]
 
 Source = Literal["tmdb", "catalog"]
 T = TypeVar("T")
@@ -92,6 +92,18 @@ class MoviePage(Page[Movie]):
     cached: bool = False
     stale: bool = False
     note: str | None = Field(None, description="e.g. which window the offline trending covers")
+
+
+class Progress(Protocol):
+    """How long work tells its caller how far it has got: one signature for every long call.
+
+    Called as ``progress(done, total, stage)``: ``done`` units of ``total`` (``None`` while
+    the total is unknown) in ``stage`` (e.g. ``"movies"``, ``"matching"``); the catalog
+    import, the favorites import and the recommendation refresh all report this way.
+    """
+
+    def __call__(self, done: int, total: int | None, stage: str) -> None:
+        """Record that ``done`` of ``total`` units of ``stage`` are finished."""
 
 
 class MovieDetails(Movie):

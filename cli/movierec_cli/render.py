@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -26,6 +26,7 @@ from rich.text import Text
 from movierec import printable
 
 if TYPE_CHECKING:
+    import movierec
     from movierec import Page
 
 __all__ = [
@@ -133,15 +134,19 @@ class RateColumn(ProgressColumn):
         return Text("" if speed is None else f"{speed:,.0f}/s", style="progress.data.speed")
 
 
+def _quiet(done: int, total: int | None, stage: str) -> None:
+    """A progress callback that draws nothing."""
+
+
 @contextlib.contextmanager
-def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
-    """A Rich progress display fed by ``report(stage, done, total)`` calls, one bar per stage.
+def progress_bar(enabled: bool = True) -> Iterator[movierec.Progress]:
+    """The CLI's one adapter of the library's ``Progress``: a Rich bar per reported stage.
 
     Drawn on stderr, so ``--json`` output on stdout stays clean; ``enabled=False`` (or a
     non-terminal stderr) gives a callback that draws nothing.
     """
     if not enabled or not error_console.is_terminal:
-        yield lambda stage, done, total: None
+        yield _quiet
         return
     tasks: dict[str, TaskID] = {}
     columns = (
@@ -154,7 +159,7 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], Non
     )
     with Progress(*columns, console=error_console, transient=False) as progress:
 
-        def report(stage: str, done: int, total: int) -> None:
+        def report(done: int, total: int | None, stage: str) -> None:
             if stage not in tasks:
                 tasks[stage] = progress.add_task(stage, total=total or None)
             progress.update(tasks[stage], completed=done, total=total or None)

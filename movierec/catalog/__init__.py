@@ -6,7 +6,7 @@ Used when no TMDb credential is configured (and as the recommender's rating prio
 from movierec.catalog.download import fetch_movielens, movielens_folder
 from movierec.catalog.errors import CatalogEmpty
 from movierec.catalog.genres import MOVIELENS_TO_TMDB, TMDB_GENRES
-from movierec.catalog.importer import CatalogImportReport, ImportProgress
+from movierec.catalog.importer import CatalogImportReport
 from movierec.catalog.provider import CatalogProvider
 from movierec.catalog.service import Catalog
 
@@ -17,7 +17,6 @@ __all__ = [
     "CatalogEmpty",
     "CatalogImportReport",
     "CatalogProvider",
-    "ImportProgress",
     "fetch_movielens",
     "movielens_folder",
 ]

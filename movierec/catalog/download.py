@@ -22,10 +22,10 @@ from pathlib import Path
 
 import aiohttp
 
-from movierec.catalog.importer import ImportProgress
 from movierec.catalog.movielens import REQUIRED_FILES
 from movierec.config import Settings
 from movierec.errors import UpstreamError, UpstreamUnavailable
+from movierec.types import Progress
 
 __all__ = ["DATASET_NAME", "fetch_movielens", "movielens_folder"]
 
@@ -48,7 +48,7 @@ def _complete(folder: Path) -> bool:
 async def fetch_movielens(
     settings: Settings,
     *,
-    progress: ImportProgress | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """The local ml-latest-small folder, downloading and checking it on first use."""
     folder = movielens_folder(settings)
@@ -69,7 +69,7 @@ async def fetch_movielens(
     return folder
 
 
-async def _download(settings: Settings, target: Path, progress: ImportProgress | None) -> str:
+async def _download(settings: Settings, target: Path, progress: Progress | None) -> str:
     url = settings.movielens_url
     limit = settings.movielens_max_bytes
     digest = hashlib.sha256()
@@ -86,9 +86,9 @@ async def _download(settings: Settings, target: Path, progress: ImportProgress |
             expected = response.content_length
             if expected is not None and expected > limit:
                 raise UpstreamError(f"{url} is {expected} bytes, over the {limit} byte limit")
-            total = expected or 0
+            total = expected or None
             if progress:
-                progress("download", 0, total)
+                progress(0, total, "download")
             with target.open("wb") as handle:
                 async for chunk in response.content.iter_chunked(_CHUNK):
                     received += len(chunk)
@@ -97,7 +97,7 @@ async def _download(settings: Settings, target: Path, progress: ImportProgress |
                     digest.update(chunk)
                     handle.write(chunk)
                     if progress:
-                        progress("download", received, total)
+                        progress(received, total, "download")
     except (aiohttp.ClientError, TimeoutError) as exc:
         raise UpstreamUnavailable(f"downloading {url} failed: {exc or type(exc).__name__}") from exc
     if expected is not None and received != expected:

@@ -23,11 +23,9 @@ from movierec.catalog.ratings import RatingsScan, read_ratings
 from movierec.db.database import connection_name
 from movierec.db.models import Movie
 from movierec.errors import InvalidInput, ServiceUnavailable
+from movierec.types import Progress
 
-__all__ = ["CATALOG_FIELDS", "CatalogImportReport", "ImportProgress", "import_movielens_folder"]
-
-ImportProgress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``; stages are ``parse``, ``movies`` and ``ratings``."""
+__all__ = ["CATALOG_FIELDS", "CatalogImportReport", "import_movielens_folder"]
 
 CHUNK = 2_000
 CATALOG_FIELDS = (
@@ -74,7 +72,7 @@ class CatalogImportReport:
         return data
 
 
-def _noop(stage: str, done: int, total: int) -> None:
+def _noop(done: int, total: int | None, stage: str) -> None:
     return None
 
 
@@ -82,35 +80,38 @@ async def import_movielens_folder(
     folder: Path,
     database_url: str,
     *,
-    progress: ImportProgress | None = None,
+    progress: Progress | None = None,
     clock: Callable[[], float],
 ) -> CatalogImportReport:
     """Parse ``folder``'s movies, stream its ratings into the database, replace the catalog.
 
     Runs in the caller's active Tortoise context (``mr.db``), in one transaction: readers
     see the old catalog or the new one. Ratings are read in chunks (bounded memory) and
-    bulk-loaded (:mod:`movierec.catalog.bulk`); ``progress("ratings", done, total)``
-    counts rows stored, ``total`` being 0 (unknown) until the end.
+    bulk-loaded (:mod:`movierec.catalog.bulk`). Stages reported: ``parse``, ``movies``,
+    ``ratings``; ``progress(done, total, "ratings")``
+    counts rows stored, ``total`` being ``None`` (unknown) until the end.
     """
     report = progress or _noop
     started = clock()
     folder = await asyncio.to_thread(folder.expanduser)
     if not await asyncio.to_thread(folder.is_dir):
         raise InvalidInput.field("path", f"{folder} is not a folder")
-    report("parse", 0, 1)
+    report(0, 1, "parse")
     parsed = await asyncio.to_thread(parse_movielens, folder)
-    report("parse", 1, 1)
+    report(1, 1, "parse")
     scan = RatingsScan()
     chunks = read_ratings(folder / "ratings.csv", parsed.tmdb_of, scan)
     name = connection_name(database_url)
     kind = "sqlite" if name == "sqlite" else "postgres"
     try:
         async with in_transaction(name) as conn:
-            report("ratings", 0, 0)
-            stored = await load_ratings(conn, kind, chunks, lambda done: report("ratings", done, 0))
+            report(0, None, "ratings")
+            stored = await load_ratings(
+                conn, kind, chunks, lambda done: report(done, None, "ratings")
+            )
             if not scan.grouped:
                 stored -= await dedupe_ratings(conn)
-            report("ratings", stored, stored)
+            report(stored, stored, "ratings")
             latest = datetime.fromtimestamp(scan.latest, tz=UTC) if scan.latest else None
             cutoff = (latest or datetime.fromtimestamp(0, tz=UTC)) - timedelta(
                 days=RECENT_WINDOW_DAYS
@@ -142,12 +143,12 @@ async def import_movielens_folder(
     )
 
 
-async def _upsert(rows: Sequence[Movie], report: ImportProgress, conn: Any) -> None:
+async def _upsert(rows: Sequence[Movie], report: Progress, conn: Any) -> None:
     total = len(rows)
-    report("movies", 0, total)
+    report(0, total, "movies")
     for start in range(0, total, CHUNK):
         chunk = list(rows[start : start + CHUNK])
         await Movie.bulk_create(
             chunk, on_conflict=["id"], update_fields=CATALOG_FIELDS, using_db=conn
         )
-        report("movies", min(start + CHUNK, total), total)
+        report(min(start + CHUNK, total), total, "movies")

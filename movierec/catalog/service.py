@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from movierec.boundary import guarded
 from movierec.catalog.download import fetch_movielens
-from movierec.catalog.importer import CatalogImportReport, ImportProgress, import_movielens_folder
+from movierec.catalog.importer import CatalogImportReport, import_movielens_folder
 from movierec.catalog.provider import CatalogProvider
 from movierec.db.models import CatalogRating, Movie
 
 if TYPE_CHECKING:
     from movierec.clock import Clock
     from movierec.config import Settings
+    from movierec.types import Progress
 
 __all__ = ["Catalog"]
 
@@ -28,7 +29,7 @@ class Catalog:
         self.provider = CatalogProvider(settings)
 
     async def import_movielens(
-        self, path: Path | str | None = None, *, progress: ImportProgress | None = None
+        self, path: Path | str | None = None, *, progress: Progress | None = None
     ) -> CatalogImportReport:
         """Replace the catalog with a MovieLens folder.
 

@@ -1,7 +1,7 @@
 """Favorites: a user's favorite movies (``mr.favorites``), with import and export."""
 
 from movierec.favorites.formats import detect_format
-from movierec.favorites.service import MAX_FAVORITES_PAGE_SIZE, Favorites, ProgressCallback
+from movierec.favorites.service import MAX_FAVORITES_PAGE_SIZE, Favorites
 from movierec.favorites.types import (
     ExportFormat,
     FavoriteItem,
@@ -29,7 +29,6 @@ __all__ = [
     "ImportIssue",
     "ImportMatch",
     "ImportReport",
-    "ProgressCallback",
     "TitleMatch",
     "detect_format",
 ]

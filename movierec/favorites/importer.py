@@ -25,7 +25,7 @@ from movierec.favorites.types import (
     ImportMatch,
     ImportReport,
 )
-from movierec.types import Movie
+from movierec.types import Movie, Progress
 
 if TYPE_CHECKING:
     from movierec.config import Settings
@@ -150,9 +150,9 @@ async def plan_import(
     settings: Settings,
     user_id: int,
     rows: list[ImportRow],
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportPlan:
-    """Resolve every row (a few at a time), reporting ``progress(done, total)``.
+    """Resolve every row (a few at a time), reporting ``progress(done, total, "matching")``.
 
     ``settings`` tells whether TMDb can be searched for titles the catalog lacks, and
     how poster URLs of catalog matches are built.
@@ -164,7 +164,7 @@ async def plan_import(
         nonlocal done
         done += count
         if progress is not None:
-            progress(done, len(rows))
+            progress(done, len(rows), "matching")
 
     async def by_id(row: ImportRow) -> _Resolved | None:
         async with gate:

@@ -16,7 +16,6 @@ import base64
 import binascii
 import builtins
 import re
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -42,20 +41,18 @@ from movierec.favorites.types import (
     ImportReport,
     TitleMatch,
 )
-from movierec.types import Movie
+from movierec.types import Movie, Progress
 
 if TYPE_CHECKING:
     from movierec.clock import Clock
     from movierec.config import Settings
     from movierec.discovery import MovieService
 
-__all__ = ["MAX_FAVORITES_PAGE_SIZE", "Favorites", "ProgressCallback"]
+__all__ = ["MAX_FAVORITES_PAGE_SIZE", "Favorites"]
 
 MAX_FAVORITES_PAGE_SIZE = 100
 MAX_TITLE = 200
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)$")
-ProgressCallback = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` while an import resolves its rows."""
 
 
 def _item(row: Favorite) -> FavoriteItem:
@@ -308,7 +305,7 @@ class Favorites:
         format: ImportFormat = "json",
         *,
         skip_errors: bool = False,
-        progress: ProgressCallback | None = None,
+        progress: Progress | None = None,
     ) -> ImportReport:
         """Add the movies of an export file; all or nothing unless ``skip_errors``.
 

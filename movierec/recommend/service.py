@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import logging
 import time
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +47,7 @@ from movierec.recommend.types import (
     RecommendationList,
     RefreshReport,
 )
-from movierec.types import Principal
+from movierec.types import Principal, Progress
 
 if TYPE_CHECKING:
     from movierec.cache import Cache, CachedLoader
@@ -62,8 +61,6 @@ __all__ = ["MAX_RECOMMENDATIONS_PAGE_SIZE", "Recommender"]
 log = logging.getLogger(__name__)
 
 MAX_RECOMMENDATIONS_PAGE_SIZE = 50
-RefreshProgress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` by :meth:`Recommender.refresh_all`."""
 
 
 def _prefs_hash(preferences: dict[str, Any] | None) -> str:
@@ -260,7 +257,7 @@ class Recommender:
         return Dismissed(movie_id=movie_id, created=created)
 
     async def refresh_all(
-        self, progress: RefreshProgress | None = None, concurrency: int = 4
+        self, progress: Progress | None = None, concurrency: int = 4
     ) -> RefreshReport:
         """Recompute and cache every active user's list (a task queue can run this)."""
         if concurrency < 1:
@@ -286,7 +283,7 @@ class Recommender:
                     failed += 1
                 done += 1
                 if progress is not None:
-                    progress(done, len(users))
+                    progress(done, len(users), "refresh")
 
         await asyncio.gather(*(one(u) for u in users))
         return RefreshReport(

@@ -19,12 +19,12 @@ import orjson
 from pydantic import BaseModel
 from sanic import Request
 
+from movierec import Progress
 from movierec_server.errors import response_for
 
-__all__ = ["NDJSON", "Progress", "stream_progress", "wants_progress"]
+__all__ = ["NDJSON", "stream_progress", "wants_progress"]
 
 NDJSON = "application/x-ndjson"
-Progress = Callable[[int, int], None]
 INTERVAL = 0.5
 """Seconds between two progress lines."""
 
@@ -43,14 +43,14 @@ async def stream_progress(
 ) -> None:
     """Run ``work(progress)`` and stream its progress, then its result or its error."""
     response = await request.respond(content_type=NDJSON)
-    latest: tuple[int, int] | None = None
+    latest: tuple[int, int | None] | None = None
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int | None, stage: str) -> None:
         nonlocal latest
         latest = (done, total)
 
     task = asyncio.ensure_future(work(progress))
-    sent: tuple[int, int] | None = None
+    sent: tuple[int, int | None] | None = None
     try:
         while True:
             finished, _ = await asyncio.wait({task}, timeout=INTERVAL)

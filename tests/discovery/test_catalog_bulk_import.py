@@ -63,7 +63,7 @@ async def test_a_rater_split_across_chunks_keeps_only_the_latest_of_merged_movie
     before = await _index_names(mr)
     stages: list[tuple[str, int]] = []
     report = await mr.catalog.import_movielens(
-        folder, progress=lambda stage, done, total: stages.append((stage, done))
+        folder, progress=lambda done, total, stage: stages.append((stage, done))
     )
     assert await _pairs(mr) == {(1, 101): 4.5, (1, 102): 3.0, (2, 101): 5.0, (3, 102): 4.0}
     assert report.ratings == 4

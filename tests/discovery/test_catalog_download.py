@@ -26,10 +26,10 @@ async def test_import_without_a_path_downloads_checks_and_imports(
     served = ServedFile(movielens_zip())
     async with serve_file(served) as url:
         settings = mr.settings.model_copy(update={"movielens_url": url})
-        progress: list[tuple[str, int, int]] = []
+        progress: list[tuple[str, int, int | None]] = []
         catalog = Catalog(settings, mr.clock)  # mr.catalog, pointed at the served file
         report = await catalog.import_movielens(
-            progress=lambda stage, done, total: progress.append((stage, done, total))
+            progress=lambda done, total, stage: progress.append((stage, done, total))
         )
     assert report.movies == 7
     assert await Movie.filter(in_catalog=True).count() == 7

@@ -17,7 +17,7 @@ async def test_import_counts_movies_ratings_and_what_it_skipped(
 ) -> None:
     stages: list[str] = []
     report = await mr.catalog.import_movielens(
-        movielens_dir, progress=lambda stage, done, total: stages.append(stage)
+        movielens_dir, progress=lambda done, total, stage: stages.append(stage)
     )
     assert (report.movies, report.ratings) == (7, 28)
     assert (report.skipped_movies, report.merged_movies, report.skipped_ratings) == (1, 1, 1)

@@ -121,12 +121,12 @@ async def test_csv_rows_are_reported_on_the_line_an_editor_shows(mr: MovieRec, a
 
 
 async def test_import_reports_progress_for_every_row(mr: MovieRec, alice: int) -> None:
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[int, int | None, str]] = []
     await mr.favorites.import_(
-        alice, "[603, 550]", "json", progress=lambda d, t: seen.append((d, t))
+        alice, "[603, 550]", "json", progress=lambda d, t, stage: seen.append((d, t, stage))
     )
-    assert seen[0] == (0, 2)
-    assert seen[-1] == (2, 2)
+    assert seen[0] == (0, 2, "matching")
+    assert seen[-1] == (2, 2, "matching")
 
 
 @pytest.mark.parametrize(

@@ -135,12 +135,12 @@ async def test_a_dismissed_movie_disappears_at_once_and_for_good(taste_mr: Movie
 async def test_refresh_all_recomputes_every_users_list_with_progress(taste_mr: MovieRec) -> None:
     users = [await new_user(taste_mr, f"user{n}") for n in range(3)]
     await add_favorites(taste_mr, users[0], action_ids()[:2])
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[int, int | None, str]] = []
     report = await taste_mr.recommend.refresh_all(
-        progress=lambda done, total: seen.append((done, total)), concurrency=2
+        progress=lambda done, total, stage: seen.append((done, total, stage)), concurrency=2
     )
     assert (report.users, report.refreshed, report.failed) == (3, 3, 0)
-    assert seen[-1] == (3, 3)
+    assert seen[-1] == (3, 3, "refresh")
     assert (await taste_mr.recommend.for_user(users[0])).cached is True
     # refreshing logs nothing: nothing was shown
     assert await Recommendation.all().count() == 20

@@ -218,7 +218,7 @@ def import_file(
                     content,
                     kind,  # type: ignore[arg-type]
                     skip_errors=skip_errors,
-                    progress=lambda done, total: report("matching", done, total),
+                    progress=report,
                 )
         except InvalidInput as exc:
             if isinstance(exc.details, dict) and not json:

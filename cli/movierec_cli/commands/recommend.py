@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress
 
 if TYPE_CHECKING:
     from movierec import (
@@ -18,7 +17,13 @@ if TYPE_CHECKING:
         RefreshReport,
     )
 from movierec_cli.options import JsonOption
-from movierec_cli.render import page_caption, print_json, print_message, print_table
+from movierec_cli.render import (
+    page_caption,
+    print_json,
+    print_message,
+    print_table,
+    progress_bar,
+)
 from movierec_cli.runner import load_settings, run, run_async
 from movierec_cli.session import run_authed
 
@@ -193,13 +198,8 @@ def refresh(
         raise typer.BadParameter("say --all to recompute every user's list")
 
     async def work(mr: MovieRec) -> RefreshReport:
-        with Progress(transient=True, disable=json) as bar:
-            task = bar.add_task("recomputing", total=None)
-
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            return await mr.recommend.refresh_all(progress=progress, concurrency=concurrency)
+        with progress_bar(enabled=not json) as report:
+            return await mr.recommend.refresh_all(progress=report, concurrency=concurrency)
 
     report = run(work)
     if json:

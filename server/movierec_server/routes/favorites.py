@@ -29,12 +29,13 @@ from movierec import (
     FavoritesPage,
     ImportReport,
     InvalidInput,
+    Progress,
 )
 from movierec_server.auth import require_user
 from movierec_server.bodies import parse_body, query_int
 from movierec_server.context import movierec
 from movierec_server.pages import page_reply
-from movierec_server.progress import NDJSON, Progress, stream_progress, wants_progress
+from movierec_server.progress import NDJSON, stream_progress, wants_progress
 from movierec_server.spec import ERROR_REF, json_content
 
 bp = Blueprint("favorites", url_prefix="/favorites", strict_slashes=False)
