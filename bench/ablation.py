@@ -11,14 +11,14 @@ import argparse
 import time
 from dataclasses import replace
 
-from movierec.recommend.blend import BlendWeights
 from movierec.recommend.content import ItemFeatures
 from movierec.recommend.ease import fit_ease
 from movierec.recommend.evaluate import engine_lists, measure
-from movierec.recommend.holdout import split_favorites
+from movierec.recommend.matrix import item_counts
 from movierec.recommend.model import HybridModel, ModelParams
 from movierec.recommend.movielens import read_movielens
-from movierec.recommend.popularity import item_counts, log_popularity
+from movierec.recommend.protocol import split_favorites
+from movierec.recommend.ranking import BlendWeights, log_popularity
 
 
 def main() -> None:

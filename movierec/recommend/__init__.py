@@ -3,12 +3,12 @@
 See docs/recommendations.md for the method and its measured quality.
 """
 
-from movierec.recommend.blend import BlendWeights
 from movierec.recommend.compute import LIST_SIZE
 from movierec.recommend.evaluate import EvalReport, MethodResult, evaluate, evaluate_sync
 from movierec.recommend.model import HybridModel, ModelParams
 from movierec.recommend.online import online_quality
 from movierec.recommend.published import ModelInfo
+from movierec.recommend.ranking import BlendWeights
 from movierec.recommend.service import MAX_RECOMMENDATIONS_PAGE_SIZE, Recommender
 from movierec.recommend.tune import FoldResult, TuneReport
 from movierec.recommend.types import (

@@ -179,8 +179,21 @@ class _Reader:
         raise ModelUnavailable(f"the model artifact has an unknown node kind {kind!r}")
 
 
+_MOVED = {
+    "movierec.recommend.itemknn": "movierec.recommend.similarity",
+    "movierec.recommend.collaborative": "movierec.recommend.similarity",
+    "movierec.recommend.rp3beta": "movierec.recommend.similarity",
+    "movierec.recommend.blend": "movierec.recommend.ranking",
+    "movierec.recommend.popularity": "movierec.recommend.ranking",
+    "movierec.recommend.diversify": "movierec.recommend.ranking",
+    "movierec.recommend.explain": "movierec.recommend.ranking",
+}
+"""Modules merged since a model may have been published: its classes load from their new home."""
+
+
 def _class(qualified: str) -> Any:
     module, _, name = qualified.partition(":")
+    module = _MOVED.get(module, module)
     if module != "movierec" and not module.startswith("movierec."):
         raise ModelUnavailable(f"the model artifact names a foreign class {qualified}")
     try:

@@ -9,7 +9,7 @@
 3. :meth:`HybridModel.rank` blends item-kNN evidence plus the candidates' evidence
    (scaled to ``PROVIDER_SHARE`` of the strongest kNN evidence), content similarity and
    popularity, removes favorites and dismissed movies, and diversifies with MMR;
-4. each item gets its reason (:mod:`.explain`).
+4. each item gets its reason (:func:`~.ranking.explain`).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from movierec.clock import utc_datetime
 from movierec.errors import MovieRecError
 from movierec.recommend.candidates import Candidate, gather_candidates
 from movierec.recommend.content import ItemFeatures
-from movierec.recommend.explain import explain
 from movierec.recommend.matrix import FloatArray, IntArray
 from movierec.recommend.model import HybridModel, Ranked, recency_weights
+from movierec.recommend.ranking import explain
 from movierec.recommend.store import FavoriteRow, load_dismissed, load_favorites, movies_by_id
 from movierec.types import Movie
 

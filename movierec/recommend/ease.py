@@ -13,7 +13,7 @@ factorisation in float32 (``X^T X + lam I`` is symmetric positive definite): abo
 
 :func:`fit_ease` returns the dense weights (the ``EASE`` baseline of ``movierec eval``);
 :func:`ease_neighbours` keeps each item's ``k`` strongest positive weights as a sparse
-matrix of the whole catalogue, which is what the engine serves (see :mod:`.collaborative`).
+matrix of the whole catalogue, which is what the engine serves (see :mod:`.similarity`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ import numpy.typing as npt
 from scipy import linalg, sparse
 
 from movierec.errors import InvalidInput
-from movierec.recommend.matrix import FloatArray, IntArray
-from movierec.recommend.popularity import item_counts
+from movierec.recommend.matrix import FloatArray, IntArray, item_counts
 
 __all__ = ["Ease", "ease_neighbours", "fit_ease", "head_items"]
 

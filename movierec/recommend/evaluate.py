@@ -1,4 +1,4 @@
-"""The evaluation harness: every method on one time-based hold-out (see :mod:`.holdout`).
+"""The evaluation harness: every method on one time-based hold-out (see :mod:`.protocol`).
 
 Every method is fitted on the training favorites and ranks the whole catalogue
 (``movies.csv``) for each evaluated user, minus that user's training favorites. Reported:
@@ -6,7 +6,7 @@ NDCG@k, Recall@20 (hits over ``min(20, held out)``), catalogue coverage of the t
 and wall time (fit + ranking).
 
 Methods: ``most-popular`` (training favorite counts), ``item-kNN`` (shrunk cosine, 50
-neighbours, uniform profile), ``RP3beta`` (graph walks, :mod:`.rp3beta`), ``EASE`` (dense
+neighbours, uniform profile), ``RP3beta`` (graph walks, :mod:`.similarity`), ``EASE`` (dense
 closed form, :mod:`.ease`; skipped with a note when the favorited catalogue is larger than
 ``EASE_BASELINE_MAX_ITEMS``) and ``engine`` (the served :class:`HybridModel` with the given
 params). ``tune=True`` adds the cross-validated parameter choice of :mod:`.tune`.
@@ -29,13 +29,12 @@ from movierec.config import Settings
 from movierec.errors import InvalidInput
 from movierec.recommend.content import ItemFeatures
 from movierec.recommend.ease import fit_ease
-from movierec.recommend.holdout import Split, split_favorites
-from movierec.recommend.itemknn import fit_item_knn
-from movierec.recommend.metrics import coverage, ndcg_at_k, recall_at_k
+from movierec.recommend.matrix import item_counts
 from movierec.recommend.model import HybridModel, ModelParams
 from movierec.recommend.movielens import read_movielens
-from movierec.recommend.popularity import item_counts, log_popularity
-from movierec.recommend.rp3beta import fit_rp3beta
+from movierec.recommend.protocol import Split, coverage, ndcg_at_k, recall_at_k, split_favorites
+from movierec.recommend.ranking import log_popularity
+from movierec.recommend.similarity import fit_item_knn, fit_rp3beta
 from movierec.recommend.tune import TuneReport, cross_validate, params_row
 
 __all__ = [

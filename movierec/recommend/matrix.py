@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-__all__ = ["FloatArray", "IdMap", "IntArray", "interaction_matrix", "top_k_mask"]
+__all__ = ["FloatArray", "IdMap", "IntArray", "interaction_matrix", "item_counts", "top_k_mask"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -103,3 +103,8 @@ def top_k_mask(indptr: IntArray, values: FloatArray, k: int) -> npt.NDArray[np.b
         else:
             keep[lo + np.argpartition(-values[lo:hi], k - 1)[:k]] = True
     return keep
+
+
+def item_counts(interactions: sparse.csr_matrix) -> FloatArray:
+    """How many users interacted with each item."""
+    return np.asarray((interactions > 0).sum(axis=0), dtype=np.float64).ravel()

@@ -14,14 +14,17 @@ import numpy as np
 from scipy import sparse
 
 from movierec.config import Settings
-from movierec.recommend.blend import BlendWeights, blend
-from movierec.recommend.collaborative import fit_collaborative
 from movierec.recommend.content import ContentModel, ItemFeatures, build_content_model
-from movierec.recommend.diversify import franchise_similarity, mmr
 from movierec.recommend.ease import Ease
-from movierec.recommend.itemknn import ItemKNN
-from movierec.recommend.matrix import FloatArray, IdMap, IntArray
-from movierec.recommend.popularity import item_counts, log_popularity
+from movierec.recommend.matrix import FloatArray, IdMap, IntArray, item_counts
+from movierec.recommend.ranking import (
+    BlendWeights,
+    blend,
+    franchise_similarity,
+    log_popularity,
+    mmr,
+)
+from movierec.recommend.similarity import ItemKNN, fit_collaborative
 
 __all__ = ["HybridModel", "ModelParams", "Ranked", "recency_weights"]
 

@@ -17,9 +17,9 @@ import numpy as np
 from movierec.db.models import Favorite
 from movierec.db.models import Movie as MovieRow
 from movierec.recommend.content import ItemFeatures
-from movierec.recommend.matrix import FloatArray, IdMap, IntArray, interaction_matrix
+from movierec.recommend.matrix import FloatArray, IdMap, IntArray, interaction_matrix, item_counts
 from movierec.recommend.model import HybridModel, ModelParams
-from movierec.recommend.popularity import item_counts, log_popularity
+from movierec.recommend.ranking import log_popularity
 
 __all__ = ["POSITIVE_RATING", "TrainingData", "fit_model", "load_training"]
 

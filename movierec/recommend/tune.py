@@ -20,10 +20,9 @@ from dataclasses import replace
 import numpy as np
 from pydantic import BaseModel
 
-from movierec.recommend.blend import BlendWeights
-from movierec.recommend.holdout import Split, user_folds
-from movierec.recommend.metrics import ndcg_at_k
 from movierec.recommend.model import HybridModel, ModelParams
+from movierec.recommend.protocol import Split, ndcg_at_k, user_folds
+from movierec.recommend.ranking import BlendWeights
 
 __all__ = [
     "GRID",

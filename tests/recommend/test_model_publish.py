@@ -113,6 +113,36 @@ def test_a_damaged_or_foreign_artifact_is_refused_with_a_clear_error() -> None:
         decode(foreign)
 
 
+def _renamed(blob: bytes, old: str, new: str) -> bytes:
+    """``blob`` with class paths in its header renamed (the arrays and checksum untouched)."""
+    start = len(MAGIC) + 4
+    (length,) = struct.unpack(">I", blob[len(MAGIC) : start])
+    raw = blob[start : start + length].replace(old.encode(), new.encode())
+    return MAGIC + struct.pack(">I", len(raw)) + raw + blob[start + length :]
+
+
+def test_a_model_published_before_the_recommend_modules_merged_still_loads() -> None:
+    from movierec.recommend.ranking import BlendWeights
+    from movierec.recommend.similarity import ItemKNN
+
+    model = {
+        "knn": ItemKNN(sparse.csr_matrix(np.eye(3))),
+        "weights": BlendWeights(collaborative=0.7),
+    }
+    blob = encode(model, {})
+    assert b"movierec.recommend.similarity:ItemKNN" in blob
+    older = _renamed(
+        _renamed(blob, "recommend.similarity:", "recommend.itemknn:"),
+        "recommend.ranking:",
+        "recommend.blend:",
+    )
+    assert b"movierec.recommend.itemknn:ItemKNN" in older
+    loaded, _ = decode(older)
+    assert isinstance(loaded["knn"], ItemKNN)
+    assert (loaded["knn"].similarity != model["knn"].similarity).nnz == 0
+    assert loaded["weights"] == BlendWeights(collaborative=0.7)
+
+
 async def test_fit_publishes_and_a_second_process_serves_the_same_list(
     make_mr: MakeMovieRec, taste_dir: Path, tmp_path: Path, settings: Settings
 ) -> None:

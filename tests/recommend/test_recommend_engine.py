@@ -15,13 +15,13 @@ from movierec.catalog import movielens_folder
 from movierec.errors import NotFound
 from movierec.recommend import ModelParams, evaluate, evaluate_sync
 from movierec.recommend.content import ItemFeatures, build_content_model
-from movierec.recommend.diversify import franchise_key, mmr
 from movierec.recommend.evaluate import split_favorites
-from movierec.recommend.itemknn import fit_item_knn
 from movierec.recommend.matrix import IdMap, interaction_matrix
-from movierec.recommend.metrics import coverage, ndcg_at_k, recall_at_k
 from movierec.recommend.model import HybridModel, _spread_anchors, recency_weights
 from movierec.recommend.movielens import read_movielens
+from movierec.recommend.protocol import coverage, ndcg_at_k, recall_at_k
+from movierec.recommend.ranking import franchise_key, mmr
+from movierec.recommend.similarity import fit_item_knn
 from movierec_cli.app import app
 from tests.helpers.taste_data import write_movielens
 

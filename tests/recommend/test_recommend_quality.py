@@ -12,15 +12,14 @@ from typer.testing import CliRunner
 
 from movierec.errors import InvalidInput
 from movierec.recommend import ModelParams, evaluate_sync
-from movierec.recommend.collaborative import fit_collaborative
 from movierec.recommend.content import ItemFeatures
 from movierec.recommend.ease import ease_neighbours, fit_ease, head_items
-from movierec.recommend.holdout import Split, split_favorites, user_folds
-from movierec.recommend.itemknn import fit_item_knn
+from movierec.recommend.matrix import item_counts
 from movierec.recommend.model import HybridModel
 from movierec.recommend.movielens import read_movielens
-from movierec.recommend.popularity import item_counts, log_popularity
-from movierec.recommend.rp3beta import fit_rp3beta
+from movierec.recommend.protocol import Split, split_favorites, user_folds
+from movierec.recommend.ranking import log_popularity
+from movierec.recommend.similarity import fit_collaborative, fit_item_knn, fit_rp3beta
 from movierec.recommend.tune import GRID, coordinate_ascent, cross_validate
 from movierec_cli.app import app
 from tests.helpers.taste_data import write_movielens

@@ -1,4 +1,7 @@
-"""The evaluation protocol's data: a time-based hold-out, and user folds for cross-validation.
+"""The offline evaluation protocol: hold-out data, user folds and ranking metrics.
+
+**Data** (:func:`split_favorites`, :func:`user_folds`): a time-based hold-out, and user
+folds for cross-validation.
 
 1. ratings ``>= threshold`` (4 by default) are favorites;
 2. per user, favorites are ordered by time (ties broken by a seeded shuffle) and the
@@ -7,11 +10,14 @@
 
 :meth:`Split.only` keeps the held-out favorites of some users and drops the others', which
 is how the tuner (:mod:`.tune`) is kept from ever seeing the users it reports on.
+
+**Metrics** with binary relevance: NDCG@k, Recall@k, catalogue coverage.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +27,7 @@ from movierec.errors import InvalidInput
 from movierec.recommend.matrix import IdMap, IntArray, interaction_matrix
 from movierec.recommend.movielens import MovieLens
 
-__all__ = ["Split", "split_favorites", "user_folds"]
+__all__ = ["Split", "coverage", "ndcg_at_k", "recall_at_k", "split_favorites", "user_folds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +108,30 @@ def user_folds(users: Iterable[int], folds: int, seed: int) -> list[list[int]]:
         )
     order = np.random.default_rng(seed).permutation(len(pool))
     return [sorted(pool[i] for i in order[f::folds]) for f in range(folds)]
+
+
+def ndcg_at_k(ranked: Sequence[int], relevant: Collection[int], k: int) -> float:
+    """``DCG@k / IDCG@k`` with gain 1 for relevant items and ``1/log2(rank + 1)`` discount."""
+    if not relevant or k <= 0:
+        return 0.0
+    dcg = sum(1.0 / math.log2(i + 2) for i, item in enumerate(ranked[:k]) if item in relevant)
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(len(relevant), k)))
+    return dcg / ideal
+
+
+def recall_at_k(ranked: Sequence[int], relevant: Collection[int], k: int) -> float:
+    """Hits in the top ``k`` over ``min(k, |relevant|)`` (so a perfect list scores 1)."""
+    if not relevant or k <= 0:
+        return 0.0
+    hits = sum(1 for item in ranked[:k] if item in relevant)
+    return hits / min(k, len(relevant))
+
+
+def coverage(lists: Iterable[Sequence[int]], catalogue_size: int, k: int) -> float:
+    """Share of the catalogue appearing in at least one top-``k`` list."""
+    if catalogue_size <= 0:
+        return 0.0
+    seen: set[int] = set()
+    for ranked in lists:
+        seen.update(ranked[:k])
+    return len(seen) / catalogue_size
