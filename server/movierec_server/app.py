@@ -22,7 +22,7 @@ from sanic_ext import openapi
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import InvalidInput, MovieRec, Settings, __version__
-from movierec_server import apidocs, auth, errors, middleware, observability, spec
+from movierec_server import apidocs, auth, draining, errors, middleware, observability, spec
 from movierec_server.pipeline import Pipeline
 from movierec_server.routes import (
     admin_users,
@@ -196,10 +196,20 @@ def serve_worker(
 ) -> None:
     """One worker process: a single-process Sanic server on the master's socket.
 
-    The master has migrated already, so the worker never does.
+    The master has migrated already, so the worker never does. Its connections use
+    :class:`~movierec_server.draining.DrainingHttpProtocol`, so a stop answers every
+    connection it accepted.
     """
     sock = socket.socket(fileno=listen_fd)
     worker_settings = settings.model_copy(update={"auto_migrate": False})
     app = create_app(worker_settings, name="movierec", workers=WorkerPool(Path(state_dir)))
-    app.prepare(sock=sock, ssl=ssl, access_log=access_log, motd=False, single_process=True)
+    draining.install(app)
+    app.prepare(
+        sock=sock,
+        ssl=ssl,
+        access_log=access_log,
+        motd=False,
+        single_process=True,
+        protocol=draining.DrainingHttpProtocol,
+    )
     Sanic.serve_single(app)
