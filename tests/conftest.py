@@ -15,7 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import pytest
@@ -23,6 +23,9 @@ import redis as sync_redis
 
 from movierec import MovieRec, Settings
 from movierec.clock import Clock
+
+if TYPE_CHECKING:
+    from tests.helpers.background_proxy import BackgroundProxy
 
 REQUIRE_SERVICES = os.environ.get("MOVIEREC_REQUIRE_SERVICES", "") == "1"
 PG_ADMIN_DSN = os.environ.get("MOVIEREC_TEST_PG", "postgres://postgres@127.0.0.1:5432/test")
@@ -108,6 +111,28 @@ def services() -> Iterator[Services]:
             for key in client.scan_iter(match=pattern, count=1000):
                 client.delete(key)
         client.close()
+
+
+def redis_host_port(url: str) -> tuple[str, int]:
+    """The host and port of a ``redis://host:port/db`` URL (for a proxy in front of it)."""
+    netloc = url.split("//", 1)[1].split("/", 1)[0]
+    host, port = netloc.rsplit(":", 1)
+    return host, int(port)
+
+
+@pytest.fixture
+def redis_proxy(services: Services) -> Iterator[BackgroundProxy]:
+    """A proxy, on its own thread, in front of the shared Redis: cut, restore or stall it.
+
+    The outage is real for whatever connects through ``redis_proxy.url``, and the shared
+    Redis other tests use keeps running.
+    """
+    from tests.helpers.background_proxy import BackgroundProxy
+
+    proxy = BackgroundProxy(*redis_host_port(services.redis_url))
+    proxy.start()
+    yield proxy
+    proxy.close()
 
 
 _prefix_counter = iter(range(1_000_000_000))

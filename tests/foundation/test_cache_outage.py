@@ -16,7 +16,7 @@ from sanic import Sanic
 from movierec import MovieRec
 from movierec.cache import ResilientCache
 from movierec_server import create_app
-from tests.conftest import MakeMovieRec, Services
+from tests.conftest import MakeMovieRec, Services, redis_host_port
 from tests.helpers.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.services_only
@@ -24,9 +24,7 @@ pytestmark = pytest.mark.services_only
 
 @pytest.fixture
 async def proxy(services: Services) -> AsyncIterator[TcpProxy]:
-    host_port = services.redis_url.split("//", 1)[1].split("/", 1)[0]
-    host, port = host_port.rsplit(":", 1)
-    proxy = TcpProxy(host, int(port))
+    proxy = TcpProxy(*redis_host_port(services.redis_url))
     await proxy.start()
     yield proxy
     await proxy.cut()

@@ -10,35 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 
 import pytest
 
 from movierec import MovieRec
-from tests.conftest import MakeMovieRec, Services
+from tests.conftest import MakeMovieRec
 from tests.helpers.background_proxy import BackgroundProxy
 
 pytestmark = pytest.mark.services_only
 
 
 @pytest.fixture
-def black_hole(services: Services) -> Iterator[BackgroundProxy]:
-    host_port = services.redis_url.split("//", 1)[1].split("/", 1)[0]
-    host, port = host_port.rsplit(":", 1)
-    proxy = BackgroundProxy(host, int(port))
-    proxy.start()
-    yield proxy
-    proxy.close()
-
-
-@pytest.fixture
-async def stalled_mr(make_mr: MakeMovieRec, black_hole: BackgroundProxy) -> MovieRec:
-    mr = await make_mr(redis_url=black_hole.url)
+async def stalled_mr(make_mr: MakeMovieRec, redis_proxy: BackgroundProxy) -> MovieRec:
+    mr = await make_mr(redis_url=redis_proxy.url)
     mr.cache.breaker.retry_after = 0.2  # type: ignore[attr-defined]
     mr.limiter.breaker.retry_after = 0.2
     await mr.cache.set("warm", 1)
     await mr.limiter.hit("warm", "5/minute")
-    black_hole.stall()
+    redis_proxy.stall()
     await mr.cache.get("warm")  # the aborted connection fails at once: now degraded
     await mr.limiter.hit("warm", "5/minute")
     assert mr.cache.degraded  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PG_ADMIN_DSN, Services
+from tests.conftest import PG_ADMIN_DSN
 from tests.helpers.background_proxy import BackgroundProxy
 from tests.helpers.background_tmdb import BackgroundTMDb, tmdb_env
 from tests.helpers.client import Account, has_route, register
@@ -54,16 +54,6 @@ def wait_for(predicate: Any, timeout: float = 10.0) -> bool:
 
 def ready_status(app: ServedApp) -> str:
     return str(httpx.get(app.url + "/ready", timeout=10).json()["status"])
-
-
-@pytest.fixture
-def redis_proxy(services: Services) -> Iterator[BackgroundProxy]:
-    host_port = services.redis_url.split("//", 1)[1].split("/", 1)[0]
-    host, port = host_port.rsplit(":", 1)
-    proxy = BackgroundProxy(host, int(port))
-    proxy.start()
-    yield proxy
-    proxy.close()
 
 
 @pytest.fixture
