@@ -23,6 +23,15 @@ async def app(mr: MovieRec) -> Sanic[Any, Any]:
     return create_app(movierec=mr)
 
 
+async def add(app: Sanic[Any, Any], headers: dict[str, str], *movie_ids: int) -> None:
+    """Arrange: add these movies, in order, as the user of ``headers`` (each must succeed)."""
+    for movie_id in movie_ids:
+        _, reply = await app.asgi_client.post(
+            "/favorites/", json={"movie_id": movie_id}, headers=headers
+        )
+        assert reply.status in (200, 201), reply.json
+
+
 @pytest.fixture
 async def alice(mr: MovieRec) -> dict[str, str]:
     return bearer((await login(mr, "alice")).access_token)
@@ -54,7 +63,7 @@ async def test_checking_and_removing_one_favorite(
     app: Sanic[Any, Any], alice: dict[str, str]
 ) -> None:
     client = app.asgi_client
-    await client.post("/favorites/", json={"movie_id": 550}, headers=alice)
+    await add(app, alice, 550)
     _, found = await client.get("/favorites/550", headers=alice)
     assert found.status == 200
     assert found.json["movie_id"] == 550
@@ -88,7 +97,7 @@ async def test_a_user_cannot_see_or_delete_another_users_favorites(
     app: Sanic[Any, Any], alice: dict[str, str], bob: dict[str, str]
 ) -> None:
     client = app.asgi_client
-    await client.post("/favorites/", json={"movie_id": 603}, headers=bob)
+    await add(app, bob, 603)
     _, listed = await client.get("/favorites/", headers=alice)
     assert listed.json["total"] == 0
     _, seen = await client.get("/favorites/603", headers=alice)
@@ -207,8 +216,7 @@ async def test_listing_pages_by_number_and_cursor_and_filters_by_genre(
     app: Sanic[Any, Any], alice: dict[str, str]
 ) -> None:
     client = app.asgi_client
-    for movie_id in (603, 550, 13, 680):
-        await client.post("/favorites/", json={"movie_id": movie_id}, headers=alice)
+    await add(app, alice, 603, 550, 13, 680)
     _, first = await client.get("/favorites/?page=1&size=3", headers=alice)
     assert [i["movie_id"] for i in first.json["items"]] == [680, 13, 550]
     assert first.json["total"] == 4
@@ -230,7 +238,7 @@ async def test_export_is_a_download_with_the_right_content_type(
     app: Sanic[Any, Any], alice: dict[str, str]
 ) -> None:
     client = app.asgi_client
-    await client.post("/favorites/", json={"movie_id": 603}, headers=alice)
+    await add(app, alice, 603)
     _, as_json = await client.get("/favorites/export", headers=alice)
     assert as_json.status == 200
     assert as_json.headers["content-type"].startswith("application/json")
@@ -247,8 +255,7 @@ async def test_export_then_import_round_trips_over_http(
     app: Sanic[Any, Any], alice: dict[str, str], bob: dict[str, str]
 ) -> None:
     client = app.asgi_client
-    for movie_id in (603, 550):
-        await client.post("/favorites/", json={"movie_id": movie_id}, headers=alice)
+    await add(app, alice, 603, 550)
     _, exported = await client.get("/favorites/export?format=csv", headers=alice)
     _, report = await client.post(
         "/favorites/import", json={"format": "csv", "content": exported.text}, headers=bob
