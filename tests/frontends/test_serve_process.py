@@ -319,7 +319,7 @@ def test_a_connection_accepted_before_sigterm_gets_its_request_answered(tmp_path
 
     A worker keeps a connection it accepted whose request has not arrived (it answers it
     with ``Connection: close``) while it closes a keep-alive connection between requests at
-    once; its listener is closed meanwhile, and it exits 0 well inside the grace period.
+    once; its listener is closed meanwhile, and it exits 0.
     """
     app = ServedApp(embedded_env(tmp_path), workers=1, log_path=tmp_path / "log")
     app.start(timeout=90)
@@ -332,19 +332,20 @@ def test_a_connection_accepted_before_sigterm_gets_its_request_answered(tmp_path
         first.read()
         assert first.getheader("connection") == "keep-alive"
         time.sleep(0.5)  # the worker has taken the fresh connection from the listener
-        started = time.monotonic()
         app.terminate()
         assert wait_for(lambda: port_is_closed(app.port), timeout=10), app.log()
 
+        # Closed between requests (a clean FIN), not held until the grace period (5 s)
+        # runs out and then aborted (a reset).
         assert reused.sock is not None
-        assert reused.sock.recv(1) == b""  # closed between requests, not held for the grace
+        reused.sock.settimeout(4)
+        assert reused.sock.recv(1) == b""
         fresh.request("GET", "/movies/genres")
         late = fresh.getresponse()
         assert late.status == 200
         assert late.getheader("connection") == "close"
         assert late.read()
         assert app.wait(30) == 0, app.log()
-        assert time.monotonic() - started < 4  # MOVIEREC_SHUTDOWN_GRACE is 5
     finally:
         fresh.close()
         reused.close()
