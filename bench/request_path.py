@@ -138,8 +138,10 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         default="",
-        help="py-spy the server during the trending scenario; PREFIX.txt gets the summary",
+        help="py-spy the server during one scenario (--profile-scenario, default trending); "
+        "PREFIX.txt gets the summary",
     )
+    parser.add_argument("--profile-scenario", default="trending", help="what py-spy records")
     args = parser.parse_args()
 
     python = peer_python(Path(args.peer_venv))
@@ -179,7 +181,7 @@ def main() -> None:
                 if args.only and name not in args.only.split(","):
                     continue
                 label = f"movierec {paths[0].removeprefix('auth:')}"
-                if args.profile and name == "trending":
+                if args.profile and name == args.profile_scenario:
                     with profiled(server_pid, args.profile, args.duration):
                         results.append(wrk(label, base, args, token, paths))
                 else:

@@ -99,6 +99,17 @@ class Settings(BaseModel):
             "database: the bound for a logout to reach other workers."
         ),
     )
+    user_state_max_age: float = Field(
+        60.0,
+        ge=0,
+        le=3600,
+        description=(
+            "Seconds a worker may reuse a session check or a signed-in reply (favorites, "
+            "recommendations) while the user's stamp in Redis is unchanged; every change "
+            "renews the stamp, so this bounds only a change whose stamp could not be "
+            "written. 0 turns those copies off."
+        ),
+    )
 
     # TMDb
     tmdb_api_key: str | None = None

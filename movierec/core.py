@@ -16,6 +16,7 @@ from typing import Protocol, Self
 from movierec.accounts import Admin, Auth, Profiles
 from movierec.accounts.audit import Audit
 from movierec.accounts.keys import check_jwt_secret, jwt_secret
+from movierec.accounts.stamps import UserStamps
 from movierec.cache import (
     Cache,
     CachedLoader,
@@ -87,6 +88,11 @@ class MovieRec:
         self.coordination = self._make_coordination()
         self.loader = CachedLoader(self.cache, self.clock)
         self.hot = HotReplies(self.settings.cache_hot_ttl, clock=self.clock)
+        self.stamps = UserStamps(self.coordination.shared)
+        # Signed-in replies, valid only under the user's stamp read for the request.
+        self.user_replies = HotReplies(
+            self.settings.user_state_max_age if self.stamps.enabled else 0, clock=self.clock
+        )
         self.limiter = self._make_limiter()
         self._open = False
         self._managed: list[Managed] = []
@@ -124,13 +130,19 @@ class MovieRec:
             database_kind=self.db.kind,
             audit=self.audit,
             jwt_secret=functools.partial(jwt_secret, settings),
+            stamps=self.stamps,
         )
         self.profiles = Profiles(settings=settings, auth=self.auth, audit=self.audit)
         self.admin = Admin(auth=self.auth, audit=self.audit)
 
         # --- favorites (movierec.favorites)
         self.favorites = Favorites(
-            self.movies, settings=settings, clock=clock, database_kind=self.db.kind
+            self.movies,
+            settings=settings,
+            clock=clock,
+            database_kind=self.db.kind,
+            stamps=self.stamps,
+            replies=self.user_replies,
         )
 
         # --- recommendations (movierec.recommend)
@@ -141,6 +153,8 @@ class MovieRec:
             db=self.db,
             cache=self.cache,
             loader=self.loader,
+            stamps=self.stamps,
+            replies=self.user_replies,
         )
 
         # --- operations (movierec.operations)

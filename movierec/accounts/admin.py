@@ -134,7 +134,7 @@ class Admin:
         old = user.role
         user.role = role
         await user.save(update_fields=["role", "updated_at"])
-        self._auth.guard.forget_user(user.id)
+        await self._auth.guard.user_changed(user.id)
         await self._audit.record(
             "role_change", actor_id, user.id, ip, True, {"from": old, "to": role}
         )
@@ -146,7 +146,7 @@ class Admin:
         await user.save(update_fields=["is_active", "updated_at"])
         if not active:
             await self._auth.end_all_sessions(user, "deactivated")
-        self._auth.guard.forget_user(user.id)
+        await self._auth.guard.user_changed(user.id)
         await self._audit.record(
             "deactivate" if not active else "reactivate", actor_id, user.id, ip
         )

@@ -3,12 +3,18 @@
 The database is the truth: an access token is good while its login session is not
 revoked, its account exists and is active, and the account's ``token_version`` equals
 the token's. The facts are read in one query (session joined with its user) and kept in
-this process for at most ``Settings.revocation_check_interval`` seconds (1 s by default),
-so a busy session costs one primary-key read per second per process, never one per
-request. The process that revokes drops its copy at once; other processes see the
-revocation within the interval. Redis plays no part, so a Redis restart, outage or
-flush cannot revive a revoked token; with the database down, a session whose copy has
-expired is refused (fail closed).
+this process, tagged with the user's stamp (:mod:`movierec.accounts.stamps`), which the
+check reads first (one Redis ``GET``). A copy is used only while the stamp is unchanged,
+and for at most ``Settings.user_state_max_age`` seconds: every revocation, in any
+process, renews the stamp after it commits, so the next request in every worker reads
+the database again (revocation at once). A warm check costs no database query.
+
+Without a stamp (no Redis, or Redis failing) the copy is kept for
+``Settings.revocation_check_interval`` seconds (1 s by default) instead: then other
+processes see a revocation within that interval. The process that revokes drops its
+copy at once. A Redis restart, outage or flush cannot revive a revoked token: a lost
+stamp is replaced by a new one, and with the database down a session whose copy is no
+longer usable is refused (fail closed).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from movierec.accounts.stamps import UserStamps
 from movierec.accounts.tokens import AccessClaims
 from movierec.clock import Clock
 from movierec.db.models import LoginSession
@@ -39,43 +46,77 @@ class SessionState:
     revoked: bool
 
 
-class SessionGuard:
-    """Checks access tokens against session and account state, with a short local copy."""
+@dataclass(frozen=True, slots=True)
+class _Copy:
+    until: float
+    state: SessionState | None
+    stamp: str | None
+    epoch: int
 
-    def __init__(self, clock: Clock, interval: float) -> None:
+
+class SessionGuard:
+    """Checks access tokens against session and account state, with a local copy."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        interval: float,
+        stamps: UserStamps | None = None,
+        max_age: float = 60.0,
+    ) -> None:
         self._clock = clock
         self._interval = interval
-        self._entries: OrderedDict[str, tuple[float, SessionState | None]] = OrderedDict()
+        self._stamps = stamps or UserStamps(None)
+        self._max_age = max_age
+        self._entries: OrderedDict[str, _Copy] = OrderedDict()
+
+    @property
+    def stamps(self) -> UserStamps:
+        """The users' shared stamps this guard tags its copies with."""
+        return self._stamps
 
     async def check(self, claims: AccessClaims) -> Principal:
         """The caller named by verified ``claims``; :class:`Unauthenticated` if revoked."""
+        principal, _ = await self.verify(claims)
+        return principal
+
+    async def verify(self, claims: AccessClaims) -> tuple[Principal, str | None]:
+        """Like :meth:`check`, with the user's stamp read for it (``None`` without one).
+
+        Replies cached under that stamp are as current as this check.
+        """
         if claims.session_id is None:
             raise Unauthenticated("invalid access token")
-        state = await self.state(claims.session_id)
+        stamp = await self._stamps.read(claims.user_id)
+        state = await self.state(claims.session_id, stamp)
         if state is None or state.user_id != claims.user_id:
             raise Unauthenticated("this session no longer exists", details={"reason": "revoked"})
         if not state.active:
             raise Unauthenticated("this account is deactivated")
         if state.revoked or state.version != claims.version:
             raise Unauthenticated("access token revoked", details={"reason": "revoked"})
-        return Principal(
+        principal = Principal(
             user_id=claims.user_id,
             username=state.username,
             role="admin" if state.role == "admin" else "user",
             token_id=claims.token_id,
             session_id=claims.session_id,
         )
+        return principal, stamp
 
-    async def state(self, session_id: str) -> SessionState | None:
-        """The session's state (``None`` when there is no such session), at most
+    async def state(self, session_id: str, stamp: str | None = None) -> SessionState | None:
+        """The session's state (``None`` when there is no such session): a copy tagged
+        with ``stamp`` (the user's stamp, read before this call), else at most
         ``interval`` seconds old."""
         now = self._clock.now()
+        epoch = self._stamps.epoch
         entry = self._entries.get(session_id)
-        if entry is not None and entry[0] > now:
-            return entry[1]
+        if entry and entry.until > now and entry.stamp == stamp and entry.epoch == epoch:
+            return entry.state
         state = await self._load(session_id) if len(session_id) <= 36 else None
-        if self._interval > 0:
-            self._entries[session_id] = (now + self._interval, state)
+        life = self._interval if stamp is None else self._max_age
+        if life > 0:
+            self._entries[session_id] = _Copy(now + life, state, stamp, epoch)
             self._entries.move_to_end(session_id)
             while len(self._entries) > MAX_ENTRIES:
                 self._entries.popitem(last=False)
@@ -103,14 +144,21 @@ class SessionGuard:
             revoked=row["revoked_at"] is not None,
         )
 
-    def forget_session(self, session_id: str) -> None:
-        """Drop the local copy of one session (it was just revoked here)."""
+    async def session_ended(self, session_id: str, user_id: int | None) -> None:
+        """One session was just revoked (committed): drop this process's copy and renew
+        the user's stamp, so every other process reads the database at its next check."""
         self._entries.pop(session_id, None)
+        if user_id is not None:
+            await self._stamps.touch(user_id)
 
-    def forget_user(self, user_id: int) -> None:
-        """Drop the local copies of every session of ``user_id`` (the account changed)."""
+    async def user_changed(self, user_id: int) -> None:
+        """The account changed (committed): drop the local copies of its sessions and
+        renew its stamp."""
         stale = [
-            sid for sid, (_, state) in self._entries.items() if state and state.user_id == user_id
+            sid
+            for sid, copy in self._entries.items()
+            if copy.state and copy.state.user_id == user_id
         ]
         for sid in stale:
             del self._entries[sid]
+        await self._stamps.touch(user_id)

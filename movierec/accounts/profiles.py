@@ -85,6 +85,7 @@ class Profiles:
                     "email: already registered",
                     details={"fields": {"email": "already registered"}},
                 ) from None
+            await self._auth.guard.user_changed(user.id)  # replies built on the old profile
             await self._audit.record(
                 "profile_update", user.id, user.id, details={"fields": ",".join(fields)}
             )
@@ -124,7 +125,7 @@ class Profiles:
         user_id = user.id
         # favorites, recommendations, dismissals, sessions, tokens: ON DELETE CASCADE
         await user.delete()
-        auth.guard.forget_user(user_id)
+        await auth.guard.user_changed(user_id)
         await self._audit.record(
             "account_delete", user_id, user_id, ip, True, {"username": user.username}
         )

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from movierec.accounts.audit import Audit
+    from movierec.accounts.stamps import UserStamps
     from movierec.clock import Clock
     from movierec.config import Settings
     from movierec.coordination import CoordinationStore
@@ -46,6 +47,7 @@ class Auth:
         database_kind: str,
         audit: Audit,
         jwt_secret: Callable[[], str],
+        stamps: UserStamps | None = None,
     ) -> None:
         self._settings = settings
         self._clock = clock
@@ -55,7 +57,9 @@ class Auth:
         self.refresh_tokens = RefreshTokens(
             clock, settings.refresh_token_ttl, settings.refresh_reuse_grace, database_kind
         )
-        self.guard = SessionGuard(clock, settings.revocation_check_interval)
+        self.guard = SessionGuard(
+            clock, settings.revocation_check_interval, stamps, settings.user_state_max_age
+        )
         self.throttle = LoginThrottle(coordination, clock, settings)
         self._tokens: AccessTokens | None = None
 
@@ -189,7 +193,7 @@ class Auth:
         except ReuseDetected as exc:
             user_id = (exc.details or {}).get("user_id")
             if isinstance(user_id, int):
-                self.guard.forget_user(user_id)
+                await self.guard.user_changed(user_id)
             await self._audit.record(
                 "refresh_reuse", user_id, user_id, ip, False, {"reason": "reuse"}
             )
@@ -197,13 +201,13 @@ class Auth:
         user = await User.get_or_none(id=issued.user_id)
         if user is None or not user.is_active:
             await self.refresh_tokens.revoke(issued.family_id, reason="deactivated")
-            self.guard.forget_session(issued.family_id)
+            await self.guard.session_ended(issued.family_id, issued.user_id)
             raise Unauthenticated("this account is deactivated")
         return self._pair(user, issued)
 
     async def _end_session(self, session_id: str, user_id: int, reason: str) -> None:
         await self.refresh_tokens.revoke(session_id, user_id=user_id, reason=reason)
-        self.guard.forget_session(session_id)
+        await self.guard.session_ended(session_id, user_id)
 
     async def logout(
         self,
@@ -242,9 +246,18 @@ class Auth:
         """
         return await self.guard.check(self.tokens.verify(access_token))
 
+    async def authenticate_stamped(self, access_token: str) -> tuple[Principal, str | None]:
+        """Like :meth:`authenticate`, with the caller's user stamp read for the check.
+
+        Pass the stamp to the readers that take one (``mr.favorites.page_json``,
+        ``mr.recommend.page_json``): their cached replies are then as current as the
+        check (see :mod:`movierec.accounts.stamps`). ``None`` when stamps are off.
+        """
+        return await self.guard.verify(self.tokens.verify(access_token))
+
     async def end_all_sessions(self, user: User, reason: str = "ended") -> None:
         """Make every token of ``user`` unusable now (version bump + session revocation)."""
         await User.filter(id=user.id).update(token_version=F("token_version") + 1)
         await user.refresh_from_db(fields=["token_version"])
         await self.refresh_tokens.revoke_user(user.id, reason=reason)
-        self.guard.forget_user(user.id)
+        await self.guard.user_changed(user.id)

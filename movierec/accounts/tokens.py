@@ -22,6 +22,8 @@ from movierec.errors import Unauthenticated
 __all__ = ["AccessClaims", "AccessTokens", "hash_refresh_token", "new_refresh_token"]
 
 MAX_TOKEN_LENGTH = 4096
+MAX_VERIFIED = 10_000
+"""Verified tokens kept per process (oldest dropped first)."""
 CLOCK_SKEW = 30  # seconds of tolerated clock difference for iat
 _REQUIRED = ["sub", "role", "jti", "iat", "exp", "iss", "aud", "name", "ver"]
 
@@ -50,6 +52,7 @@ class AccessTokens:
         self.ttl = settings.access_token_ttl
         self._secret = secret
         self._clock = clock
+        self._verified: dict[str, AccessClaims] = {}
 
     def issue(
         self, *, user_id: int, username: str, role: str, version: int, session_id: str | None
@@ -83,6 +86,24 @@ class AccessTokens:
 
     def verify(self, token: str) -> AccessClaims:
         """The claims of a valid token; :class:`Unauthenticated` for anything else."""
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._decode(token)
+        now = self._clock.now()
+        if claims.expires_at <= now:
+            self._verified.pop(token, None)
+            raise Unauthenticated("access token expired", details={"reason": "expired"})
+        if claims.issued_at > now + CLOCK_SKEW:
+            raise Unauthenticated("invalid access token")
+        if token not in self._verified:
+            # The signature's verdict holds for the token's whole life: keep it (bounded;
+            # revocation is the guard's business, checked on every request).
+            if len(self._verified) >= MAX_VERIFIED:
+                self._verified.pop(next(iter(self._verified)))
+            self._verified[token] = claims
+        return claims
+
+    def _decode(self, token: str) -> AccessClaims:
         if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
             raise Unauthenticated("invalid access token")
         try:
@@ -102,13 +123,7 @@ class AccessTokens:
             )
         except jwt.InvalidTokenError:
             raise Unauthenticated("invalid access token") from None
-        claims = _claims_of(payload)
-        now = self._clock.now()
-        if claims.expires_at <= now:
-            raise Unauthenticated("access token expired", details={"reason": "expired"})
-        if claims.issued_at > now + CLOCK_SKEW:
-            raise Unauthenticated("invalid access token")
-        return claims
+        return _claims_of(payload)
 
 
 def _claims_of(payload: dict[str, Any]) -> AccessClaims:

@@ -48,6 +48,19 @@ class CoordinationStore:
         return self._backend.backend
 
     @property
+    def shared(self) -> RedisCache | None:
+        """The Redis store itself, without the in-process fallback (``None`` without Redis).
+
+        For values that are only worth anything when every worker sees the same one
+        (:class:`~movierec.accounts.stamps.UserStamps`): a per-process copy would lie.
+        """
+        if isinstance(self._backend, ResilientCache) and isinstance(
+            self._backend.primary, RedisCache
+        ):
+            return self._backend.primary
+        return None
+
+    @property
     def degraded(self) -> bool:
         """True while Redis is configured but unreachable (counting in-process)."""
         return isinstance(self._backend, ResilientCache) and self._backend.degraded

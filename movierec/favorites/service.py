@@ -7,7 +7,10 @@ Rules the service keeps on every backend:
 - every change bumps ``User.favorites_version`` in the same transaction (an atomic
   ``F()`` increment), so recommendations cached under the old version are recomputed;
 - lists are newest first (``created_at``, then ``id``), served by the
-  ``(user_id, created_at)`` index, by page number or by an opaque cursor.
+  ``(user_id, created_at)`` index, by page number or by an opaque cursor;
+- after every change commits, the user's stamp is renewed
+  (:mod:`movierec.accounts.stamps`), so a page encoded earlier (:meth:`Favorites.page_json`)
+  is never served again, in any worker.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from movierec.boundary import guarded
+from movierec.cache.hot import HotReplies, HotReply
 from movierec.catalog.genres import genre_key
 from movierec.clock import utc_datetime
 from movierec.db.models import Favorite, User
@@ -44,6 +49,7 @@ from movierec.favorites.types import (
 from movierec.types import Movie, Progress
 
 if TYPE_CHECKING:
+    from movierec.accounts.stamps import UserStamps
     from movierec.clock import Clock
     from movierec.config import Settings
     from movierec.discovery import MovieService
@@ -91,12 +97,26 @@ class Favorites:
     """A user's favorite movies; every method takes the acting user's id."""
 
     def __init__(
-        self, movies: MovieService, *, settings: Settings, clock: Clock, database_kind: str
+        self,
+        movies: MovieService,
+        *,
+        settings: Settings,
+        clock: Clock,
+        database_kind: str,
+        stamps: UserStamps | None = None,
+        replies: HotReplies | None = None,
     ) -> None:
         self._movies = movies
         self._settings = settings
         self._clock = clock
         self._database_kind = database_kind
+        self._stamps = stamps
+        self._replies = replies if replies is not None else HotReplies(0)
+
+    async def _changed(self, user_id: int) -> None:
+        """The user's favorites changed (committed): renew the user's stamp."""
+        if self._stamps is not None:
+            await self._stamps.touch(user_id)
 
     @property
     def limit(self) -> int:
@@ -163,6 +183,7 @@ class Favorites:
                     return FavoriteResult(favorite=_item(existing), created=False)
                 await self.version(user_id)  # NotFound for a deleted user
                 continue  # removed again meanwhile: try once more
+            await self._changed(user_id)
             return FavoriteResult(favorite=_item(row), created=True)
         raise Conflict(f"movie {ident} is being added and removed concurrently; try again")
 
@@ -207,6 +228,7 @@ class Favorites:
                 raise NotFound(
                     f"movie {ident} is not among your favorites", details={"movie_id": ident}
                 )
+        await self._changed(user_id)
         return True
 
     async def is_favorite(self, user_id: int, movie_id: int) -> bool:
@@ -286,6 +308,33 @@ class Favorites:
             next_cursor=_encode_cursor(rows[-1]) if more and rows else None,
         )
 
+    async def page_json(
+        self,
+        user_id: int,
+        *,
+        stamp: str | None,
+        page: int | None = None,
+        size: int = 20,
+        cursor: str | None = None,
+        genre_id: int | None = None,
+    ) -> bytes:
+        """:meth:`list` encoded as JSON bytes, reused while the user's ``stamp`` holds.
+
+        ``stamp`` is the one read for this request (``mr.auth.authenticate_stamped``):
+        a page encoded under it is served again with no database query; any change to
+        the favorites renews the stamp, so the next read is fresh. ``None`` never reuses.
+        """
+        key = f"fav:{user_id}:{stamp}:{page}:{size}:{cursor}:{genre_id}"
+        if stamp is not None:
+            hot = self._replies.get(key)
+            if hot is not None:
+                return hot.body
+        listed = await self.list(user_id, page=page, size=size, cursor=cursor, genre_id=genre_id)
+        body = orjson.dumps(listed.model_dump(mode="json"))
+        if stamp is not None:
+            self._replies.put(key, HotReply(body, 0), self._replies.ttl)
+        return body
+
     async def all(self, user_id: int) -> builtins.list[FavoriteItem]:
         """Every favorite of the user, newest first (bounded by the per-user limit)."""
         rows = await Favorite.filter(user_id=user_id).order_by("-created_at", "-id")
@@ -350,4 +399,5 @@ class Favorites:
                 for index, movie in enumerate(fresh)
             ]
             await Favorite.bulk_create(rows, batch_size=500)
+        await self._changed(user_id)
         return len(fresh)

@@ -4,6 +4,9 @@ Flow of :meth:`Recommender.for_user`: read the user's favorites version and pref
 (one query), and serve the list cached under ``rec:<user>:v<version>:<prefs hash>`` for
 ``ttl_recommendations``; on a miss, compute it (:mod:`movierec.recommend.compute`). Each
 page served is logged once per list in ``Recommendation`` rows (one bulk insert).
+:meth:`Recommender.page_json` keeps a served page's encoded bytes under the user's stamp
+(:mod:`movierec.accounts.stamps`): a warm read then costs no query and no cache read;
+a dismissal or a recomputed list renews the stamp (favorites and preferences do too).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import orjson
 from tortoise.exceptions import IntegrityError
 
 from movierec.boundary import guarded
+from movierec.cache.hot import HotReplies, HotReply
 from movierec.clock import utc_datetime
 from movierec.db.models import Dismissal, User
 from movierec.errors import (
@@ -50,6 +54,7 @@ from movierec.recommend.types import (
 from movierec.types import Principal, Progress
 
 if TYPE_CHECKING:
+    from movierec.accounts.stamps import UserStamps
     from movierec.cache import Cache, CachedLoader
     from movierec.clock import Clock
     from movierec.config import Settings
@@ -81,7 +86,11 @@ class Recommender:
         db: Database,
         cache: Cache,
         loader: CachedLoader,
+        stamps: UserStamps | None = None,
+        replies: HotReplies | None = None,
     ) -> None:
+        self._stamps = stamps
+        self._replies = replies if replies is not None else HotReplies(0)
         self._movies = movies
         self._settings = settings
         self._clock = clock
@@ -189,9 +198,33 @@ class Recommender:
         )
         return dict(loaded.value), loaded.cached
 
+    async def _changed(self, user_id: int) -> None:
+        if self._stamps is not None:
+            await self._stamps.touch(user_id)
+
     async def refresh(self, user_id: int) -> None:
         """Recompute and cache one user's list now (the refresh job, for one user)."""
         await self._list(user_id, refresh=True)
+        await self._changed(user_id)
+
+    async def page_json(
+        self, user_id: int, *, stamp: str | None, page: int = 1, size: int = 20
+    ) -> bytes:
+        """:meth:`for_user` encoded as JSON bytes, reused while the user's ``stamp`` holds.
+
+        Only a page read from the shared cache is kept (a fresh computation says
+        ``cached: false`` once); ``None`` never reuses.
+        """
+        key = f"rec:{user_id}:{stamp}:{page}:{size}"
+        if stamp is not None:
+            hot = self._replies.get(key)
+            if hot is not None:
+                return hot.body
+        listing = await self.for_user(user_id, page=page, size=size)
+        body = orjson.dumps(listing.model_dump(mode="json"))
+        if stamp is not None and listing.cached:
+            self._replies.put(key, HotReply(body, 0), self._replies.ttl)
+        return body
 
     async def for_user(self, user_id: int, page: int = 1, size: int = 20) -> RecommendationList:
         """One page of the user's list (at most 100 items in all), with reasons."""
@@ -254,6 +287,7 @@ class Recommender:
         except IntegrityError:
             created = False
         await self._cache.delete(self._key(user_id, version, preferences))
+        await self._changed(user_id)
         return Dismissed(movie_id=movie_id, created=created)
 
     async def refresh_all(
@@ -278,6 +312,7 @@ class Recommender:
             async with bound:
                 try:
                     await self._list(user_id, refresh=True)
+                    await self._changed(user_id)
                 except MovieRecError as exc:
                     log.warning("recommendations of user %s not refreshed: %s", user_id, exc)
                     failed += 1

@@ -46,13 +46,13 @@ def _dumps(value: Any, **_: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def _bound_path_ids(app: Sanic[Any, Any]) -> None:
+def _bound_path_ids(pipeline: Pipeline) -> None:
     """Every integer in a path names a stored row: one outside the 32-bit column range
     (``/admin/users/2147483648``) is bad input, a 400 naming the field, before it can
     reach the database (where it would be a driver error, not an outage)."""
 
-    @app.middleware("request", priority=900)
-    async def bound_ids(request: Request) -> None:
+    @pipeline.on_request(priority=900)
+    def bound_ids(request: Request) -> None:
         for name, value in request.match_info.items():
             if isinstance(value, int) and not -(2**31) <= value < 2**31:
                 raise InvalidInput.field(name, f"must be below 2147483648, got {value}")
@@ -85,7 +85,6 @@ def create_app(
     )
     app.ctx.settings = resolved
     app.ctx.workers = workers
-    _bound_path_ids(app)
     errors.install(app)
     if workers is not None:
         _report_to_supervisor(app, workers)
@@ -105,6 +104,7 @@ def create_app(
             await app.ctx.movierec.close()
 
     pipeline = Pipeline()
+    _bound_path_ids(pipeline)
 
     @pipeline.on_request(priority=100)
     def enter_database(request: Request) -> None:

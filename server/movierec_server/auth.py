@@ -46,11 +46,18 @@ def _bearer(request: Request) -> str:
 
 
 async def principal_of(request: Request) -> Principal:
-    """The verified caller; raises :class:`Unauthenticated` (memoised per request)."""
+    """The verified caller; raises :class:`Unauthenticated` (memoised per request).
+
+    Also sets ``request.ctx.user_stamp``: the caller's stamp read for this check, which
+    the routes pass to the library's stamped readers.
+    """
     outcome = getattr(request.ctx, "auth_outcome", None)
     if outcome is None:
+        request.ctx.user_stamp = None
         try:
-            outcome = await movierec(request).auth.authenticate(_bearer(request))
+            outcome, request.ctx.user_stamp = await movierec(request).auth.authenticate_stamped(
+                _bearer(request)
+            )
         except MovieRecError as exc:
             outcome = exc
         request.ctx.auth_outcome = outcome

@@ -3,13 +3,15 @@
 Structural guards, not timings (those live in bench/request_path.py): a repeated cached
 discovery request is answered from the worker's encoded bytes, and costs at most one
 Redis round trip in all (the rate limit's), counted with ``MONITOR`` on this test's own
-key prefix.
+key prefix; a warm signed-in read costs no database query and one round trip (the user's
+stamp), and still sees a logout or a favorite change made in another worker at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +20,9 @@ import pytest
 from redis import asyncio as aioredis
 from sanic import Sanic
 
-from movierec import ManualClock, MovieRec
+from movierec import ManualClock, MovieRec, Unauthenticated
 from movierec_server import create_app
+from tests.accounts_helpers import login
 from tests.conftest import MakeMovieRec
 from tests.helpers.movielens_catalog import write_movielens
 
@@ -138,3 +141,87 @@ async def test_batched_workers_never_admit_more_than_the_limit(make_mr: MakeMovi
         limiter = (first if i % 2 else second).limiter
         allowed += (await limiter.hit("api:user:7", "200/hour")).allowed
     assert 200 - 2 <= allowed <= 200  # what a worker holds unspent may be refused early
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.services_only
+async def test_a_warm_signed_in_favorites_read_costs_no_query_and_one_round_trip(
+    make_mr: MakeMovieRec, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A limit above 100 per period counts hits in batches: the limiter's round trip is
+    # then not this request's, and what is left is the request's own budget.
+    mr = await _catalog_mr(make_mr, tmp_path, rate_limit_user="100000/minute")
+    assert mr.settings.redis_url
+    app: Sanic[Any, Any] = create_app(movierec=mr)
+    pair = await login(mr)
+    await mr.favorites.add(pair.user.id, 603)
+    for _ in range(2):
+        await app.asgi_client.get("/favorites/", headers=_bearer(pair.access_token))
+    caplog.set_level(logging.DEBUG, logger="tortoise.db_client")
+    caplog.clear()
+    async with redis_commands(mr.settings.redis_url, mr.settings.cache_prefix) as seen:
+        _, response = await app.asgi_client.get("/favorites/", headers=_bearer(pair.access_token))
+    assert response.status == 200
+    assert [item["movie_id"] for item in response.json["items"]] == [603]
+    assert response.headers["content-type"] == "application/json"
+    assert [r.getMessage() for r in caplog.records if r.name == "tortoise.db_client"] == []
+    assert len(seen) == 1, seen  # the user's stamp, read for the session check
+    assert "stamp:" in seen[0]
+    assert seen[0].split()[0].strip('"').upper() == "GET"
+
+
+@pytest.mark.services_only
+async def test_a_logout_in_one_worker_is_refused_by_another_on_its_next_request(
+    make_mr: MakeMovieRec, tmp_path: Path
+) -> None:
+    worker_a = await _catalog_mr(make_mr, tmp_path)
+    worker_b = await make_mr(clock=ManualClock())  # its clock never moves: no interval helps
+    app_a, app_b = create_app(movierec=worker_a), create_app(movierec=worker_b)
+    pair = await login(worker_a)
+    headers = _bearer(pair.access_token)
+    for _ in range(2):  # b holds the session check and the encoded page
+        _, warm = await app_b.asgi_client.get("/favorites/", headers=headers)
+        assert warm.status == 200
+    _, out = await app_a.asgi_client.post("/auth/logout", headers=headers, json={})
+    assert out.status in (200, 204)
+    _, refused = await app_b.asgi_client.get("/favorites/", headers=headers)
+    assert refused.status == 401
+    assert refused.json["error"]["details"]["reason"] == "revoked"
+
+
+@pytest.mark.services_only
+async def test_a_favorite_added_in_one_worker_is_in_the_next_list_read_in_another(
+    make_mr: MakeMovieRec, tmp_path: Path
+) -> None:
+    worker_a = await _catalog_mr(make_mr, tmp_path)
+    worker_b = await make_mr(clock=ManualClock())
+    app_a, app_b = create_app(movierec=worker_a), create_app(movierec=worker_b)
+    pair = await login(worker_a)
+    headers = _bearer(pair.access_token)
+    for _ in range(2):
+        _, before = await app_b.asgi_client.get("/favorites/", headers=headers)
+        assert before.json["total"] == 0
+    _, added = await app_a.asgi_client.post("/favorites/", headers=headers, json={"movie_id": 603})
+    assert added.status == 201
+    _, after = await app_b.asgi_client.get("/favorites/", headers=headers)
+    assert (after.json["total"], after.json["items"][0]["movie_id"]) == (1, 603)
+    _, gone = await app_a.asgi_client.delete("/favorites/603", headers=headers)
+    assert gone.status == 204
+    _, again = await app_b.asgi_client.get("/favorites/", headers=headers)
+    assert again.json["total"] == 0
+
+
+@pytest.mark.services_only
+async def test_a_lost_stamp_revives_nothing(make_mr: MakeMovieRec) -> None:
+    worker_a, worker_b = await make_mr(), await make_mr(clock=ManualClock())
+    pair = await login(worker_a)
+    assert await worker_b.auth.authenticate(pair.access_token)  # b holds a copy
+    shared = worker_a.coordination.shared
+    assert shared is not None
+    await worker_a.auth.logout(pair.access_token)
+    await shared.delete(f"stamp:{pair.user.id}")  # a flush or an eviction
+    with pytest.raises(Unauthenticated, match="revoked"):
+        await worker_b.auth.authenticate(pair.access_token)

@@ -34,7 +34,7 @@ from movierec import (
 from movierec_server.auth import require_user
 from movierec_server.bodies import parse_body, query_int
 from movierec_server.context import movierec
-from movierec_server.pages import page_reply
+from movierec_server.pages import encoded_page_reply
 from movierec_server.progress import NDJSON, stream_progress, wants_progress
 from movierec_server.spec import ERROR_REF, json_content
 
@@ -138,14 +138,15 @@ async def list_favorites(request: Request) -> HTTPResponse:
     cursor = request.args.get("cursor") or None
     page = None if cursor else query_int(request, "page", 1, low=1, high=1_000_000)
     genre = request.args.get("genre")
-    result = await movierec(request).favorites.list(
+    body = await movierec(request).favorites.page_json(
         _user(request),
+        stamp=request.ctx.user_stamp,
         page=page,
         size=query_int(request, "size", 20, low=1, high=MAX_FAVORITES_PAGE_SIZE),
         cursor=cursor,
         genre_id=query_int(request, "genre", 0, low=1, high=2**31 - 1) if genre else None,
     )
-    return page_reply(result)
+    return encoded_page_reply(body)
 
 
 @bp.post("/")

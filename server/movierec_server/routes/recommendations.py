@@ -14,7 +14,7 @@ from movierec import LIST_SIZE, MAX_RECOMMENDATIONS_PAGE_SIZE, Dismissed, Recomm
 from movierec_server.auth import require_user
 from movierec_server.bodies import query_int
 from movierec_server.context import movierec
-from movierec_server.pages import page_reply
+from movierec_server.pages import encoded_page_reply
 from movierec_server.spec import json_content
 
 bp = Blueprint("recommendations", url_prefix="/movies/recommendations")
@@ -39,10 +39,10 @@ async def recommendations(request: Request) -> HTTPResponse:
     """One page of the caller's recommendations."""
     page = query_int(request, "page", 1, low=1, high=LIST_SIZE)
     size = query_int(request, "size", 20, low=1, high=MAX_RECOMMENDATIONS_PAGE_SIZE)
-    listing = await movierec(request).recommend.for_user(
-        request.ctx.principal.user_id, page=page, size=size
+    body = await movierec(request).recommend.page_json(
+        request.ctx.principal.user_id, stamp=request.ctx.user_stamp, page=page, size=size
     )
-    return page_reply(listing)
+    return encoded_page_reply(body)
 
 
 @bp.post("/<movie_id:int>/dismiss")

@@ -1,0 +1,94 @@
+"""User stamps: one shared value per user that changes whenever the user's state does.
+
+Signed-in requests are the hot path of the API, and almost everything they read about a
+user changes rarely: whether the login session is live, the account's role and status,
+the favorites, the preferences, the cached recommendations. Each worker keeps copies of
+those (the session check, encoded reply bytes) tagged with the user's *stamp*, a random
+value kept in Redis under the coordination prefix (``stamp:<user id>``). A request reads
+the stamp once (one ``GET``) and uses a copy only when it carries that same stamp.
+
+Every change commits in the database first, then writes a new random stamp
+(:meth:`UserStamps.touch`). A reader reads the stamp *before* it reads the database, so a
+copy is never tagged with a stamp newer than the data it holds: the first request after a
+change, in any worker, misses and reads the database. Losing the key (a flush, an
+eviction, its one-day expiry) cannot revive anything: a missing stamp is replaced by a
+fresh random one, which no copy carries.
+
+Bounds, documented in docs/security.md: when the stamp cannot be written (Redis failing
+at that moment), other workers may go on using their copies for at most
+``Settings.user_state_max_age`` seconds; while Redis is unreachable no stamp is trusted
+(the session check falls back to ``revocation_check_interval`` and replies are read
+from the database). Without Redis there are no stamps: one process cannot vouch for the
+others.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from typing import TYPE_CHECKING
+
+from movierec.errors import ServiceUnavailable
+
+if TYPE_CHECKING:
+    from movierec.cache.redis import RedisCache
+
+__all__ = ["UserStamps"]
+
+logger = logging.getLogger("movierec.accounts")
+
+STAMP_TTL = 24 * 3600.0
+
+
+def _key(user_id: int) -> str:
+    return f"stamp:{user_id}"
+
+
+class UserStamps:
+    """Read and renew the users' shared stamps (no-ops without Redis)."""
+
+    def __init__(self, shared: RedisCache | None, *, retry_after: float = 2.0) -> None:
+        self._shared = shared
+        self._retry_after = retry_after
+        self._skip_until = 0.0
+        self.epoch = 0
+        """Grows at every failure seen here: copies tagged before it are not trusted."""
+
+    @property
+    def enabled(self) -> bool:
+        """True when stamps are shared (Redis configured)."""
+        return self._shared is not None
+
+    def _failed(self, exc: Exception) -> None:
+        self.epoch += 1
+        self._skip_until = time.monotonic() + self._retry_after
+        logger.warning("user stamps unavailable for %.0fs: %s", self._retry_after, exc)
+
+    async def read(self, user_id: int) -> str | None:
+        """The user's current stamp; ``None`` when there is none a copy may be tagged with
+        (no Redis, Redis failing, or another process created it a moment ago)."""
+        shared = self._shared
+        if shared is None or time.monotonic() < self._skip_until:
+            return None
+        key = _key(user_id)
+        try:
+            stamp = await shared.get(key)
+            if stamp is None:
+                fresh = secrets.token_hex(8)
+                # Created before the caller reads the database, so safe to tag with.
+                return fresh if await shared.add(key, fresh, STAMP_TTL) else None
+        except ServiceUnavailable as exc:
+            self._failed(exc)
+            return None
+        return str(stamp)
+
+    async def touch(self, user_id: int) -> None:
+        """Give the user a new stamp: call after a change has committed."""
+        shared = self._shared
+        if shared is None:
+            return
+        try:
+            await shared.set(_key(user_id), secrets.token_hex(8), STAMP_TTL)
+        except ServiceUnavailable as exc:
+            self._failed(exc)
