@@ -42,7 +42,7 @@ if typing.TYPE_CHECKING:
     from movierec.config import Settings
     from movierec.core import MovieRec
     from movierec.db import migrate_database
-    from movierec.discovery import GenreList, MovieInfo, TrendingWindow
+    from movierec.discovery import GenreList, MovieInfo, TrendingWindow, cached_trending
     from movierec.errors import (
         AmbiguousTitle,
         AuthError,
@@ -111,13 +111,13 @@ _SOURCES = (
     "movierec.config",
     "movierec.types",
     "movierec.clock",
+    "movierec.discovery",
     "movierec.core",
     "movierec.boundary",
     "movierec.db",
     "movierec.accounts",
     "movierec.cache",
     "movierec.catalog",
-    "movierec.discovery",
     "movierec.favorites",
     "movierec.operations",
     "movierec.recommend",
@@ -129,8 +129,8 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module 'movierec' has no attribute {name!r}")
     for source in _SOURCES:
         module = importlib.import_module(source)
-        if name in vars(module):
-            value: object = vars(module)[name]
+        if name in vars(module) or name in getattr(module, "__all__", ()):
+            value: object = getattr(module, name)
             globals()[name] = value
             return value
     raise AttributeError(f"module 'movierec' has no attribute {name!r}")
@@ -222,6 +222,7 @@ __all__ = [
     "WorkerCount",
     "__version__",
     "bucket_start",
+    "cached_trending",
     "classify_error",
     "detect_format",
     "evaluate",

@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import typer.main
-
 ROOT = Path(__file__).resolve().parents[1]
 COGGED = ["docs/configuration.md", "docs/cli.md", "docs/http-api.md"]
 OPENAPI_FILE = ROOT / "docs" / "openapi.json"
@@ -173,9 +171,9 @@ def _commands(group: Command, path: list[str]) -> list[tuple[list[str], Command]
 
 def cli_commands() -> list[tuple[list[str], Command]]:
     """Every (path, command) of the ``movierec`` app, groups included."""
-    from movierec_cli.app import app
+    from movierec_cli.app import command_tree
 
-    return _commands(typer.main.get_command(app), ["movierec"])
+    return _commands(command_tree(), ["movierec"])
 
 
 def _param_row(param: Any) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from typer._click import Context
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-__all__ = ["MovieRecGroup"]
+__all__ = ["MovieRecGroup", "reshape"]
 
 
 class _Argument(TyperArgument):
@@ -47,7 +47,7 @@ class MovieRecGroup(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _reshape(self, self.context_settings.get("help_option_names", ["--help"]))
+        reshape(self, self.context_settings.get("help_option_names", ["--help"]))
 
     def get_params(self, ctx: Any) -> list[Any]:
         """The root's own, with the completion flags Typer adds after building it."""
@@ -57,7 +57,7 @@ class MovieRecGroup(TyperGroup):
         return params
 
 
-def _reshape(command: Any, help_names: list[str]) -> None:
+def reshape(command: Any, help_names: list[str]) -> None:
     """Every parameter below ``command``, its ``--help`` flag included.
 
     Click makes a command's help flag on first use and keeps it; making it here (with
@@ -67,4 +67,4 @@ def _reshape(command: Any, help_names: list[str]) -> None:
         _reshape_param(param)
     _reshape_param(command.get_help_option(Context(command, help_option_names=help_names)))
     for child in getattr(command, "commands", {}).values():
-        _reshape(child, help_names)
+        reshape(child, help_names)

@@ -73,7 +73,7 @@ def load_settings() -> Settings:
 
 def run_async(work: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine with the CLI's error mapping (no ``MovieRec`` opened)."""
-    from movierec import MovieRecError, classify_error
+    from movierec import MovieRecError
 
     try:
         import asyncio  # here, not at the top: the CLI starts without it
@@ -84,6 +84,8 @@ def run_async(work: Callable[[], Awaitable[T]]) -> T:
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except Exception as exc:
+        from movierec import classify_error  # loads every driver: only when needed
+
         translated = classify_error(exc)  # defence in depth: services translate their own
         if translated is not None:
             fail(translated)

@@ -1,13 +1,21 @@
-"""Caching: the :class:`Cache` contract, its two backends, single-flight, rate limits."""
+"""Caching: the :class:`Cache` contract, its two backends, single-flight, rate limits.
 
-from movierec.cache.base import Cache, CacheStats
-from movierec.cache.breaker import Breaker
-from movierec.cache.hot import HotReplies, HotReply
-from movierec.cache.loader import CachedLoader, Loaded
-from movierec.cache.memory import MemoryCache
-from movierec.cache.ratelimit import RateDecision, RateLimiter
-from movierec.cache.redis import RedisCache
-from movierec.cache.resilient import ResilientCache
+Names resolve on first use (PEP 562): reading one cached entry from Redis does not load
+the rate limiter and its ``limits`` storages.
+"""
+
+import importlib
+import typing
+
+if typing.TYPE_CHECKING:
+    from movierec.cache.base import Cache, CacheStats
+    from movierec.cache.breaker import Breaker
+    from movierec.cache.hot import HotReplies, HotReply
+    from movierec.cache.loader import CachedLoader, Loaded
+    from movierec.cache.memory import MemoryCache
+    from movierec.cache.ratelimit import RateDecision, RateLimiter
+    from movierec.cache.redis import RedisCache
+    from movierec.cache.resilient import ResilientCache
 
 __all__ = [
     "Breaker",
@@ -23,3 +31,30 @@ __all__ = [
     "RedisCache",
     "ResilientCache",
 ]
+
+_WHERE = {
+    "Breaker": "movierec.cache.breaker",
+    "Cache": "movierec.cache.base",
+    "CacheStats": "movierec.cache.base",
+    "CachedLoader": "movierec.cache.loader",
+    "HotReplies": "movierec.cache.hot",
+    "HotReply": "movierec.cache.hot",
+    "Loaded": "movierec.cache.loader",
+    "MemoryCache": "movierec.cache.memory",
+    "RateDecision": "movierec.cache.ratelimit",
+    "RateLimiter": "movierec.cache.ratelimit",
+    "RedisCache": "movierec.cache.redis",
+    "ResilientCache": "movierec.cache.resilient",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'movierec.cache' has no attribute {name!r}")
+    value: object = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -2,10 +2,47 @@
 
 :class:`MovieService` caches and accounts for every read and answers from whichever
 :class:`MovieProvider` is configured: the TMDb client (:mod:`movierec.tmdb`) or the offline
-catalog (:mod:`movierec.catalog`).
+catalog (:mod:`movierec.catalog`). :func:`cached_trending` reads a cached trending page
+without opening anything else (the CLI's fast path).
+
+Names resolve on first use (PEP 562), so the fast path does not load the service's
+dependencies (Tortoise, the catalog).
 """
 
-from movierec.discovery.providers import MovieProvider, TrendingWindow
-from movierec.discovery.service import GenreList, MovieInfo, MovieService
+import importlib
+import typing
 
-__all__ = ["GenreList", "MovieInfo", "MovieProvider", "MovieService", "TrendingWindow"]
+if typing.TYPE_CHECKING:
+    from movierec.discovery.cached import cached_trending
+    from movierec.discovery.providers import MovieProvider, TrendingWindow
+    from movierec.discovery.service import GenreList, MovieInfo, MovieService
+
+__all__ = [
+    "GenreList",
+    "MovieInfo",
+    "MovieProvider",
+    "MovieService",
+    "TrendingWindow",
+    "cached_trending",
+]
+
+_WHERE = {
+    "GenreList": "movierec.discovery.service",
+    "MovieInfo": "movierec.discovery.service",
+    "MovieService": "movierec.discovery.service",
+    "MovieProvider": "movierec.discovery.providers",
+    "TrendingWindow": "movierec.discovery.providers",
+    "cached_trending": "movierec.discovery.cached",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'movierec.discovery' has no attribute {name!r}")
+    value: object = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

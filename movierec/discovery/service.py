@@ -16,7 +16,19 @@ from pydantic import BaseModel
 from movierec.boundary import guarded
 from movierec.cache import Loaded
 from movierec.catalog.remember import remember_movies
-from movierec.discovery.providers import MovieProvider, TrendingWindow
+from movierec.discovery.checks import (
+    MAX_GENRES,
+    MAX_MOVIE_ID,
+    PAGE_SHAPE,
+    check_int,
+    check_movie_id,
+    check_page,
+    check_query,
+    check_window,
+    check_year,
+    trending_key,
+)
+from movierec.discovery.providers import MovieProvider
 from movierec.errors import InvalidInput, ServiceUnavailable, UpstreamError
 from movierec.types import Genre, Movie, MovieDetails, MoviePage, Source
 
@@ -28,15 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["GenreList", "MovieInfo", "MovieService"]
 
-MAX_PAGE = 500
-MAX_QUERY = 200
-MIN_YEAR, MAX_YEAR = 1870, 2100
-MAX_MOVIE_ID = 2**31 - 1
-MAX_GENRES = 10
 M = TypeVar("M", bound=BaseModel)
-
-
-PAGE_SHAPE = "page2"  # in cached pages' keys: a page cached in an older shape is not read
 
 
 class MovieInfo(MovieDetails):
@@ -54,52 +58,6 @@ class GenreList(BaseModel):
     source: Source = "catalog"
     cached: bool = False
     stale: bool = False
-
-
-def _check_int(name: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput.field(name, "must be an integer")
-    if not low <= value <= high:
-        raise InvalidInput.field(name, f"must be between {low} and {high}")
-    return value
-
-
-def check_window(window: str) -> TrendingWindow:
-    """``day`` or ``week``, else :class:`InvalidInput` naming ``window``."""
-    if window == "day":
-        return "day"
-    if window == "week":
-        return "week"
-    raise InvalidInput.field("window", "must be day or week")
-
-
-def check_page(page: int) -> int:
-    """A page number 1..500 (TMDb's own bound)."""
-    return _check_int("page", page, 1, MAX_PAGE)
-
-
-def check_movie_id(movie_id: int) -> int:
-    """A TMDb movie id, 1..2**31-1."""
-    return _check_int("movie_id", movie_id, 1, MAX_MOVIE_ID)
-
-
-def check_query(query: str) -> str:
-    """A search query of 1..200 characters once stripped."""
-    text = " ".join(str(query).split())
-    # Named for people ("the search query"): the HTTP API calls it q, the CLI QUERY.
-    if not text:
-        raise InvalidInput(
-            "the search query must not be empty", details={"fields": {"q": "must not be empty"}}
-        )
-    if len(text) > MAX_QUERY:
-        problem = f"must be at most {MAX_QUERY} characters"
-        raise InvalidInput(f"the search query {problem}", details={"fields": {"q": problem}})
-    return text
-
-
-def check_year(year: int | None) -> int | None:
-    """A release year 1870..2100, or ``None``."""
-    return None if year is None else _check_int("year", year, MIN_YEAR, MAX_YEAR)
 
 
 @guarded
@@ -134,7 +92,7 @@ class MovieService:
     async def trending(self, window: str = "week", page: int = 1) -> MoviePage:
         """Trending movies of the day or the week (cached ``ttl_trending``)."""
         span, number, provider = check_window(window), check_page(page), self.provider
-        key = f"{provider.source}:trending:{span}:{number}:{self.language}"
+        key = trending_key(provider.source, span, number, self.language)
         return await self._page(
             "/trending/movie/{window}",
             key,
@@ -162,7 +120,7 @@ class MovieService:
         """Movies having every genre in ``genre_ids``, most popular first by default."""
         if len(genre_ids) > MAX_GENRES:
             raise InvalidInput.field("genre_ids", f"at most {MAX_GENRES} genres")
-        genres = sorted({_check_int("genre_ids", g, 1, MAX_MOVIE_ID) for g in genre_ids})
+        genres = sorted({check_int("genre_ids", g, 1, MAX_MOVIE_ID) for g in genre_ids})
         number, provider = check_page(page), self.provider
         joined = ",".join(map(str, genres))
         key = f"{provider.source}:discover:{joined}:{sort_by}:{number}:{self.language}"

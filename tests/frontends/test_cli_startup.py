@@ -8,12 +8,16 @@ command needs them. Times are benchmarked (docs/benchmarks.md), not tested.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import MakeMovieRec
+from tests.helpers.movielens_catalog import write_movielens
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("numpy", "scipy", "tortoise", "aiohttp", "redis", "pydantic", "sanic", "asyncpg")
@@ -62,3 +66,75 @@ def _version() -> str:
     namespace: dict[str, str] = {}
     exec((ROOT / "movierec" / "_version.py").read_text(), namespace)
     return namespace["__version__"]
+
+
+def _running(argv: list[str], extra_env: dict[str, str] | None = None) -> tuple[set[str], str]:
+    """Modules loaded after ``movierec ARGV`` ran in a fresh interpreter, and its output."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from movierec_cli.app import app\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    try:\n"
+        f"        app({argv!r})\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(out.getvalue())\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    env = {**os.environ, **(extra_env or {})}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "cli")])
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    printed, _, modules = out.rstrip("\n").rpartition("\n")
+    return {name.split(".")[0] for name in modules.split()} | set(modules.split()), printed
+
+
+def _loaded_running(argv: list[str]) -> set[str]:
+    return _running(argv)[0]
+
+
+def test_help_imports_no_command_module_and_none_of_the_heavy_packages() -> None:
+    loaded = _loaded_running(["--help"])
+    assert sorted(loaded & {*HEAVY, "celery", "pandas"}) == []
+    assert sorted(m for m in loaded if m.startswith("movierec_cli.commands")) == []
+
+
+def test_running_a_command_imports_its_own_module_only() -> None:
+    loaded = {m for m in _loaded_running(["fav", "--help"]) if m.startswith("movierec_cli.")}
+    assert "movierec_cli.commands.favorites" in loaded
+    assert not {"movierec_cli.commands.admin", "movierec_cli.commands.jobs"} & loaded
+
+
+def test_the_listed_help_lines_are_the_commands_own() -> None:
+    from movierec_cli.app import COMMANDS, command_tree
+
+    tree = command_tree()
+    for entry in COMMANDS:
+        own = (tree.commands[entry.name].help or "").strip().split("\n\n")[0]
+        assert " ".join(own.split()) == entry.help, entry.name
+
+
+@pytest.mark.services_only
+async def test_a_warm_trending_opens_no_database_and_loads_no_recommender(
+    make_mr: MakeMovieRec, tmp_path: Path
+) -> None:
+    mr = await make_mr()
+    await mr.catalog.import_movielens(write_movielens(tmp_path / "ml-tiny"))
+    settings = mr.settings
+    assert settings.redis_url
+    assert settings.database_url
+    env = {
+        "MOVIEREC_DATABASE_URL": settings.database_url,
+        "MOVIEREC_REDIS_URL": settings.redis_url,
+        "MOVIEREC_CACHE_PREFIX": settings.cache_prefix,
+        "MOVIEREC_DATA_DIR": str(settings.data_dir),
+        "MOVIEREC_CONFIG_DIR": str(settings.config_dir),
+    }
+    cold_modules, cold = _running(["trending", "--json"], env)
+    assert "tortoise" in cold_modules  # the first run loads the page and caches it
+    warm_modules, warm = _running(["trending", "--json"], env)
+    assert sorted(warm_modules & {"tortoise", "asyncpg", "numpy", "scipy", "aiohttp"}) == []
+    assert json.loads(warm)["items"] == json.loads(cold)["items"]
+    assert (json.loads(cold)["cached"], json.loads(warm)["cached"]) == (False, True)

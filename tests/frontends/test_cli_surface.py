@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 
 from movierec import MovieRec, NotFound, Settings
 from movierec.db.models import Dismissal
-from movierec_cli.app import app
+from movierec_cli.app import app, command_tree
 from tests.helpers.cli_env import seeded_terminal
 
 PASSWORD = "correct horse battery staple"
@@ -180,15 +180,13 @@ def test_the_main_commands_show_an_example(command: list[str]) -> None:
 
 
 def _all_command_paths() -> list[list[str]]:
-    import typer.main
-
     def walk(command: Any, path: list[str]) -> list[list[str]]:
         found = [path]
         for name, child in getattr(command, "commands", {}).items():
             found.extend(walk(child, [*path, name]))
         return found
 
-    return walk(typer.main.get_command(app), [])
+    return walk(command_tree(), [])
 
 
 def test_help_shows_no_type_on_flags_and_no_braces_in_usage() -> None:

@@ -14,6 +14,7 @@ import typer
 
 if TYPE_CHECKING:
     from movierec import MovieRec, Principal, UserPage, UserView
+from movierec_cli.commands import monitoring
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_users, report_user
 from movierec_cli.options import JsonOption
@@ -108,3 +109,6 @@ def promote(username: UserArgument, json: JsonOption = False) -> None:
 
     user = run(work)
     report_user(user, json, f"{user.username} is now an admin")
+
+
+monitoring.register(app)  # usage, audit, quality: admin commands kept in their own module

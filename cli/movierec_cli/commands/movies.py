@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from movierec import MovieInfo, MoviePage, MovieRec
+    from movierec import MovieInfo, MoviePage, MovieRec, Settings
 from movierec_cli.options import JsonOption
 from movierec_cli.render import page_caption, print_json, print_table
-from movierec_cli.runner import run
+from movierec_cli.runner import load_settings, run, run_async
 
 PageOption = Annotated[int, typer.Option("--page", "-p", help="Page number (1-500).")]
 
@@ -42,9 +42,17 @@ def print_movies(title: str, page: MoviePage) -> None:
     print_table(title, columns, rows, caption=_caption(page))
 
 
-def show_page(title: str, load: Callable[[MovieRec], Awaitable[MoviePage]], as_json: bool) -> None:
+def show_page(
+    title: str,
+    load: Callable[[MovieRec], Awaitable[MoviePage]],
+    as_json: bool,
+    settings: Settings | None = None,
+) -> None:
     """Run ``load`` against an open ``MovieRec`` and print its page."""
-    result = run(load)
+    _print_page(title, run(load, settings), as_json)
+
+
+def _print_page(title: str, result: MoviePage, as_json: bool) -> None:
     if as_json:
         print_json(result)
     else:
@@ -61,10 +69,24 @@ def trending(
     Example: movierec trending --window day
     """
 
+    settings = load_settings()
+
+    async def cached() -> MoviePage | None:
+        from movierec import cached_trending
+
+        return await cached_trending(settings, window, page)
+
+    # A page already in the shared cache needs nothing else opened (no database).
+    title = f"Trending this {window}"
+    found = run_async(cached)
+    if found is not None:
+        _print_page(title, found, json)
+        return
+
     async def work(mr: MovieRec) -> MoviePage:
         return await mr.movies.trending(window=window, page=page)
 
-    show_page(f"Trending this {window}", work, json)
+    show_page(title, work, json, settings)
 
 
 def search(
