@@ -4,8 +4,9 @@ Names resolve on first use (PEP 562): reading one cached entry from Redis does n
 the rate limiter and its ``limits`` storages.
 """
 
-import importlib
 import typing
+
+from movierec._lazy import lazy_names as _lazy_names
 
 if typing.TYPE_CHECKING:
     from movierec.cache.base import Cache, CacheStats
@@ -48,13 +49,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'movierec.cache' has no attribute {name!r}")
-    value: object = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_names(__name__, _WHERE)
