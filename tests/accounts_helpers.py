@@ -43,5 +43,5 @@ def bearer(token: str) -> dict[str, str]:
 def client_from(app: Sanic[Any, Any], ip: str) -> SanicASGITestClient:
     """An ASGI test client whose requests come from the TCP peer ``ip``."""
     client = SanicASGITestClient(app)
-    client._transport = httpx.ASGITransport(app=app, client=(ip, 40000))  # type: ignore[arg-type]
+    client._transport = httpx.ASGITransport(app=app, client=(ip, 40000))
     return client

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from typing import Any
 
 import jwt
 import pytest
@@ -17,7 +18,7 @@ from tests.conftest import MakeMovieRec
 SECRET = "test-secret-" + "x" * 40
 
 
-def _claims(token: str) -> dict[str, object]:
+def _claims(token: str) -> dict[str, Any]:
     return jwt.decode(token, options={"verify_signature": False})
 
 

@@ -20,7 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(path: str) -> dict[str, Any]:
+def _load(path: str) -> dict[Any, Any]:
     data = yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data

@@ -32,7 +32,7 @@ def test_every_snippet_marker_is_well_formed_and_points_at_a_file() -> None:
 
 
 def test_the_build_fails_on_an_unresolved_snippet() -> None:
-    class Loader(yaml.SafeLoader):
+    class Loader(yaml.SafeLoader):  # type: ignore[misc]  # yaml has no stubs here
         pass
 
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
@@ -54,6 +54,6 @@ def test_help_on_movierec_names_the_services_users_need() -> None:
 
     from movierec import MovieRec
 
-    text = pydoc.render_doc(MovieRec, renderer=pydoc.plaintext)
+    text = pydoc.render_doc(MovieRec, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
     for service in ("movies:", "auth:", "favorites:", "recommend:"):
         assert service in text

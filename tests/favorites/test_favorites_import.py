@@ -92,7 +92,7 @@ async def test_letterboxd_import_reports_matched_ambiguous_and_skipped_rows(
 async def test_skip_errors_imports_the_matched_rows(mr: MovieRec, alice: int) -> None:
     report = await mr.favorites.import_(alice, LETTERBOXD, "letterboxd", skip_errors=True)
     assert (report.added, len(report.ambiguous), len(report.skipped)) == (2, 1, 1)
-    assert sorted(await Favorite.filter(user_id=alice).values_list("movie_id", flat=True)) == [
+    assert sorted(f.movie_id for f in await Favorite.filter(user_id=alice)) == [
         550,
         603,
     ]

@@ -36,13 +36,13 @@ def test_connection_failures_are_recognised_through_wrappers() -> None:
 def test_the_server_answers_a_lost_connection_with_503_service_unavailable() -> None:
     response = response_for(asyncpg.ConnectionDoesNotExistError("closed mid-operation"))
     assert response.status == 503
-    assert b'"service_unavailable"' in response.body
+    assert b'"service_unavailable"' in (response.body or b"")
 
 
 def test_a_value_no_column_can_hold_is_invalid_input_not_a_500() -> None:
     response = response_for(ValidationError("username_key: Length of '000…' 320 > 32"))
     assert response.status == 400
-    assert b'"invalid_input"' in response.body
+    assert b'"invalid_input"' in (response.body or b"")
 
 
 def test_a_value_postgresql_refuses_as_data_is_invalid_input() -> None:
@@ -51,9 +51,9 @@ def test_a_value_postgresql_refuses_as_data_is_invalid_input() -> None:
     wrapped.__cause__ = refused
     response = response_for(wrapped)
     assert response.status == 400
-    assert b'"invalid_input"' in response.body
-    assert b"UTF8" not in response.body  # the driver's message stays in the server
-    assert b"0x00" not in response.body
+    assert b'"invalid_input"' in (response.body or b"")
+    assert b"UTF8" not in (response.body or b"")  # the driver's message stays in the server
+    assert b"0x00" not in (response.body or b"")
 
 
 @pytest.mark.services_only

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 import pytest
 
@@ -48,7 +49,7 @@ async def _timed(calls: list[Callable[[], Awaitable[object]]]) -> list[float]:
 
 async def test_cache_calls_do_not_queue_behind_a_hanging_probe(stalled_mr: MovieRec) -> None:
     cache = stalled_mr.cache
-    seconds = await _timed([lambda i=i: cache.get(f"k{i}") for i in range(10)])
+    seconds = await _timed([partial(cache.get, f"k{i}") for i in range(10)])
     slow = [s for s in seconds if s > 0.5]
     assert len(slow) <= 1, seconds
     assert max(seconds) < 3.0
@@ -56,7 +57,7 @@ async def test_cache_calls_do_not_queue_behind_a_hanging_probe(stalled_mr: Movie
 
 async def test_rate_limit_calls_do_not_queue_behind_a_hanging_probe(stalled_mr: MovieRec) -> None:
     limiter = stalled_mr.limiter
-    seconds = await _timed([lambda i=i: limiter.hit(f"ip{i}", "5/minute") for i in range(10)])
+    seconds = await _timed([partial(limiter.hit, f"ip{i}", "5/minute") for i in range(10)])
     slow = [s for s in seconds if s > 0.5]
     assert len(slow) <= 1, seconds
     assert max(seconds) < 3.0

@@ -106,7 +106,7 @@ async def test_concurrent_tasks_see_the_instance_database(mr: MovieRec) -> None:
         return await User.all().count()
 
     await make_user()
-    assert await asyncio.gather(count(), count()) == [1, 1]
+    assert list(await asyncio.gather(count(), count())) == [1, 1]
 
 
 async def test_migration_0004_keeps_the_year_and_drops_invented_catalog_dates(

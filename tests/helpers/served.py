@@ -213,4 +213,4 @@ class Stack:
             "bcrypt_rounds": 4,
             **overrides,
         }
-        return Settings(**values)  # type: ignore[arg-type]
+        return Settings.model_validate(values)

@@ -203,5 +203,6 @@ async def test_usage_viewing_is_refused_to_plain_users_in_the_library(mr: MovieR
 @pytest.mark.parametrize("field", ["action", "actor"])
 async def test_audit_filters_with_nul_bytes_are_invalid_input(mr: MovieRec, field: str) -> None:
     _, admin = await make_admin(mr)
+    filters: dict[str, Any] = {field: "lo\x00gin"}
     with pytest.raises(InvalidInput):
-        await mr.audit.search(admin, **{field: "lo\x00gin"})
+        await mr.audit.search(admin, **filters)

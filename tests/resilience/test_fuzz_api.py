@@ -16,6 +16,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
+from requests.structures import CaseInsensitiveDict
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -79,11 +80,11 @@ LONG = settings(
 )
 
 
-def _run(case: schemathesis.Case, http: requests.Session, account: Account | None) -> None:
+def _run(case: schemathesis.Case[Any], http: requests.Session, account: Account | None) -> None:
     case.call_and_validate(session=http, checks=CHECKS, timeout=30)
     if account is None or (case.method.upper(), case.path) in SESSION_ENDING:
         return
-    authed = case.headers = {**(case.headers or {}), **account.headers}
+    authed = case.headers = CaseInsensitiveDict({**dict(case.headers or {}), **account.headers})
     assert authed
     case.call_and_validate(session=http, checks=CHECKS, timeout=30)
 
@@ -91,7 +92,7 @@ def _run(case: schemathesis.Case, http: requests.Session, account: Account | Non
 @schema.parametrize()
 @BOUNDED
 def test_every_route_answers_as_documented_with_and_without_a_token(
-    case: schemathesis.Case, http: requests.Session, account: Account | None
+    case: schemathesis.Case[Any], http: requests.Session, account: Account | None
 ) -> None:
     _run(case, http, account)
 
@@ -100,6 +101,6 @@ def test_every_route_answers_as_documented_with_and_without_a_token(
 @schema.parametrize()
 @LONG
 def test_every_route_answers_as_documented_under_a_long_fuzz(
-    case: schemathesis.Case, http: requests.Session, account: Account | None
+    case: schemathesis.Case[Any], http: requests.Session, account: Account | None
 ) -> None:
     _run(case, http, account)

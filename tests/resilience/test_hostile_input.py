@@ -148,12 +148,12 @@ def test_huge_negative_and_non_numeric_numbers_are_refused(
         for param in op.params:
             if param.kind not in ("integer", "number"):
                 continue
-            for value in [*HUGE_NUMBERS, "abc", "1.5"]:
+            for text in [*HUGE_NUMBERS, "abc", "1.5"]:
                 if param.where == "path":
-                    drill.send(op, f"{param.name}={value}", url=op.url({param.name: value}))
+                    drill.send(op, f"{param.name}={text}", url=op.url({param.name: text}))
                 else:
-                    query = op.query({param.name: value})
-                    drill.send(op, f"?{param.name}={value}", params=query, json=op.body())
+                    query = op.query({param.name: text})
+                    drill.send(op, f"?{param.name}={text}", params=query, json=op.body())
         props = (op.body_schema or {}).get("properties", {})
         for name, schema in props.items():
             if schema.get("type") in ("integer", "number"):
