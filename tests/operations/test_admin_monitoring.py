@@ -109,7 +109,7 @@ async def test_who_may_read_metrics_is_the_librarys_rule(make_mr: Any) -> None:
     def viewer(role: str) -> Any:
         async def verify() -> Principal:
             asked.append(role)
-            return Principal(user_id=1, username=role, role=role)  # type: ignore[arg-type]
+            return Principal(user_id=1, username=role, role=role)
 
         return verify
 

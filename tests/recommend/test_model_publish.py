@@ -125,10 +125,8 @@ def test_a_model_published_before_the_recommend_modules_merged_still_loads() -> 
     from movierec.recommend.ranking import BlendWeights
     from movierec.recommend.similarity import ItemKNN
 
-    model = {
-        "knn": ItemKNN(sparse.csr_matrix(np.eye(3))),
-        "weights": BlendWeights(collaborative=0.7),
-    }
+    knn = ItemKNN(sparse.csr_matrix(np.eye(3)))
+    model = {"knn": knn, "weights": BlendWeights(collaborative=0.7)}
     blob = encode(model, {})
     assert b"movierec.recommend.similarity:ItemKNN" in blob
     older = _renamed(
@@ -138,8 +136,9 @@ def test_a_model_published_before_the_recommend_modules_merged_still_loads() -> 
     )
     assert b"movierec.recommend.itemknn:ItemKNN" in older
     loaded, _ = decode(older)
-    assert isinstance(loaded["knn"], ItemKNN)
-    assert (loaded["knn"].similarity != model["knn"].similarity).nnz == 0
+    loaded_knn = loaded["knn"]
+    assert isinstance(loaded_knn, ItemKNN)
+    assert (loaded_knn.similarity != knn.similarity).nnz == 0
     assert loaded["weights"] == BlendWeights(collaborative=0.7)
 
 
