@@ -161,10 +161,10 @@ def main() -> None:
             trending.raise_for_status()
             page = trending.json()
             body_file.write_bytes(httpx.get(base + "/movies/trending", timeout=30).content)
-            movie_id = int(page["results"][0]["id"])
+            movie_id = int(page["items"][0]["id"])
             httpx.get(f"{base}/movies/{movie_id}", timeout=30).raise_for_status()
             token = sign_in(base)
-            favorite_some(base, token, [int(m["id"]) for m in page["results"][:3]])
+            favorite_some(base, token, [int(m["id"]) for m in page["items"][:3]])
             publish_model(dsn, home)
             headers = {"Authorization": f"Bearer {token}"}
             for _ in range(2):  # warm: the list computed, then read from the cache

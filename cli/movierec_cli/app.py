@@ -9,7 +9,6 @@ import typer.main
 
 from movierec import __version__
 from movierec_cli.lazy import Entry, LazyRoot
-from movierec_cli.runner import json_errors
 
 _C = "movierec_cli.commands."
 
@@ -105,6 +104,8 @@ def root(
     ] = False,
 ) -> None:
     """Personalized movie recommendations from your terminal."""
+    from movierec_cli.runner import json_errors  # here: --help never needs it
+
     json_errors(False)  # each command's --json sets it again
 
 

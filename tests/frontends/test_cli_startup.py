@@ -138,3 +138,6 @@ async def test_a_warm_trending_opens_no_database_and_loads_no_recommender(
     assert sorted(warm_modules & {"tortoise", "asyncpg", "numpy", "scipy", "aiohttp"}) == []
     assert json.loads(warm)["items"] == json.loads(cold)["items"]
     assert (json.loads(cold)["cached"], json.loads(warm)["cached"]) == (False, True)
+    table_modules, table = _running(["trending"], env)  # the table names genres too
+    assert sorted(table_modules & {"tortoise", "asyncpg", "numpy", "scipy", "aiohttp"}) == []
+    assert json.loads(warm)["items"][0]["title"] in table
