@@ -3,14 +3,118 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Generic, Literal, Protocol, Self, TypeVar
+from functools import cache
+from typing import Annotated, Any, Generic, Literal, Protocol, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-__all__ = ["Genre", "Movie", "MovieDetails", "MoviePage", "Page", "Principal", "Progress", "Source"]
+from movierec.errors import InvalidInput
+
+__all__ = [
+    "MAX_ID",
+    "MAX_PAGE",
+    "MAX_PAGE_SIZE",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "Genre",
+    "GenreId",
+    "Movie",
+    "MovieDetails",
+    "MovieId",
+    "MoviePage",
+    "Page",
+    "PageNo",
+    "PageSize",
+    "Principal",
+    "Progress",
+    "Source",
+    "Year",
+    "checked",
+    "poster_url",
+]
 
 Source = Literal["tmdb", "catalog"]
 T = TypeVar("T")
+
+MAX_ID = 2**31 - 1
+"""Ids are stored in 32-bit columns."""
+MAX_PAGE = 500
+"""No listing serves a page past 500 (TMDb's own bound; deeper favorites take the cursor)."""
+MAX_PAGE_SIZE = 100
+"""Items per page, at most, in every listing."""
+MIN_YEAR, MAX_YEAR = 1870, 2100
+"""Release years a movie may have (the first films to the foreseeable)."""
+
+
+def _between(low: int, high: int) -> Any:
+    """An integer ``low..high``, never a bool, a float or a numeric string: one message."""
+
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise PydanticCustomError(
+                "int_between",
+                "must be an integer between {low} and {high}",
+                {"low": low, "high": high},
+            )
+        return value
+
+    return PlainValidator(check, json_schema_input_type=int)
+
+
+def _schema(low: int, high: int, description: str) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"type": "integer", "minimum": low, "maximum": high, "description": description}
+    )
+
+
+MovieId = Annotated[int, _between(1, MAX_ID), _schema(1, MAX_ID, "TMDb movie id")]
+"""A TMDb movie id, 1..2**31-1."""
+GenreId = Annotated[int, _between(1, MAX_ID), _schema(1, MAX_ID, "TMDb genre id")]
+"""A TMDb genre id, 1..2**31-1."""
+PageNo = Annotated[int, _between(1, MAX_PAGE), _schema(1, MAX_PAGE, "page number from 1")]
+"""A page number, 1..500."""
+PageSize = Annotated[int, _between(1, MAX_PAGE_SIZE), _schema(1, MAX_PAGE_SIZE, "items per page")]
+"""Items per page, 1..100."""
+Year = Annotated[int, _between(MIN_YEAR, MAX_YEAR), _schema(MIN_YEAR, MAX_YEAR, "release year")]
+"""A release year, 1870..2100."""
+
+
+@cache
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)
+
+
+def checked(kind: Any, name: str, value: object) -> Any:
+    """``value`` as the validated type ``kind`` (e.g. :data:`PageNo`), else :class:`InvalidInput`.
+
+    The message is the type's own, so the library, the HTTP server and the CLI say the same
+    thing about the same bound.
+    """
+    try:
+        return _adapter(kind).validate_python(value)
+    except ValidationError as exc:
+        raise InvalidInput.field(name, exc.errors(include_url=False)[0]["msg"]) from None
+
+
+def poster_url(image_base_url: str, size: str, poster_path: str | None) -> str | None:
+    """``https://image.tmdb.org/t/p/`` + ``w500`` + ``/abc.jpg``, or None without a poster.
+
+    The one place a poster's address is built (TMDb replies, the catalog, recommendations).
+    """
+    if not poster_path:
+        return None
+    path = poster_path if poster_path.startswith("/") else "/" + poster_path
+    return image_base_url.rstrip("/") + "/" + size.strip("/") + path
 
 
 class Genre(BaseModel):

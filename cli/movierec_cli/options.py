@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
+import click
 import typer
 
-from movierec_cli.runner import json_errors
+from movierec_cli.runner import fail, json_errors
 
 
 def _json_chosen(value: bool) -> bool:
@@ -23,3 +25,50 @@ JsonOption = Annotated[
         callback=_json_chosen,
     ),
 ]
+
+
+def _checked_as(kind: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A callback validating a value as the library's type ``movierec.<kind>`` (e.g. PageNo).
+
+    The bound and the message are the library's, as over HTTP, reported like any library
+    error (one red line, exit 2); ``movierec`` is imported only when a value is given, so
+    ``--help`` stays light.
+    """
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None or ctx.resilient_parsing:
+            return value
+        import movierec
+
+        try:
+            return movierec.checked(getattr(movierec, kind), param.name or kind, value)
+        except movierec.InvalidInput as exc:
+            fail(exc)
+
+    return check
+
+
+PageOption = Annotated[
+    int, typer.Option("--page", "-p", help="Page number, from 1.", callback=_checked_as("PageNo"))
+]
+SizeOption = Annotated[
+    int, typer.Option("--size", help="Items per page.", callback=_checked_as("PageSize"))
+]
+PerPageOption = Annotated[
+    int, typer.Option("--per-page", help="Items per page.", callback=_checked_as("PageSize"))
+]
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", "-y", help="Release year.", callback=_checked_as("Year")),
+]
+GenreOption = Annotated[
+    int | None,
+    typer.Option(
+        "--genre", help="Only movies of this TMDb genre id.", callback=_checked_as("GenreId")
+    ),
+]
+
+
+def movie_id_argument(help: str) -> Any:
+    """A TMDb movie id argument, validated as ``movierec.MovieId``."""
+    return typer.Argument(help=help, callback=_checked_as("MovieId"))

@@ -17,6 +17,7 @@ from movierec.accounts.inputs import (
     PreferencesUpdate,
     ProfileUpdate,
     RefreshInput,
+    Region,
     RegisterInput,
 )
 from movierec.accounts.profiles import Profiles
@@ -41,6 +42,7 @@ __all__ = [
     "ProfileUpdate",
     "Profiles",
     "RefreshInput",
+    "Region",
     "RegisterInput",
     "TokenPair",
     "UserPage",

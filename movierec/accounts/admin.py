@@ -17,15 +17,13 @@ from movierec.accounts.types import UserPage, UserView
 from movierec.boundary import guarded
 from movierec.db.models import User
 from movierec.errors import Conflict, Forbidden, InvalidInput, NotFound
-from movierec.types import Principal
+from movierec.types import PageNo, PageSize, Principal, checked
 
 if TYPE_CHECKING:
     from movierec.accounts.audit import Audit
     from movierec.accounts.sessions import Auth
 
 __all__ = ["Admin"]
-
-MAX_PER_PAGE = 100
 
 
 @guarded
@@ -51,10 +49,7 @@ class Admin:
     ) -> UserPage:
         """Users by id, optionally those whose username or email contains ``query``."""
         self._require_admin(actor)
-        if page < 1:
-            raise InvalidInput.field("page", "must be at least 1")
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            raise InvalidInput.field("per_page", f"must be between 1 and {MAX_PER_PAGE}")
+        page, per_page = checked(PageNo, "page", page), checked(PageSize, "per_page", per_page)
         users = User.all()
         if query:
             if len(query) > 100 or not query.isprintable():

@@ -18,7 +18,7 @@ from movierec.boundary import guarded
 from movierec.clock import utc_datetime
 from movierec.db.models import AuditEvent, User
 from movierec.errors import Forbidden, InvalidInput
-from movierec.types import Page, Principal
+from movierec.types import Page, PageNo, PageSize, Principal, checked
 
 if TYPE_CHECKING:
     from movierec.clock import Clock
@@ -121,10 +121,7 @@ class Audit:
         """
         if viewer.role != "admin":
             raise Forbidden("admins only")
-        if page < 1:
-            raise InvalidInput.field("page", "must be 1 or more")
-        if not 1 <= per_page <= 200:
-            raise InvalidInput.field("per_page", "must be between 1 and 200")
+        page, per_page = checked(PageNo, "page", page), checked(PageSize, "per_page", per_page)
         for name, value in (("action", action), ("actor", actor)):
             if isinstance(value, str) and ("\x00" in value or len(value) > 254):
                 raise InvalidInput.field(name, "must be printable text of at most 254 characters")

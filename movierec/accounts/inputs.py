@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from movierec.types import GenreId
+
 __all__ = [
     "AccountDeletion",
     "AdminUserUpdate",
@@ -21,6 +23,7 @@ __all__ = [
     "PreferencesUpdate",
     "ProfileUpdate",
     "RefreshInput",
+    "Region",
     "RegisterInput",
 ]
 
@@ -34,8 +37,6 @@ Region = Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{2}$")]
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
 Secret = Field(min_length=1, max_length=1024)
-# A genre id as stored (a 32-bit column): a positive JSON integer, never a float or bool.
-GenreId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
 
 
 class RegisterInput(BaseModel):

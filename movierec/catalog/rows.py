@@ -7,7 +7,7 @@ from typing import Any
 from movierec.catalog.genres import genre_key, genre_names
 from movierec.catalog.titles import search_key
 from movierec.db.models import Movie as MovieRow
-from movierec.types import Movie, MovieDetails
+from movierec.types import Movie, MovieDetails, poster_url
 
 __all__ = ["METADATA_FIELDS", "STAT_FIELDS", "details_from_row", "movie_from_row", "row_fields"]
 
@@ -27,13 +27,6 @@ METADATA_FIELDS = (
 STAT_FIELDS = ("popularity", "vote_average", "vote_count")
 """TMDb's statistics: refreshed only on movies outside the catalog, whose statistics
 come from the imported ratings instead."""
-
-
-def poster_url(image_base_url: str, size: str, path: str | None) -> str | None:
-    """``https://image.tmdb.org/t/p/w500/abc.jpg`` for a TMDb poster path."""
-    if not path:
-        return None
-    return f"{image_base_url.rstrip('/')}/{size}/{path.lstrip('/')}"
 
 
 def _common(row: MovieRow, image_base_url: str, size: str) -> dict[str, Any]:

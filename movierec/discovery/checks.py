@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from movierec.discovery.providers import TrendingWindow
 from movierec.errors import InvalidInput
+from movierec.types import GenreId, MovieId, PageNo, Year, checked
 
 __all__ = [
-    "check_int",
+    "check_genre_id",
     "check_movie_id",
     "check_page",
     "check_query",
@@ -19,20 +20,8 @@ __all__ = [
     "trending_key",
 ]
 
-MAX_PAGE = 500
 MAX_QUERY = 200
-MIN_YEAR, MAX_YEAR = 1870, 2100
-MAX_MOVIE_ID = 2**31 - 1
 MAX_GENRES = 10
-
-
-def check_int(name: str, value: object, low: int, high: int) -> int:
-    """``value`` as an integer in ``low..high``, else :class:`InvalidInput` naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput.field(name, "must be an integer")
-    if not low <= value <= high:
-        raise InvalidInput.field(name, f"must be between {low} and {high}")
-    return value
 
 
 def check_window(window: str) -> TrendingWindow:
@@ -45,13 +34,18 @@ def check_window(window: str) -> TrendingWindow:
 
 
 def check_page(page: int) -> int:
-    """A page number 1..500 (TMDb's own bound)."""
-    return check_int("page", page, 1, MAX_PAGE)
+    """A :data:`~movierec.types.PageNo` (1..500, TMDb's own bound)."""
+    return int(checked(PageNo, "page", page))
 
 
 def check_movie_id(movie_id: int) -> int:
-    """A TMDb movie id, 1..2**31-1."""
-    return check_int("movie_id", movie_id, 1, MAX_MOVIE_ID)
+    """A :data:`~movierec.types.MovieId`."""
+    return int(checked(MovieId, "movie_id", movie_id))
+
+
+def check_genre_id(genre_id: int) -> int:
+    """A :data:`~movierec.types.GenreId` (named ``genre_ids``, the parameter that lists it)."""
+    return int(checked(GenreId, "genre_ids", genre_id))
 
 
 def check_query(query: str) -> str:
@@ -69,8 +63,8 @@ def check_query(query: str) -> str:
 
 
 def check_year(year: int | None) -> int | None:
-    """A release year 1870..2100, or ``None``."""
-    return None if year is None else check_int("year", year, MIN_YEAR, MAX_YEAR)
+    """A :data:`~movierec.types.Year`, or ``None``."""
+    return None if year is None else int(checked(Year, "year", year))
 
 
 PAGE_SHAPE = "page2"  # in cached pages' keys: a page cached in an older shape is not read

@@ -18,9 +18,8 @@ from movierec.cache import Loaded
 from movierec.catalog.remember import remember_movies
 from movierec.discovery.checks import (
     MAX_GENRES,
-    MAX_MOVIE_ID,
     PAGE_SHAPE,
-    check_int,
+    check_genre_id,
     check_movie_id,
     check_page,
     check_query,
@@ -120,7 +119,7 @@ class MovieService:
         """Movies having every genre in ``genre_ids``, most popular first by default."""
         if len(genre_ids) > MAX_GENRES:
             raise InvalidInput.field("genre_ids", f"at most {MAX_GENRES} genres")
-        genres = sorted({check_int("genre_ids", g, 1, MAX_MOVIE_ID) for g in genre_ids})
+        genres = sorted({check_genre_id(g) for g in genre_ids})
         number, provider = check_page(page), self.provider
         joined = ",".join(map(str, genres))
         key = f"{provider.source}:discover:{joined}:{sort_by}:{number}:{self.language}"

@@ -29,6 +29,7 @@ import orjson
 
 from movierec.errors import InvalidInput
 from movierec.favorites.types import ExportFormat, FavoriteItem, FavoritesExport, ImportFormat
+from movierec.types import MAX_YEAR, MIN_YEAR, MovieId, checked
 
 __all__ = [
     "CSV_COLUMNS",
@@ -38,7 +39,6 @@ __all__ = [
     "render_export",
 ]
 
-MAX_MOVIE_ID = 2**31 - 1
 CSV_COLUMNS = ("movie_id", "title", "release_year", "added_at", "poster_url")
 _IMDB_ID = re.compile(r"^tt\d{7,10}$")
 _SKIPPED_IMDB_TYPES = ("series", "episode", "videogame", "podcast")
@@ -66,12 +66,8 @@ class ImportRow:
 
 
 def check_movie_id(value: object, name: str = "movie_id") -> int:
-    """A positive 32-bit integer id, else :class:`InvalidInput` naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput.field(name, "must be an integer")
-    if not 1 <= value <= MAX_MOVIE_ID:
-        raise InvalidInput.field(name, f"must be between 1 and {MAX_MOVIE_ID}")
-    return value
+    """A :data:`~movierec.types.MovieId`, else :class:`InvalidInput` naming ``name``."""
+    return int(checked(MovieId, name, value))
 
 
 def _int_or_problem(raw: object, name: str) -> tuple[int | None, str | None]:
@@ -86,7 +82,7 @@ def _int_or_problem(raw: object, name: str) -> tuple[int | None, str | None]:
 
 def _year(raw: object) -> int | None:
     text = str(raw or "").strip()[:4]
-    return int(text) if text.isdigit() and 1870 <= int(text) <= 2100 else None
+    return int(text) if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR else None
 
 
 def _text(raw: object, limit: int = 200) -> str | None:

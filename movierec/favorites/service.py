@@ -46,7 +46,15 @@ from movierec.favorites.types import (
     ImportReport,
     TitleMatch,
 )
-from movierec.types import Movie, Progress
+from movierec.types import (
+    MAX_PAGE_SIZE,
+    GenreId,
+    Movie,
+    PageNo,
+    PageSize,
+    Progress,
+    checked,
+)
 
 if TYPE_CHECKING:
     from movierec.accounts.stamps import UserStamps
@@ -56,7 +64,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_FAVORITES_PAGE_SIZE", "Favorites"]
 
-MAX_FAVORITES_PAGE_SIZE = 100
+MAX_FAVORITES_PAGE_SIZE = MAX_PAGE_SIZE
 MAX_TITLE = 200
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)$")
 
@@ -84,12 +92,6 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         return datetime.fromisoformat(stamp), int(ident)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput.field("cursor", "not a cursor this API returned") from None
-
-
-def _bounded(name: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput.field(name, f"must be an integer between {low} and {high}")
-    return value
 
 
 @guarded
@@ -249,7 +251,7 @@ class Favorites:
     def _query(self, user_id: int, genre_id: int | None) -> QuerySet[Favorite]:
         query = Favorite.filter(user_id=user_id)
         if genre_id is not None:
-            genre = _bounded("genre", genre_id, 1, 2**31 - 1)
+            genre = checked(GenreId, "genre", genre_id)
             query = query.filter(genre_key__contains=f"|{genre}|")
         return query
 
@@ -266,7 +268,7 @@ class Favorites:
 
         Public so benchmarks and operators can ``EXPLAIN`` exactly what is served.
         """
-        size = _bounded("size", size, 1, MAX_FAVORITES_PAGE_SIZE)
+        size = checked(PageSize, "size", size)
         if page is not None and cursor is not None:
             raise InvalidInput.field("cursor", "give either page or cursor, not both")
         ordered = self._query(user_id, genre_id).order_by("-created_at", "-id")
@@ -278,7 +280,7 @@ class Favorites:
                 Q(created_at__lt=stamp) | Q(id__lt=ident), created_at__lte=stamp
             )
         else:
-            page = _bounded("page", 1 if page is None else page, 1, 1_000_000)
+            page = checked(PageNo, "page", 1 if page is None else page)
             ordered = ordered.offset((page - 1) * size)
         return ordered.limit(size + 1)
 

@@ -51,7 +51,15 @@ from movierec.recommend.types import (
     RecommendationList,
     RefreshReport,
 )
-from movierec.types import Principal, Progress
+from movierec.types import (
+    MAX_PAGE_SIZE,
+    MovieId,
+    PageNo,
+    PageSize,
+    Principal,
+    Progress,
+    checked,
+)
 
 if TYPE_CHECKING:
     from movierec.accounts.stamps import UserStamps
@@ -65,7 +73,7 @@ __all__ = ["MAX_RECOMMENDATIONS_PAGE_SIZE", "Recommender"]
 
 log = logging.getLogger(__name__)
 
-MAX_RECOMMENDATIONS_PAGE_SIZE = 50
+MAX_RECOMMENDATIONS_PAGE_SIZE = MAX_PAGE_SIZE
 
 
 def _prefs_hash(preferences: dict[str, Any] | None) -> str:
@@ -228,16 +236,7 @@ class Recommender:
 
     async def for_user(self, user_id: int, page: int = 1, size: int = 20) -> RecommendationList:
         """One page of the user's list (at most 100 items in all), with reasons."""
-        if isinstance(page, bool) or not isinstance(page, int) or page < 1:
-            raise InvalidInput.field("page", "must be a positive integer")
-        if (
-            isinstance(size, bool)
-            or not isinstance(size, int)
-            or not 1 <= size <= MAX_RECOMMENDATIONS_PAGE_SIZE
-        ):
-            raise InvalidInput.field(
-                "size", f"must be an integer between 1 and {MAX_RECOMMENDATIONS_PAGE_SIZE}"
-            )
+        page, size = checked(PageNo, "page", page), checked(PageSize, "size", size)
         value, cached = await self._list(user_id)
         items = value["items"]
         shown = items[(page - 1) * size : page * size]
@@ -270,8 +269,7 @@ class Recommender:
         A movie the provider says does not exist is :class:`NotFound` (nothing stored);
         when the provider cannot answer, the dismissal is kept all the same.
         """
-        if isinstance(movie_id, bool) or not isinstance(movie_id, int) or not 0 < movie_id < 2**31:
-            raise InvalidInput.field("movie_id", "must be a positive integer")
+        movie_id = checked(MovieId, "movie_id", movie_id)
         version, preferences = await self._user(user_id)
         if not await Dismissal.filter(user_id=user_id, movie_id=movie_id).exists():
             with contextlib.suppress(UpstreamError):

@@ -12,7 +12,7 @@ from typing import Any
 
 from movierec.db.models import Dismissal, Favorite, Recommendation
 from movierec.db.models import Movie as MovieRow
-from movierec.types import Movie
+from movierec.types import Movie, poster_url
 
 __all__ = [
     "FavoriteRow",
@@ -54,10 +54,6 @@ async def load_dismissed(user_id: int) -> list[int]:
     return [int(m) for m in rows]
 
 
-def _poster(base: str, size: str, path: str | None) -> str | None:
-    return f"{base.rstrip('/')}/{size}/{path.lstrip('/')}" if path else None
-
-
 async def movies_by_id(ids: Sequence[int], image_base: str, size: str) -> dict[int, Movie]:
     """Typed movies for ``ids`` from the local table (unknown ids are absent)."""
     if not ids:
@@ -76,7 +72,7 @@ async def movies_by_id(ids: Sequence[int], image_base: str, size: str) -> dict[i
             vote_average=row.vote_average,
             vote_count=row.vote_count,
             poster_path=row.poster_path,
-            poster_url=_poster(image_base, size, row.poster_path),
+            poster_url=poster_url(image_base, size, row.poster_path),
         )
     return found
 

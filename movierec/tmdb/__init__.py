@@ -6,8 +6,9 @@
 """
 
 from movierec.tmdb.client import OUTBOUND_KEY, CallRecorder, TMDbClient
-from movierec.tmdb.responses import ImageConfiguration, TMDbConfiguration, poster_url
+from movierec.tmdb.responses import ImageConfiguration, TMDbConfiguration
 from movierec.tmdb.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from movierec.types import poster_url
 
 __all__ = [
     "OUTBOUND_KEY",

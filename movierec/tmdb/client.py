@@ -37,7 +37,6 @@ from movierec.discovery.providers import TrendingWindow
 from movierec.errors import InvalidInput, RateLimited, UpstreamUnavailable
 from movierec.tmdb.errors import TransportFailure, error_for_reply, malformed, transport_failure
 from movierec.tmdb.responses import (
-    MAX_PAGE,
     TMDbConfiguration,
     parse_configuration,
     parse_details,
@@ -45,7 +44,16 @@ from movierec.tmdb.responses import (
     parse_page,
 )
 from movierec.tmdb.retry import RETRYABLE_STATUSES, RetryClock, RetryPolicy, parse_retry_after
-from movierec.types import Genre, MovieDetails, MoviePage, Source
+from movierec.types import (
+    Genre,
+    MovieDetails,
+    MovieId,
+    MoviePage,
+    PageNo,
+    Source,
+    Year,
+    checked,
+)
 
 __all__ = ["OUTBOUND_KEY", "CallRecorder", "TMDbClient"]
 
@@ -80,15 +88,11 @@ class _Outcome:
 
 
 def _check_page(page: int) -> int:
-    if not 1 <= page <= MAX_PAGE:
-        raise InvalidInput.field("page", f"must be between 1 and {MAX_PAGE}")
-    return int(page)
+    return int(checked(PageNo, "page", page))
 
 
 def _check_movie_id(movie_id: int) -> int:
-    if isinstance(movie_id, bool) or not isinstance(movie_id, int) or movie_id < 1:
-        raise InvalidInput.field("movie_id", "must be a positive integer")
-    return movie_id
+    return int(checked(MovieId, "movie_id", movie_id))
 
 
 class TMDbClient:
@@ -182,9 +186,7 @@ class TMDbClient:
             "include_adult": "true" if include_adult else "false",
         }
         if year is not None:
-            if not 1800 <= year <= 2200:
-                raise InvalidInput.field("year", "must be a year between 1800 and 2200")
-            params["year"] = int(year)
+            params["year"] = int(checked(Year, "year", year))
         data = await self._get("/search/movie", "/search/movie", params)
         return self._page(data, "/search/movie", include_adult=include_adult)
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from movierec.tmdb.errors import malformed
-from movierec.types import Genre, Movie, MovieDetails, MoviePage
+from movierec.types import Genre, Movie, MovieDetails, MoviePage, poster_url
 
 __all__ = [
     "MAX_PAGE",
@@ -23,19 +23,10 @@ __all__ = [
     "parse_details",
     "parse_genres",
     "parse_page",
-    "poster_url",
 ]
 
 MAX_PAGE = 500  # TMDb serves no page past 500, whatever total_pages says
 TMDB_PAGE_SIZE = 20  # TMDb's lists come 20 to a page
-
-
-def poster_url(image_base_url: str, size: str, poster_path: str | None) -> str | None:
-    """``https://image.tmdb.org/t/p/`` + ``w500`` + ``/abc.jpg``, or None without a poster."""
-    if not poster_path:
-        return None
-    path = poster_path if poster_path.startswith("/") else "/" + poster_path
-    return image_base_url.rstrip("/") + "/" + size.strip("/") + path
 
 
 class _Lenient(BaseModel):

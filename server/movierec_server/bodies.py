@@ -9,9 +9,9 @@ from pydantic import BaseModel, ValidationError
 from sanic import Request
 from sanic.exceptions import SanicException
 
-from movierec import InvalidInput
+from movierec import InvalidInput, checked
 
-__all__ = ["parse_body", "query_int"]
+__all__ = ["parse_body", "query_checked", "query_int"]
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -61,6 +61,21 @@ def _invalid(exc: ValidationError) -> InvalidInput:
         fields.setdefault(name, message)
     first_name, first_problem = next(iter(fields.items()))
     return InvalidInput(f"{first_name}: {first_problem}", details={"fields": fields})
+
+
+def query_checked(request: Request, name: str, default: int, kind: Any) -> int:
+    """An integer query parameter validated as the library's type ``kind`` (e.g. ``PageNo``).
+
+    Bound and message are the type's, so the reply says what the library and the CLI say.
+    """
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value: object = int(raw)
+    except ValueError:
+        value = raw  # refused by ``kind`` with its own message
+    return int(checked(kind, name, value))
 
 
 def query_int(request: Request, name: str, default: int, *, low: int, high: int) -> int:

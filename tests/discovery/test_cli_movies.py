@@ -116,3 +116,17 @@ def test_cache_stats_and_clear_print_json(imported: Path) -> None:
     assert {"entries", "hits", "misses", "hit_ratio"} <= set(stats)
     cleared = json.loads(runner.invoke(app, ["cache", "clear", "--json"]).stdout)
     assert cleared == {"removed": 0}
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["trending", "--page", "501"], "must be an integer between 1 and 500"),
+        (["search", "x", "--year", "1869"], "must be an integer between 1870 and 2100"),
+        (["movie", "0"], "must be an integer between 1 and 2147483647"),
+    ],
+)
+def test_out_of_range_arguments_get_the_librarys_message(args: list[str], problem: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert problem in " ".join(result.output.split())

@@ -74,12 +74,18 @@ async def test_recommendations_need_a_token_and_valid_paging(
     assert anonymous.status == 401
     assert anonymous.json["error"]["code"] == "unauthenticated"
     pair = await login(taste_mr)
-    for query in ("size=0", "size=51", "page=0", "page=abc"):
+    for query, problem in (
+        ("size=0", "must be an integer between 1 and 100"),
+        ("size=101", "must be an integer between 1 and 100"),
+        ("page=0", "must be an integer between 1 and 500"),
+        ("page=abc", "must be an integer between 1 and 500"),
+    ):
         _, bad = await app.asgi_client.get(
             f"/movies/recommendations?{query}", headers=bearer(pair.access_token)
         )
         assert bad.status == 400, query
         assert bad.json["error"]["code"] == "invalid_input"
+        assert bad.json["error"]["details"]["fields"] == {query.split("=")[0]: problem}
     assert await Recommendation.all().count() == 0
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 from movierec_cli.commands import monitoring
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_users, report_user
-from movierec_cli.options import JsonOption
+from movierec_cli.options import JsonOption, PageOption, PerPageOption
 from movierec_cli.runner import run
 from movierec_cli.session import run_authed
 
@@ -31,8 +31,8 @@ def users(
     query: Annotated[
         str | None, typer.Option("--query", "-q", help="Part of a username or email.")
     ] = None,
-    page: Annotated[int, typer.Option(min=1, help="Page number.")] = 1,
-    per_page: Annotated[int, typer.Option(min=1, max=100, help="Users per page.")] = 20,
+    page: PageOption = 1,
+    per_page: PerPageOption = 20,
     json: JsonOption = False,
 ) -> None:
     """List or search users."""

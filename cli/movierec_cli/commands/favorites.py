@@ -23,7 +23,13 @@ if TYPE_CHECKING:
         MovieRecError,
         Principal,
     )
-from movierec_cli.options import JsonOption
+from movierec_cli.options import (
+    GenreOption,
+    JsonOption,
+    PageOption,
+    SizeOption,
+    movie_id_argument,
+)
 from movierec_cli.render import (
     page_caption,
     print_error,
@@ -129,7 +135,7 @@ def add(
 
 @app.command("rm")
 def remove(
-    movie_id: Annotated[int, typer.Argument(help="TMDb id of the movie to remove.")],
+    movie_id: Annotated[int, movie_id_argument("TMDb id of the movie to remove.")],
     json: JsonOption = False,
 ) -> None:
     """Remove a movie from your favorites.
@@ -149,9 +155,9 @@ def remove(
 
 @app.command("list")
 def list_favorites(
-    genre: Annotated[int | None, typer.Option(help="Only movies of this TMDb genre id.")] = None,
-    page: Annotated[int, typer.Option(help="Page number, from 1.")] = 1,
-    size: Annotated[int, typer.Option(help="Items per page, 1..100.")] = 20,
+    genre: GenreOption = None,
+    page: PageOption = 1,
+    size: SizeOption = 20,
     json: JsonOption = False,
 ) -> None:
     """List your favorites, newest first.

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         UsageReport,
         UsageRow,
     )
-from movierec_cli.options import JsonOption
+from movierec_cli.options import JsonOption, PageOption, PerPageOption
 from movierec_cli.render import page_caption, print_json, print_table, styled
 from movierec_cli.session import run_authed
 
@@ -117,8 +117,8 @@ def audit(
     ] = None,
     since: SinceOption = None,
     failed: Annotated[bool, typer.Option("--failed", help="Only failed attempts.")] = False,
-    page: Annotated[int, typer.Option(min=1, help="Page number (newest first).")] = 1,
-    per_page: Annotated[int, typer.Option(min=1, max=200, help="Events per page.")] = 50,
+    page: PageOption = 1,
+    per_page: PerPageOption = 50,
     json: JsonOption = False,
 ) -> None:
     """The audit log: who did what, when, from where; newest first."""

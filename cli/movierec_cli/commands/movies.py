@@ -9,11 +9,9 @@ import typer
 
 if TYPE_CHECKING:
     from movierec import MovieInfo, MoviePage, MovieRec, Settings
-from movierec_cli.options import JsonOption
+from movierec_cli.options import JsonOption, PageOption, YearOption, movie_id_argument
 from movierec_cli.render import page_caption, print_json, print_table
 from movierec_cli.runner import load_settings, run, run_async
-
-PageOption = Annotated[int, typer.Option("--page", "-p", help="Page number (1-500).")]
 
 
 def _caption(page: MoviePage) -> str:
@@ -91,7 +89,7 @@ def trending(
 
 def search(
     query: Annotated[str, typer.Argument(help="Title words; case and accents do not matter.")],
-    year: Annotated[int | None, typer.Option("--year", "-y", help="Release year.")] = None,
+    year: YearOption = None,
     page: PageOption = 1,
     json: JsonOption = False,
 ) -> None:
@@ -107,7 +105,7 @@ def search(
 
 
 def movie(
-    movie_id: Annotated[int, typer.Argument(help="TMDb movie id.")],
+    movie_id: Annotated[int, movie_id_argument("TMDb movie id.")],
     json: JsonOption = False,
 ) -> None:
     """Show one movie's details.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
         RecommendationList,
         RefreshReport,
     )
-from movierec_cli.options import JsonOption
+from movierec_cli.options import JsonOption, PageOption, SizeOption, movie_id_argument
 from movierec_cli.render import (
     page_caption,
     print_json,
@@ -118,8 +118,8 @@ def _print_tuning(report: EvalReport) -> None:
 @app.callback(invoke_without_command=True)
 def show(
     ctx: typer.Context,
-    page: Annotated[int, typer.Option(help="Page number.", min=1)] = 1,
-    size: Annotated[int, typer.Option(help="Items per page.", min=1, max=50)] = 20,
+    page: PageOption = 1,
+    size: SizeOption = 20,
     explain: Annotated[bool, typer.Option("--explain", help="Show why each is there.")] = False,
     json: JsonOption = False,
 ) -> None:
@@ -163,7 +163,7 @@ def show(
 
 @app.command("dismiss")
 def dismiss(
-    movie_id: Annotated[int, typer.Argument(help="TMDb id of the movie.", min=1)],
+    movie_id: Annotated[int, movie_id_argument("TMDb id of the movie.")],
     json: JsonOption = False,
 ) -> None:
     """Never recommend this movie to you again.

@@ -10,9 +10,9 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
-from movierec import AdminUserUpdate, UserPage, UserView
+from movierec import MAX_PAGE, MAX_PAGE_SIZE, AdminUserUpdate, PageNo, PageSize, UserPage, UserView
 from movierec_server.auth import require_admin
-from movierec_server.bodies import parse_body, query_int
+from movierec_server.bodies import parse_body, query_checked
 from movierec_server.context import movierec
 from movierec_server.middleware.proxy import client_ip
 from movierec_server.pages import page_reply
@@ -25,15 +25,15 @@ bp = Blueprint("admin_users", url_prefix="/admin/users")
 @openapi.summary("List or search users")
 @openapi.tag("admin")
 @openapi.parameter("q", str, "query", description="part of a username or email")
-@openapi.parameter("page", int, "query")
-@openapi.parameter("per_page", int, "query", description="1-100, default 20")
+@openapi.parameter("page", int, "query", description=f"1-{MAX_PAGE}, default 1")
+@openapi.parameter("per_page", int, "query", description=f"1-{MAX_PAGE_SIZE}, default 20")
 @openapi.response(200, json_content(UserPage), "one page of users")
 @require_admin
 async def list_users(request: Request) -> HTTPResponse:
     """Users by id, paginated, optionally filtered by ``q``."""
     query = request.args.get("q") or None
-    page = query_int(request, "page", 1, low=1, high=1_000_000)
-    per_page = query_int(request, "per_page", 20, low=1, high=100)
+    page = query_checked(request, "page", 1, PageNo)
+    per_page = query_checked(request, "per_page", 20, PageSize)
     result = await movierec(request).admin.list_users(
         request.ctx.principal, query=query, page=page, per_page=per_page
     )

@@ -13,7 +13,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
-    StrictInt,
     StrictStr,
     model_validator,
 )
@@ -22,17 +21,22 @@ from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
 from movierec import (
-    MAX_FAVORITES_PAGE_SIZE,
+    MAX_PAGE_SIZE,
     FavoriteItem,
     FavoriteResult,
     FavoritesExport,
     FavoritesPage,
+    GenreId,
     ImportReport,
     InvalidInput,
+    MovieId,
+    PageNo,
+    PageSize,
     Progress,
+    Year,
 )
 from movierec_server.auth import require_user
-from movierec_server.bodies import parse_body, query_int
+from movierec_server.bodies import parse_body, query_checked
 from movierec_server.context import movierec
 from movierec_server.pages import encoded_page_reply
 from movierec_server.progress import NDJSON, stream_progress, wants_progress
@@ -79,11 +83,11 @@ class AddFavorite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    movie_id: StrictInt | None = Field(None, description="TMDb movie id, 1..2147483647")
+    movie_id: MovieId | None = Field(None, description="TMDb movie id")
     title: StrictStr | None = Field(
         None, description="a title instead of an id: 'Crash' or 'Crash (2004)'"
     )
-    year: StrictInt | None = Field(None, description="release year narrowing title, 1870..2100")
+    year: Year | None = Field(None, description="release year narrowing title")
 
     @model_validator(mode="after")
     def _one_movie(self) -> Self:
@@ -119,9 +123,7 @@ def _user(request: Request) -> int:
 @openapi.summary("List your favorites, newest first")
 @openapi.tag("favorites")
 @openapi.parameter("page", int, "query", description="page number from 1 (default 1)")
-@openapi.parameter(
-    "size", int, "query", description=f"items per page, 1..{MAX_FAVORITES_PAGE_SIZE}"
-)
+@openapi.parameter("size", int, "query", description=f"items per page, 1..{MAX_PAGE_SIZE}")
 @openapi.parameter("cursor", str, "query", description="next_cursor of the previous page")
 @openapi.parameter("genre", int, "query", description="only movies of this TMDb genre id")
 @openapi.response(
@@ -136,15 +138,15 @@ def _user(request: Request) -> int:
 async def list_favorites(request: Request) -> HTTPResponse:
     """Your favorites by page (``page``, ``size``) or cursor, optionally of one genre."""
     cursor = request.args.get("cursor") or None
-    page = None if cursor else query_int(request, "page", 1, low=1, high=1_000_000)
+    page = None if cursor else query_checked(request, "page", 1, PageNo)
     genre = request.args.get("genre")
     body = await movierec(request).favorites.page_json(
         _user(request),
         stamp=request.ctx.user_stamp,
         page=page,
-        size=query_int(request, "size", 20, low=1, high=MAX_FAVORITES_PAGE_SIZE),
+        size=query_checked(request, "size", 20, PageSize),
         cursor=cursor,
-        genre_id=query_int(request, "genre", 0, low=1, high=2**31 - 1) if genre else None,
+        genre_id=query_checked(request, "genre", 0, GenreId) if genre else None,
     )
     return encoded_page_reply(body)
 

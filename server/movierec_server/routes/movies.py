@@ -21,7 +21,16 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 from sanic_ext import openapi
 
-from movierec import GenreList, HotReply, InvalidInput, MovieInfo, MoviePage
+from movierec import (
+    MAX_PAGE,
+    MAX_YEAR,
+    MIN_YEAR,
+    GenreList,
+    HotReply,
+    InvalidInput,
+    MovieInfo,
+    MoviePage,
+)
 from movierec_server.context import movierec
 from movierec_server.spec import json_content
 
@@ -101,7 +110,7 @@ def _reply(request: Request, body: BaseModel, ttl: int) -> HTTPResponse:
 )
 @openapi.tag("movies")
 @openapi.parameter("window", openapi.String(enum=["day", "week"], default="week"), "query")
-@openapi.parameter("page", openapi.Integer(minimum=1, maximum=500, default=1), "query")
+@openapi.parameter("page", openapi.Integer(minimum=1, maximum=MAX_PAGE, default=1), "query")
 @openapi.response(200, _PAGE, "one page of movies")
 @_documented_errors(400, 503)
 @_served_hot
@@ -119,8 +128,8 @@ async def trending(request: Request) -> HTTPResponse:
 @openapi.description("Case- and accent-insensitive; `year` restricts to a release year.")
 @openapi.tag("movies")
 @openapi.parameter("q", openapi.String(minLength=1, maxLength=200), "query", required=True)
-@openapi.parameter("page", openapi.Integer(minimum=1, maximum=500, default=1), "query")
-@openapi.parameter("year", openapi.Integer(minimum=1870, maximum=2100), "query")
+@openapi.parameter("page", openapi.Integer(minimum=1, maximum=MAX_PAGE, default=1), "query")
+@openapi.parameter("year", openapi.Integer(minimum=MIN_YEAR, maximum=MAX_YEAR), "query")
 @openapi.response(200, _PAGE, "one page of matches, best first")
 @_documented_errors(400, 503)
 @_served_hot

@@ -9,15 +9,19 @@ from sanic.response import HTTPResponse, json, raw
 from sanic_ext import openapi
 
 from movierec import (
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
     AuditPage,
     InvalidInput,
+    PageNo,
+    PageSize,
     Principal,
     QualityReport,
     UsageReport,
     parse_since,
 )
 from movierec_server.auth import SCHEME, principal_of, require_admin
-from movierec_server.bodies import query_int
+from movierec_server.bodies import query_checked, query_int
 from movierec_server.context import movierec
 from movierec_server.metrics import CONTENT_TYPE, ServerMetrics
 from movierec_server.pages import page_reply
@@ -90,8 +94,8 @@ async def usage(request: Request) -> HTTPResponse:
 @openapi.parameter("actor", str, "query", description="only events by this username or id")
 @openapi.parameter("since", str, "query", description=_SINCE_HELP)
 @openapi.parameter("success", str, "query", description="true or false: only that outcome")
-@openapi.parameter("page", int, "query")
-@openapi.parameter("per_page", int, "query", description="1-200, default 50")
+@openapi.parameter("page", int, "query", description=f"1-{MAX_PAGE}, default 1")
+@openapi.parameter("per_page", int, "query", description=f"1-{MAX_PAGE_SIZE}, default 50")
 @openapi.response(200, json_content(AuditPage), "one page of audit events")
 @require_admin
 async def audit(request: Request) -> HTTPResponse:
@@ -106,8 +110,8 @@ async def audit(request: Request) -> HTTPResponse:
         actor=request.args.get("actor") or None,
         since=parse_since(request.args.get("since"), mr.clock),
         success=None if not success_arg else success_arg == "true",
-        page=query_int(request, "page", 1, low=1, high=1_000_000),
-        per_page=query_int(request, "per_page", 50, low=1, high=200),
+        page=query_checked(request, "page", 1, PageNo),
+        per_page=query_checked(request, "per_page", 50, PageSize),
     )
     return page_reply(result)
 

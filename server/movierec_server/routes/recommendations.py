@@ -10,9 +10,16 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
-from movierec import LIST_SIZE, MAX_RECOMMENDATIONS_PAGE_SIZE, Dismissed, RecommendationList
+from movierec import (
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    Dismissed,
+    PageNo,
+    PageSize,
+    RecommendationList,
+)
 from movierec_server.auth import require_user
-from movierec_server.bodies import query_int
+from movierec_server.bodies import query_checked
 from movierec_server.context import movierec
 from movierec_server.pages import encoded_page_reply
 from movierec_server.spec import json_content
@@ -28,17 +35,15 @@ bp = Blueprint("recommendations", url_prefix="/movies/recommendations")
     "says whether this answer came from the cache."
 )
 @openapi.tag("recommendations")
-@openapi.parameter("page", openapi.Integer(minimum=1, default=1), "query")
-@openapi.parameter(
-    "size", openapi.Integer(minimum=1, maximum=MAX_RECOMMENDATIONS_PAGE_SIZE, default=20), "query"
-)
+@openapi.parameter("page", openapi.Integer(minimum=1, maximum=MAX_PAGE, default=1), "query")
+@openapi.parameter("size", openapi.Integer(minimum=1, maximum=MAX_PAGE_SIZE, default=20), "query")
 @openapi.response(200, json_content(RecommendationList), "one page of your list")
 @openapi.response(400, description="bad page or size")
 @require_user
 async def recommendations(request: Request) -> HTTPResponse:
     """One page of the caller's recommendations."""
-    page = query_int(request, "page", 1, low=1, high=LIST_SIZE)
-    size = query_int(request, "size", 20, low=1, high=MAX_RECOMMENDATIONS_PAGE_SIZE)
+    page = query_checked(request, "page", 1, PageNo)
+    size = query_checked(request, "size", 20, PageSize)
     body = await movierec(request).recommend.page_json(
         request.ctx.principal.user_id, stamp=request.ctx.user_stamp, page=page, size=size
     )
