@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import pytest
+import pytest_asyncio
 import redis as sync_redis
+from sanic import Sanic
 
 from movierec import MovieRec, Settings
 from movierec.clock import Clock
@@ -35,6 +37,38 @@ START_HINT = (
     "start them with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start; "
     'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
 )
+
+
+#: Workers for a plain ``python -m pytest``: the suite mostly waits (app start-ups, servers,
+#: sleeps), so three processes on two cores measured best. ``-n0``/``-p no:xdist`` run in one.
+DEFAULT_WORKERS = 3
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Run on ``DEFAULT_WORKERS`` xdist workers unless ``-n`` is given, xdist is off or ``--pdb``.
+
+    Set here rather than in ``addopts`` so that ``-p no:xdist`` still works. ``loadgroup``
+    keeps a module's tests together in chunks (module fixtures build once a chunk) and runs
+    tests marked ``xdist_group`` on one worker.
+    """
+    if not config.pluginmanager.has_plugin("xdist") or hasattr(config, "workerinput"):
+        return
+    if config.option.numprocesses is None and not config.option.usepdb:
+        config.option.numprocesses = DEFAULT_WORKERS
+        if config.option.dist == "no":
+            config.option.dist = "loadgroup"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """An xdist worker starts with ``COLUMNS=80 LINES=24`` set; a serial run has neither.
+
+    Rich reads them once, when the CLI's console is built on import, so a test's own
+    ``COLUMNS`` would be ignored on a worker. Each worker drops them, as a serial run sees.
+    """
+    if hasattr(config, "workerinput"):
+        for name in ("COLUMNS", "LINES"):
+            os.environ.pop(name, None)
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +177,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept, dropped = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_embedded = callspec is not None and callspec.params.get("backend") == "embedded"
+        params = callspec.params if callspec is not None else {}
+        on_embedded = "embedded" in (params.get("backend"), params.get("module_backend"))
         if on_embedded and item.get_closest_marker("services_only"):
             dropped.append(item)
         else:
@@ -153,20 +188,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
-@pytest.fixture(params=["embedded", "services"])
-def backend(request: pytest.FixtureRequest) -> str:
-    """Which backend pair this test runs on."""
+BACKENDS = ["embedded", "services"]
+
+
+def _backend(request: pytest.FixtureRequest) -> str:
     if request.param == "services":
         request.getfixturevalue("services")
     return str(request.param)
 
 
-@pytest.fixture
-def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
-    """Settings for one test: isolated data folder, database and cache namespace."""
+def _settings(backend: str, folder: Path, request: pytest.FixtureRequest) -> Settings:
     values: dict[str, Any] = {
-        "data_dir": tmp_path / "data",
-        "config_dir": tmp_path / "config",
+        "data_dir": folder / "data",
+        "config_dir": folder / "config",
         "jwt_secret": "test-secret-" + "x" * 40,
         "bcrypt_rounds": 4,
         "tmdb_base_url": "http://127.0.0.1:9/3",
@@ -182,6 +216,34 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
     else:
         values["database_url"] = "sqlite://:memory:"
     return Settings(**values)
+
+
+async def _close_and_wipe(opened: list[MovieRec], settings: Settings) -> None:
+    """Close ``opened``; empty the run database's tables and this namespace's Redis keys."""
+    for mr in reversed(opened):
+        if mr.is_open and mr.db.kind == "postgres":
+            await _truncate(mr)
+            break
+    for mr in reversed(opened):
+        await mr.close()
+    if settings.redis_url:
+        client = sync_redis.Redis.from_url(settings.redis_url)
+        for prefix in (settings.cache_prefix, settings.resolved_coordination_prefix):
+            for key in client.scan_iter(match=prefix + "*", count=1000):
+                client.delete(key)
+        client.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which backend pair this test runs on."""
+    return _backend(request)
+
+
+@pytest.fixture
+def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Settings for one test: isolated data folder, database and cache namespace."""
+    return _settings(backend, tmp_path, request)
 
 
 MakeMovieRec = Callable[..., Awaitable[MovieRec]]
@@ -202,18 +264,45 @@ async def make_mr(settings: Settings) -> AsyncIterator[MakeMovieRec]:
         return mr
 
     yield make
-    for mr in reversed(opened):
-        if mr.is_open and mr.db.kind == "postgres":
-            await _truncate(mr)
-            break
-    for mr in reversed(opened):
-        await mr.close()
-    if settings.redis_url:
-        client = sync_redis.Redis.from_url(settings.redis_url)
-        for prefix in (settings.cache_prefix, settings.resolved_coordination_prefix):
-            for key in client.scan_iter(match=prefix + "*", count=1000):
-                client.delete(key)
-        client.close()
+    await _close_and_wipe(opened, settings)
+
+
+# --- one app for a whole module, for tests that only read (or write rows nothing else checks)
+#
+# Each backend's ``MovieRec`` and app are built once per module instead of once per test.
+# A module using them runs its tests in the module's event loop:
+# ``pytestmark = pytest.mark.asyncio(loop_scope="module")``.
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_backend(request: pytest.FixtureRequest) -> str:
+    """Which backend pair this module's shared ``MovieRec`` runs on."""
+    return _backend(request)
+
+
+@pytest.fixture(scope="module")
+def module_settings(
+    module_backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Settings:
+    """Settings for one module: its own data folder and cache namespace."""
+    return _settings(module_backend, tmp_path_factory.mktemp("module"), request)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_mr(module_settings: Settings) -> AsyncIterator[MovieRec]:
+    """One open ``MovieRec`` for the module; closed, and data wiped, after its last test."""
+    mr = MovieRec(module_settings)
+    await mr.open()
+    yield mr
+    await _close_and_wipe([mr], module_settings)
+
+
+@pytest.fixture(scope="module")
+def module_app(module_mr: MovieRec) -> Sanic[Any, Any]:
+    """The HTTP app over ``module_mr``, built once for the module."""
+    from movierec_server import create_app
+
+    return create_app(movierec=module_mr)
 
 
 async def _truncate(mr: MovieRec) -> None:

@@ -71,13 +71,16 @@ async def test_a_text_with_a_nul_character_is_refused_by_postgresql_as_invalid_i
 async def test_a_query_killed_mid_flight_becomes_service_unavailable_and_the_next_one_works(
     mr: MovieRec,
 ) -> None:
+    database = mr.settings.resolved_database_url.rsplit("/", 1)[-1]
+
     async def kill_the_sleeper() -> None:
         conn = await asyncpg.connect(PG_ADMIN_DSN)
         try:
             for _ in range(50):
-                killed = await conn.fetch(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE query LIKE 'SELECT pg_sleep(2.5)%' AND pid <> pg_backend_pid()"
+                killed = await conn.fetch(  # this run's database only: other runs sleep too
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 "
+                    "AND query LIKE 'SELECT pg_sleep(2.5)%' AND pid <> pg_backend_pid()",
+                    database,
                 )
                 if killed:
                     return

@@ -1,4 +1,8 @@
-"""No malformed body, header or token makes the server answer 500."""
+"""No malformed body, header or token makes the server answer 500.
+
+The tests share one app per backend (``module_app``): none changes what another reads (each
+logs in its own admin afresh, and every request here is refused).
+"""
 
 from __future__ import annotations
 
@@ -55,9 +59,17 @@ AUTH_HEADERS: list[str | bytes | None] = [
 ]
 
 
-@pytest.fixture
-def app(mr: MovieRec) -> Sanic[Any, Any]:
-    return create_app(movierec=mr)
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture(scope="module")
+def app(module_app: Sanic[Any, Any]) -> Sanic[Any, Any]:
+    return module_app
+
+
+@pytest.fixture(scope="module")
+def mr(module_mr: MovieRec) -> MovieRec:
+    return module_mr
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
@@ -91,6 +103,7 @@ async def test_malformed_authorization_headers_are_401(
         assert reply.json["error"]["code"] == "unauthenticated"
 
 
+@pytest.mark.asyncio(loop_scope="function")  # its own MovieRec, in its own loop
 async def test_a_body_over_the_size_bound_is_413(make_mr: Any) -> None:
     mr = await make_mr(max_body_bytes=2048)
     app = create_app(movierec=mr)
