@@ -7,21 +7,26 @@ from typing import Any
 import pytest
 from sanic import Sanic
 
-from movierec import MovieRec
 from movierec_server import create_app
 from tests.accounts_helpers import bearer, client_from, login
 from tests.conftest import MakeMovieRec
 
 
-@pytest.fixture
-def app(mr: MovieRec) -> Sanic[Any, Any]:
-    return create_app(movierec=mr)
+@pytest.fixture(scope="module")
+def app(module_app: Sanic[Any, Any]) -> Sanic[Any, Any]:
+    """One app per backend for the tests that only read; they run in the module's loop."""
+    return module_app
+
+
+#: The tests on the shared ``app`` (built once per module and backend).
+shared_app = pytest.mark.asyncio(loop_scope="module")
 
 
 async def _app(make_mr: MakeMovieRec, **overrides: Any) -> Sanic[Any, Any]:
     return create_app(movierec=await make_mr(**overrides))
 
 
+@shared_app
 @pytest.mark.parametrize("path", ["/health", "/no/such/route", "/auth/login"])
 async def test_every_reply_carries_the_security_headers(app: Sanic[Any, Any], path: str) -> None:
     _, reply = await app.asgi_client.get(path)
@@ -32,6 +37,7 @@ async def test_every_reply_carries_the_security_headers(app: Sanic[Any, Any], pa
     assert "strict-transport-security" not in reply.headers  # plain HTTP
 
 
+@shared_app
 async def test_the_docs_page_gets_a_csp_that_allows_only_its_own_scripts(
     app: Sanic[Any, Any],
 ) -> None:
@@ -43,6 +49,7 @@ async def test_the_docs_page_gets_a_csp_that_allows_only_its_own_scripts(
     assert "frame-ancestors 'none'" in csp
 
 
+@shared_app
 async def test_hsts_is_sent_on_https_replies(app: Sanic[Any, Any]) -> None:
     _, reply = await app.asgi_client.get("https://mockserver/health")
     assert reply.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
@@ -130,11 +137,13 @@ async def test_cors_refuses_other_origins(make_mr: MakeMovieRec) -> None:
     assert "access-control-allow-origin" not in get.headers
 
 
+@shared_app
 async def test_without_configured_origins_no_cors_headers_are_sent(app: Sanic[Any, Any]) -> None:
     _, get = await app.asgi_client.get("/health", headers={"Origin": "https://app.example"})
     assert "access-control-allow-origin" not in get.headers
 
 
+@shared_app
 async def test_every_reply_carries_rate_limit_headers(app: Sanic[Any, Any]) -> None:
     _, first = await app.asgi_client.get("/health")
     _, second = await app.asgi_client.get("/no/such/route")

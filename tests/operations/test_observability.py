@@ -20,9 +20,14 @@ from movierec_server.metrics import ServerMetrics
 from movierec_server.observability import JsonFormatter, configure_logging
 
 
-@pytest.fixture
-def app(mr: MovieRec) -> Sanic[Any, Any]:
-    return create_app(movierec=mr)
+@pytest.fixture(scope="module")
+def app(module_app: Sanic[Any, Any]) -> Sanic[Any, Any]:
+    """One app per backend for the tests that only read; they run in the module's loop."""
+    return module_app
+
+
+#: The tests on the shared ``app`` (built once per module and backend).
+shared_app = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest.fixture
@@ -38,6 +43,7 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return found
 
 
+@shared_app
 async def test_every_reply_carries_a_generated_request_id(app: Sanic[Any, Any]) -> None:
     _, first = await app.asgi_client.get("/health")
     _, second = await app.asgi_client.get("/no/such/route")
@@ -46,11 +52,13 @@ async def test_every_reply_carries_a_generated_request_id(app: Sanic[Any, Any]) 
     assert all(len(value) == 32 for value in ids)
 
 
+@shared_app
 async def test_a_safe_incoming_request_id_is_echoed(app: Sanic[Any, Any]) -> None:
     _, response = await app.asgi_client.get("/health", headers={"X-Request-ID": "abc-123.x"})
     assert response.headers["x-request-id"] == "abc-123.x"
 
 
+@shared_app
 @pytest.mark.parametrize("unsafe", ["a b", "x" * 200, "<script>", "id\\n"])
 async def test_an_unsafe_incoming_request_id_is_replaced(app: Sanic[Any, Any], unsafe: str) -> None:
     _, response = await app.asgi_client.get("/health", headers={"X-Request-ID": unsafe})
@@ -58,6 +66,7 @@ async def test_an_unsafe_incoming_request_id_is_replaced(app: Sanic[Any, Any], u
     assert len(response.headers["x-request-id"]) == 32
 
 
+@shared_app
 async def test_one_access_line_per_request_with_route_pattern_and_status(
     app: Sanic[Any, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -76,6 +85,7 @@ async def test_one_access_line_per_request_with_route_pattern_and_status(
     assert "GET /ready -> 200" in records[0].getMessage()
 
 
+@shared_app
 async def test_unmatched_paths_share_one_route_label(
     app: Sanic[Any, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -125,6 +135,7 @@ async def test_two_apps_in_one_process_keep_separate_metrics(make_mr: Any) -> No
     assert ("movierec_http_requests_total", health) not in _samples(response.text)
 
 
+@shared_app
 async def test_metrics_are_not_public_by_default(app: Sanic[Any, Any]) -> None:
     _, response = await app.asgi_client.get("/metrics")
     assert response.status in (401, 403)
