@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-import click
 import typer
+from typer._click import Context, Parameter
 
 from movierec_cli.runner import fail, json_errors
 
@@ -27,7 +27,7 @@ JsonOption = Annotated[
 ]
 
 
-def _checked_as(kind: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+def _checked_as(kind: str) -> Callable[[Context, Parameter, Any], Any]:
     """A callback validating a value as the library's type ``movierec.<kind>`` (e.g. PageNo).
 
     The bound and the message are the library's, as over HTTP, reported like any library
@@ -35,7 +35,7 @@ def _checked_as(kind: str) -> Callable[[click.Context, click.Parameter, Any], An
     ``--help`` stays light.
     """
 
-    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    def check(ctx: Context, param: Parameter, value: Any) -> Any:
         if value is None or ctx.resilient_parsing:
             return value
         import movierec
