@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from typing import TYPE_CHECKING
 
+from movierec.cache.breaker import Breaker
 from movierec.errors import ServiceUnavailable
 
 if TYPE_CHECKING:
@@ -50,8 +50,7 @@ class UserStamps:
 
     def __init__(self, shared: RedisCache | None, *, retry_after: float = 2.0) -> None:
         self._shared = shared
-        self._retry_after = retry_after
-        self._skip_until = 0.0
+        self._breaker = Breaker(retry_after)
         self.epoch = 0
         """Grows at every failure seen here: copies tagged before it are not trusted."""
 
@@ -62,14 +61,14 @@ class UserStamps:
 
     def _failed(self, exc: Exception) -> None:
         self.epoch += 1
-        self._skip_until = time.monotonic() + self._retry_after
-        logger.warning("user stamps unavailable for %.0fs: %s", self._retry_after, exc)
+        if self._breaker.failure():
+            logger.warning("user stamps unavailable: %s", exc)
 
     async def read(self, user_id: int) -> str | None:
         """The user's current stamp; ``None`` when there is none a copy may be tagged with
         (no Redis, Redis failing, or another process created it a moment ago)."""
         shared = self._shared
-        if shared is None or time.monotonic() < self._skip_until:
+        if shared is None or not self._breaker.allow():
             return None
         key = _key(user_id)
         try:
@@ -81,6 +80,7 @@ class UserStamps:
         except ServiceUnavailable as exc:
             self._failed(exc)
             return None
+        self._breaker.success()
         return str(stamp)
 
     async def touch(self, user_id: int) -> None:

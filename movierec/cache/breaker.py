@@ -7,8 +7,9 @@ rather than refuses therefore stalls one call per interval, not every call. The 
 success closes it again.
 
 The in-process fallback of the cache (:class:`~movierec.cache.ResilientCache`), the rate
-limiter's in-process counting and its bounded request-path check
-(:meth:`~movierec.cache.RateLimiter.check`) all keep this one rule.
+limiter's in-process counting, its bounded request-path check
+(:meth:`~movierec.cache.RateLimiter.check`) and the users' stamps
+(:class:`~movierec.accounts.stamps.UserStamps`) all keep this one rule.
 """
 
 from __future__ import annotations
