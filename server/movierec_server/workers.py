@@ -1,10 +1,13 @@
 """What the master and its workers tell each other, through a private state folder.
 
 The supervisor creates the folder and passes it to every worker. A worker touches
-``ready-<pid>`` once it serves (and removes it when it stops); the supervisor counts the
-ready files of the workers it knows are alive and writes ``workers.json``
-(``{"configured": N, "live": K, "restarts": R}``), which ``/ready`` reports. Plain files:
-no extra service, and a worker never needs to know its siblings.
+``ready-<pid>`` before it answers its first request; the supervisor removes the file when
+it buries the worker, and writes ``workers.json`` (``{"configured": N, "live": K,
+"restarts": R}``). ``/ready`` reports the configured and restart counts from that file and
+counts the live workers itself, from the ready files of processes that still exist: a
+worker that serves is counted at once, not a supervisor tick later (under load a tick can
+be late, and ``/ready`` would call a fully started server degraded). Plain files: no extra
+service, and a worker never needs to know its siblings.
 """
 
 from __future__ import annotations
@@ -19,6 +22,17 @@ import orjson
 from movierec import WorkerCount
 
 __all__ = ["WorkerPool"]
+
+
+def _exists(pid: int) -> bool:
+    """True while process ``pid`` exists (a dead worker not yet buried still counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass(frozen=True)
@@ -37,12 +51,22 @@ class WorkerPool:
         self._ready_file(pid).touch()
 
     def status(self) -> WorkerCount | None:
-        """The supervisor's last count, or ``None`` before the first one."""
+        """Configured and restarts as the supervisor last wrote them, with the live workers
+        counted now; ``None`` before the supervisor's first count."""
         try:
             raw = orjson.loads((self.state_dir / "workers.json").read_bytes())
         except (OSError, orjson.JSONDecodeError):
             return None
-        return WorkerCount(int(raw["configured"]), int(raw["live"]), int(raw["restarts"]))
+        return WorkerCount(int(raw["configured"]), self.live(), int(raw["restarts"]))
+
+    def live(self) -> int:
+        """Workers that said they serve and whose process still exists."""
+        count = 0
+        for ready in self.state_dir.glob("ready-*"):
+            pid = ready.name.removeprefix("ready-")
+            if pid.isdigit() and _exists(int(pid)):
+                count += 1
+        return count
 
     # --- supervisor side
 
