@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from movierec import MovieRec, Settings
+from movierec import MovieRec, Principal, Settings
 from movierec.db.models import Movie as MovieRow
 from movierec.db.models import User
 from movierec.favorites.formats import parse_rows
@@ -77,7 +77,9 @@ async def _bench(folder: Path, rows: int, sample: int) -> None:
             )
             content = await _rows(rows, seed=7)
             started = time.perf_counter()
-            report = await mr.favorites.import_(user.id, content, "csv", skip_errors=True)
+            report = await mr.favorites.import_(
+                Principal.of(user), content, "csv", skip_errors=True
+            )
             took = time.perf_counter() - started
             print(
                 f"import of {rows} titles: {took:.2f} s "

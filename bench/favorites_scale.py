@@ -28,7 +28,7 @@ from typing import Any
 
 import asyncpg
 
-from movierec import MovieRec, Settings
+from movierec import MovieRec, Principal, Settings
 from movierec.db.models import Movie as MovieRow
 from movierec.db.models import User
 from movierec.favorites.resolve import movie_details
@@ -142,14 +142,19 @@ async def _timed(call: Awaitable[Any]) -> float:
     return time.perf_counter() - started
 
 
+def _user(ident: int) -> Principal:
+    """The principal of seeded user ``ident`` (stored as ``user<ident>``)."""
+    return Principal(user_id=ident, username=f"user{ident}")
+
+
 async def _measure(
     mr: MovieRec, users: int, movies: int, samples: int, seed: int
 ) -> dict[str, Any]:
     rng = random.Random(seed + 1)
     fav = mr.favorites
     # Warm the connection pool and the details cache.
-    for user in range(1, 6):
-        await fav.list(user)
+    for ident in range(1, 6):
+        await fav.list(_user(ident))
     timings: dict[str, list[float]] = {
         "list": [],
         "list_cursor_p2": [],
@@ -158,7 +163,7 @@ async def _measure(
         "remove": [],
     }
     for _ in range(samples):
-        user = rng.randint(1, users)
+        user = _user(rng.randint(1, users))
         first = await fav.list(user, size=20)
         timings["list"].append(await _timed(fav.list(user, size=20)))
         cursor = first.next_cursor
@@ -172,7 +177,7 @@ async def _measure(
     return {name: _percentiles(values) for name, values in timings.items()}
 
 
-async def _explain(mr: MovieRec, user: int) -> str:
+async def _explain(mr: MovieRec, user: Principal) -> str:
     """The plans of the first page and of a cursor page, with a verdict on each."""
     first = await mr.favorites.list(user, size=20)
     queries = {
@@ -228,7 +233,7 @@ async def main() -> None:
                     cells = "  ".join(f"{k} {v:>7.2f}" for k, v in figures.items())
                     print(f"  {operation:<15} {cells}")
                 print("\nEXPLAIN (ANALYZE, BUFFERS) of the list queries:")
-                print(await _explain(mr, args.users // 2))
+                print(await _explain(mr, _user(args.users // 2)))
     finally:
         if not args.keep:
             admin = await asyncpg.connect(args.dsn)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import asyncpg
 
-from movierec import MovieRec, Settings
+from movierec import MovieRec, Principal, Settings
 from movierec.db.models import CatalogRating, Favorite, User
 from movierec.db.models import Movie as MovieRow
 
@@ -79,14 +79,14 @@ async def _bench(settings: Settings, folder: Path, favorites: int, samples: int)
         print(f"model fit + publish: {(time.perf_counter() - started) * 1000:.0f} ms")
 
         started = time.perf_counter()
-        listing = await mr.recommend.for_user(user.id)
+        listing = await mr.recommend.for_user(Principal.of(user))
         first = time.perf_counter() - started
         print(f"cold list, first ever (source calls uncached): {first * 1000:.0f} ms")
         cold: list[float] = []
         for _ in range(5):
             await mr.cache.delete(mr.recommend._key(user.id, 1, {}))
             started = time.perf_counter()
-            listing = await mr.recommend.for_user(user.id)
+            listing = await mr.recommend.for_user(Principal.of(user))
             cold.append(time.perf_counter() - started)
             assert not listing.cached
         median = statistics.median(cold) * 1000
@@ -99,7 +99,7 @@ async def _bench(settings: Settings, folder: Path, favorites: int, samples: int)
         warm: list[float] = []
         for _ in range(samples):
             started = time.perf_counter()
-            listing = await mr.recommend.for_user(user.id)
+            listing = await mr.recommend.for_user(Principal.of(user))
             warm.append(time.perf_counter() - started)
             assert listing.cached
         warm.sort()

@@ -177,7 +177,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def stage_serve(url: str, work: Path, samples: int) -> dict[str, Any]:
-    from movierec import MovieRec
+    from movierec import MovieRec, Principal
     from movierec.db.models import Favorite, User
     from movierec.db.models import Movie as MovieRow
 
@@ -213,7 +213,7 @@ async def stage_serve(url: str, work: Path, samples: int) -> dict[str, Any]:
         warm: list[float] = []
         for _ in range(samples * 3):
             t = time.perf_counter()
-            await mr.recommend.for_user(user.id, size=20)
+            await mr.recommend.for_user(Principal.of(user), size=20)
             warm.append((time.perf_counter() - t) * 1000)
         return {
             "rss_before_mb": round(before),

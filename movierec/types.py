@@ -231,6 +231,16 @@ class Principal(BaseModel):
     token_id: str | None = None
     session_id: str | None = Field(None, description="the login (refresh-token family)")
 
+    @classmethod
+    def of(cls, user: Any) -> Principal:
+        """The principal of a stored account (a ``User`` row or a ``UserView``), with no login.
+
+        For code that acts for a user without a request of theirs (a job sending each user
+        their picks, a test); a request's principal comes from its token
+        (``mr.auth.authenticate``), the CLI's from its saved login.
+        """
+        return cls(user_id=user.id, username=user.username, role=user.role)
+
     @property
     def is_admin(self) -> bool:
         """True for the admin role."""

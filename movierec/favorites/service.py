@@ -52,6 +52,7 @@ from movierec.types import (
     Movie,
     PageNo,
     PageSize,
+    Principal,
     Progress,
     checked,
 )
@@ -96,7 +97,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 @guarded
 class Favorites:
-    """A user's favorite movies; every method takes the acting user's id."""
+    """A user's favorite movies; every method acts for the calling ``principal``."""
 
     def __init__(
         self,
@@ -105,7 +106,7 @@ class Favorites:
         settings: Settings,
         clock: Clock,
         database_kind: str,
-        stamps: UserStamps | None = None,
+        stamps: UserStamps,
         replies: HotReplies | None = None,
     ) -> None:
         self._movies = movies
@@ -117,8 +118,7 @@ class Favorites:
 
     async def _changed(self, user_id: int) -> None:
         """The user's favorites changed (committed): renew the user's stamp."""
-        if self._stamps is not None:
-            await self._stamps.touch(user_id)
+        await self._stamps.touch(user_id)
 
     @property
     def limit(self) -> int:
@@ -134,8 +134,11 @@ class Favorites:
         if not updated:
             raise NotFound(f"no user {user_id}", details={"user_id": user_id})
 
-    async def version(self, user_id: int) -> int:
+    async def version(self, principal: Principal) -> int:
         """The user's favorites version: changes whenever their favorites change."""
+        return await self._version(principal.user_id)
+
+    async def _version(self, user_id: int) -> int:
         found = await User.get_or_none(id=user_id).only("id", "favorites_version")
         if found is None:
             raise NotFound(f"no user {user_id}", details={"user_id": user_id})
@@ -161,12 +164,13 @@ class Favorites:
             created_at=at,
         )
 
-    async def add(self, user_id: int, movie_id: int) -> FavoriteResult:
+    async def add(self, principal: Principal, movie_id: int) -> FavoriteResult:
         """Mark a movie as a favorite; adding it again changes nothing and says so.
 
         Raises :class:`InvalidInput` for an id outside 1..2**31-1, :class:`NotFound` for
         a movie discovery does not know, :class:`Conflict` past the per-user limit.
         """
+        user_id = principal.user_id
         ident = check_movie_id(movie_id)
         existing = await Favorite.get_or_none(user_id=user_id, movie_id=ident)
         if existing is not None:
@@ -183,13 +187,15 @@ class Favorites:
                 existing = await Favorite.get_or_none(user_id=user_id, movie_id=ident)
                 if existing is not None:
                     return FavoriteResult(favorite=_item(existing), created=False)
-                await self.version(user_id)  # NotFound for a deleted user
+                await self._version(user_id)  # NotFound for a deleted user
                 continue  # removed again meanwhile: try once more
             await self._changed(user_id)
             return FavoriteResult(favorite=_item(row), created=True)
         raise Conflict(f"movie {ident} is being added and removed concurrently; try again")
 
-    async def add_title(self, user_id: int, title: str, year: int | None = None) -> FavoriteResult:
+    async def add_title(
+        self, principal: Principal, title: str, year: int | None = None
+    ) -> FavoriteResult:
         """Add the movie a title means (``"Crash (2004)"``, or ``"Crash"`` with ``year``).
 
         One clear match is added (see :meth:`add`); several close ones raise
@@ -198,7 +204,7 @@ class Favorites:
         """
         found = await self.match(title, year)
         if found.movie is not None:
-            return await self.add(user_id, found.movie.id)
+            return await self.add(principal, found.movie.id)
         if not found.candidates:
             raise NotFound(f"no movie matches '{title}'", details={"title": title})
         raise AmbiguousTitle(title, [c.model_dump() for c in found.candidates])
@@ -219,8 +225,9 @@ class Favorites:
             return await match_title(self._movies, found["title"], int(found["year"]))
         return await match_title(self._movies, text, year)
 
-    async def remove(self, user_id: int, movie_id: int) -> bool:
+    async def remove(self, principal: Principal, movie_id: int) -> bool:
         """Remove a favorite; :class:`NotFound` when the movie is not one."""
+        user_id = principal.user_id
         ident = check_movie_id(movie_id)
         async with self._transaction():
             # Lock order user row, then favorite row (as in add): no deadlock between them.
@@ -233,15 +240,15 @@ class Favorites:
         await self._changed(user_id)
         return True
 
-    async def is_favorite(self, user_id: int, movie_id: int) -> bool:
+    async def is_favorite(self, principal: Principal, movie_id: int) -> bool:
         """Whether the user marked this movie as a favorite."""
         ident = check_movie_id(movie_id)
-        return await Favorite.filter(user_id=user_id, movie_id=ident).exists()
+        return await Favorite.filter(user_id=principal.user_id, movie_id=ident).exists()
 
-    async def get(self, user_id: int, movie_id: int) -> FavoriteItem:
+    async def get(self, principal: Principal, movie_id: int) -> FavoriteItem:
         """One favorite; :class:`NotFound` when the movie is not one."""
         ident = check_movie_id(movie_id)
-        row = await Favorite.get_or_none(user_id=user_id, movie_id=ident)
+        row = await Favorite.get_or_none(user_id=principal.user_id, movie_id=ident)
         if row is None:
             raise NotFound(
                 f"movie {ident} is not among your favorites", details={"movie_id": ident}
@@ -257,7 +264,7 @@ class Favorites:
 
     def list_query(
         self,
-        user_id: int,
+        principal: Principal,
         *,
         page: int | None = None,
         size: int = 20,
@@ -271,7 +278,7 @@ class Favorites:
         size = checked(PageSize, "size", size)
         if page is not None and cursor is not None:
             raise InvalidInput.field("cursor", "give either page or cursor, not both")
-        ordered = self._query(user_id, genre_id).order_by("-created_at", "-id")
+        ordered = self._query(principal.user_id, genre_id).order_by("-created_at", "-id")
         if cursor is not None:
             stamp, ident = _decode_cursor(cursor)
             # (created_at, id) < (stamp, ident), written as one index range plus a filter
@@ -286,7 +293,7 @@ class Favorites:
 
     async def list(
         self,
-        user_id: int,
+        principal: Principal,
         *,
         page: int | None = None,
         size: int = 20,
@@ -297,8 +304,8 @@ class Favorites:
 
         ``size`` is 1..100; ``genre_id`` keeps the movies of one TMDb genre.
         """
-        query = self.list_query(user_id, page=page, size=size, cursor=cursor, genre_id=genre_id)
-        total = await self._query(user_id, genre_id).count()
+        query = self.list_query(principal, page=page, size=size, cursor=cursor, genre_id=genre_id)
+        total = await self._query(principal.user_id, genre_id).count()
         rows = await query
         more = len(rows) > size
         rows = rows[:size]
@@ -312,7 +319,7 @@ class Favorites:
 
     async def page_json(
         self,
-        user_id: int,
+        principal: Principal,
         *,
         stamp: str | None,
         page: int | None = None,
@@ -326,32 +333,32 @@ class Favorites:
         a page encoded under it is served again with no database query; any change to
         the favorites renews the stamp, so the next read is fresh. ``None`` never reuses.
         """
-        key = f"fav:{user_id}:{stamp}:{page}:{size}:{cursor}:{genre_id}"
+        key = f"fav:{principal.user_id}:{stamp}:{page}:{size}:{cursor}:{genre_id}"
         if stamp is not None:
             hot = self._replies.get(key)
             if hot is not None:
                 return hot.body
-        listed = await self.list(user_id, page=page, size=size, cursor=cursor, genre_id=genre_id)
+        listed = await self.list(principal, page=page, size=size, cursor=cursor, genre_id=genre_id)
         body = orjson.dumps(listed.model_dump(mode="json"))
         if stamp is not None:
             self._replies.put(key, HotReply(body, 0), self._replies.ttl)
         return body
 
-    async def all(self, user_id: int) -> builtins.list[FavoriteItem]:
+    async def all(self, principal: Principal) -> builtins.list[FavoriteItem]:
         """Every favorite of the user, newest first (bounded by the per-user limit)."""
-        rows = await Favorite.filter(user_id=user_id).order_by("-created_at", "-id")
+        rows = await Favorite.filter(user_id=principal.user_id).order_by("-created_at", "-id")
         return [_item(row) for row in rows]
 
-    async def export(self, user_id: int, format: ExportFormat = "json") -> str:
+    async def export(self, principal: Principal, format: ExportFormat = "json") -> str:
         """The user's favorites as JSON or CSV text (both import back)."""
         if format not in ("json", "csv"):
             raise InvalidInput.field("format", "must be json or csv")
-        items = await self.all(user_id)
+        items = await self.all(principal)
         return render_export(items, format, utc_datetime(self._clock))
 
     async def import_(
         self,
-        user_id: int,
+        principal: Principal,
         content: str,
         format: ImportFormat = "json",
         *,
@@ -371,7 +378,8 @@ class Favorites:
         rows = parse_rows(content, format)
         if len(rows) > self.limit:
             raise InvalidInput.field("content", f"at most {self.limit} rows")
-        await self.version(user_id)
+        user_id = principal.user_id
+        await self._version(user_id)
         plan = await plan_import(self._movies, self._settings, user_id, rows, progress)
         report = plan.report(format)
         if (report.ambiguous or report.skipped) and not skip_errors:

@@ -21,6 +21,7 @@ from movierec.db.models import User
 from movierec.errors import InvalidInput, MovieRecError
 from movierec.operations.notify import Notification
 from movierec.recommend.types import RecommendationList
+from movierec.types import Principal
 
 if TYPE_CHECKING:
     from movierec.cache import Cache, CachedLoader
@@ -108,15 +109,15 @@ async def _refresh_recommendations(mr: JobContext, user_id: int | None) -> dict[
     return report.model_dump()
 
 
-def _picks_message(user: dict[str, Any], picks: RecommendationList) -> Notification:
-    lines = [f"Hello {user['username']}, here is what we picked for you this week:", ""]
+def _picks_message(user: User, picks: RecommendationList) -> Notification:
+    lines = [f"Hello {user.username}, here is what we picked for you this week:", ""]
     for item in picks.items:
         year = f" ({item.movie.year})" if item.movie.year else ""
         lines.append(f"- {item.movie.title}{year}: {item.reason}")
     return Notification(
-        user_id=int(user["id"]),
-        username=str(user["username"]),
-        email=str(user["email"]),
+        user_id=user.id,
+        username=user.username,
+        email=user.email,
         subject="New recommendations for you",
         body="\n".join(lines) + "\n",
     )
@@ -127,16 +128,17 @@ async def _notify_recommendations(mr: JobContext, user_id: int | None) -> dict[s
     query = User.filter(is_active=True)
     if user_id is not None:
         query = query.filter(id=user_id)
-    users = await query.order_by("id").values("id", "username", "email")
+    users = await query.order_by("id").only("id", "username", "email", "role")
     counts = {"sent": 0, "unchanged": 0, "empty": 0, "failed": 0}
     for user in users:
         try:
-            picks = await mr.recommend.for_user(int(user["id"]), page=1, size=NOTIFY_PICKS)
+            # the job acts for each user in turn: their picks, as they would see them
+            picks = await mr.recommend.for_user(Principal.of(user), page=1, size=NOTIFY_PICKS)
         except MovieRecError:
             counts["failed"] += 1
             continue
         ids = [item.movie.id for item in picks.items]
-        marker = f"notify:last:{user['id']}"
+        marker = f"notify:last:{user.id}"
         if not ids:
             counts["empty"] += 1
         elif await mr.cache.get(marker) == ids:

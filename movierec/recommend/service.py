@@ -94,7 +94,7 @@ class Recommender:
         db: Database,
         cache: Cache,
         loader: CachedLoader,
-        stamps: UserStamps | None = None,
+        stamps: UserStamps,
         replies: HotReplies | None = None,
     ) -> None:
         self._stamps = stamps
@@ -152,12 +152,14 @@ class Recommender:
         log.info("model version %s published (%s ratings, %.1f s)", info.id, ratings, seconds)
         return info
 
-    async def quality(self, viewer: Principal, *, days: int = 30, window: int = 7) -> QualityReport:
+    async def quality(
+        self, principal: Principal, *, days: int = 30, window: int = 7
+    ) -> QualityReport:
         """Online quality per day: served items favorited within ``window`` days (admins only).
 
         See :mod:`movierec.recommend.online` for the definition and the popularity control.
         """
-        if not viewer.is_admin:
+        if not principal.is_admin:
             raise Forbidden("admins only")
         return await online_quality(utc_datetime(self._clock), days=days, window=window)
 
@@ -207,35 +209,40 @@ class Recommender:
         return dict(loaded.value), loaded.cached
 
     async def _changed(self, user_id: int) -> None:
-        if self._stamps is not None:
-            await self._stamps.touch(user_id)
+        await self._stamps.touch(user_id)
 
-    async def refresh(self, user_id: int) -> None:
-        """Recompute and cache one user's list now (the refresh job, for one user)."""
-        await self._list(user_id, refresh=True)
-        await self._changed(user_id)
+    async def refresh(self, target_id: int) -> None:
+        """Recompute and cache one user's list now (the refresh job, for one user).
+
+        The user is the job's target, not a caller: jobs run for the operator.
+        """
+        await self._list(target_id, refresh=True)
+        await self._changed(target_id)
 
     async def page_json(
-        self, user_id: int, *, stamp: str | None, page: int = 1, size: int = 20
+        self, principal: Principal, *, stamp: str | None, page: int = 1, size: int = 20
     ) -> bytes:
         """:meth:`for_user` encoded as JSON bytes, reused while the user's ``stamp`` holds.
 
         Only a page read from the shared cache is kept (a fresh computation says
         ``cached: false`` once); ``None`` never reuses.
         """
-        key = f"rec:{user_id}:{stamp}:{page}:{size}"
+        key = f"rec:{principal.user_id}:{stamp}:{page}:{size}"
         if stamp is not None:
             hot = self._replies.get(key)
             if hot is not None:
                 return hot.body
-        listing = await self.for_user(user_id, page=page, size=size)
+        listing = await self.for_user(principal, page=page, size=size)
         body = orjson.dumps(listing.model_dump(mode="json"))
         if stamp is not None and listing.cached:
             self._replies.put(key, HotReply(body, 0), self._replies.ttl)
         return body
 
-    async def for_user(self, user_id: int, page: int = 1, size: int = 20) -> RecommendationList:
+    async def for_user(
+        self, principal: Principal, page: int = 1, size: int = 20
+    ) -> RecommendationList:
         """One page of the user's list (at most 100 items in all), with reasons."""
+        user_id = principal.user_id
         page, size = checked(PageNo, "page", page), checked(PageSize, "size", size)
         value, cached = await self._list(user_id)
         items = value["items"]
@@ -263,12 +270,13 @@ class Recommender:
         if first:
             await log_served(user_id, shown)
 
-    async def dismiss(self, user_id: int, movie_id: int) -> Dismissed:
+    async def dismiss(self, principal: Principal, movie_id: int) -> Dismissed:
         """Never recommend ``movie_id`` to this user again (idempotent).
 
         A movie the provider says does not exist is :class:`NotFound` (nothing stored);
         when the provider cannot answer, the dismissal is kept all the same.
         """
+        user_id = principal.user_id
         movie_id = checked(MovieId, "movie_id", movie_id)
         version, preferences = await self._user(user_id)
         if not await Dismissal.filter(user_id=user_id, movie_id=movie_id).exists():

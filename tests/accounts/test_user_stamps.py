@@ -47,9 +47,9 @@ async def test_every_change_to_the_user_renews_the_stamp(
     seen = [await mr.stamps.read(user)]
     assert seen[0] is not None
     assert await mr.stamps.read(user) == seen[0]  # reading changes nothing
-    await mr.favorites.add(user, 603)
+    await mr.favorites.add(principal, 603)
     seen.append(await mr.stamps.read(user))
-    await mr.favorites.remove(user, 603)
+    await mr.favorites.remove(principal, 603)
     seen.append(await mr.stamps.read(user))
     preferences = PreferencesUpdate(genres=[18])
     await mr.profiles.update(principal, ProfileUpdate(preferences=preferences))

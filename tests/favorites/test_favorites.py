@@ -7,20 +7,28 @@ from dataclasses import dataclass
 
 import pytest
 
-from movierec import AmbiguousTitle, Conflict, InvalidInput, ManualClock, MovieRec, NotFound
+from movierec import (
+    AmbiguousTitle,
+    Conflict,
+    InvalidInput,
+    ManualClock,
+    MovieRec,
+    NotFound,
+    Principal,
+)
 from movierec.db.models import Favorite
 from tests.conftest import MakeMovieRec
 from tests.helpers.favorites import make_user, seed_movies
 
 
 @pytest.fixture
-async def alice(mr: MovieRec) -> int:
+async def alice(mr: MovieRec) -> Principal:
     await seed_movies()
     return await make_user("alice")
 
 
 async def test_adding_a_favorite_stores_title_poster_year_and_genres(
-    mr: MovieRec, alice: int
+    mr: MovieRec, alice: Principal
 ) -> None:
     result = await mr.favorites.add(alice, 603)
     assert result.created is True
@@ -33,16 +41,16 @@ async def test_adding_a_favorite_stores_title_poster_year_and_genres(
 
 
 async def test_adding_a_favorite_twice_keeps_one_row_and_says_it_existed(
-    mr: MovieRec, alice: int
+    mr: MovieRec, alice: Principal
 ) -> None:
     first = await mr.favorites.add(alice, 603)
     second = await mr.favorites.add(alice, 603)
     assert (first.created, second.created) == (True, False)
     assert second.favorite == first.favorite
-    assert await Favorite.filter(user_id=alice).count() == 1
+    assert await Favorite.filter(user_id=alice.user_id).count() == 1
 
 
-async def test_a_title_with_one_clear_match_is_added(mr: MovieRec, alice: int) -> None:
+async def test_a_title_with_one_clear_match_is_added(mr: MovieRec, alice: Principal) -> None:
     result = await mr.favorites.add_title(alice, "fight club")
     assert (result.created, result.favorite.movie_id) == (True, 550)
     again = await mr.favorites.add_title(alice, "Fight Club (1999)")
@@ -50,7 +58,7 @@ async def test_a_title_with_one_clear_match_is_added(mr: MovieRec, alice: int) -
 
 
 async def test_an_ambiguous_title_lists_the_candidates_and_adds_nothing(
-    mr: MovieRec, alice: int
+    mr: MovieRec, alice: Principal
 ) -> None:
     with pytest.raises(AmbiguousTitle) as caught:
         await mr.favorites.add_title(alice, "Crash")
@@ -62,27 +70,29 @@ async def test_an_ambiguous_title_lists_the_candidates_and_adds_nothing(
         (20382, 1996),
     }
     assert error.details["title"] == "Crash"
-    assert await Favorite.filter(user_id=alice).count() == 0
+    assert await Favorite.filter(user_id=alice.user_id).count() == 0
     dated = await mr.favorites.add_title(alice, "Crash", year=1996)
     assert dated.favorite.movie_id == 20382
 
 
-async def test_a_title_nothing_resembles_is_not_found(mr: MovieRec, alice: int) -> None:
+async def test_a_title_nothing_resembles_is_not_found(mr: MovieRec, alice: Principal) -> None:
     with pytest.raises(NotFound):
         await mr.favorites.add_title(alice, "Zzyzx Road Unseen")
     with pytest.raises(InvalidInput, match="year"):
         await mr.favorites.add_title(alice, "Crash (2004)", year=1996)
 
 
-async def test_twenty_concurrent_adds_of_one_movie_make_one_row(mr: MovieRec, alice: int) -> None:
+async def test_twenty_concurrent_adds_of_one_movie_make_one_row(
+    mr: MovieRec, alice: Principal
+) -> None:
     results = await asyncio.gather(*(mr.favorites.add(alice, 550) for _ in range(20)))
     assert sum(result.created for result in results) == 1
-    assert await Favorite.filter(user_id=alice, movie_id=550).count() == 1
+    assert await Favorite.filter(user_id=alice.user_id, movie_id=550).count() == 1
     assert await mr.favorites.version(alice) == 1
 
 
 async def test_two_users_adding_the_same_movie_concurrently_each_get_it(
-    mr: MovieRec, alice: int
+    mr: MovieRec, alice: Principal
 ) -> None:
     bob = await make_user("bob")
     a, b = await asyncio.gather(mr.favorites.add(alice, 603), mr.favorites.add(bob, 603))
@@ -92,7 +102,7 @@ async def test_two_users_adding_the_same_movie_concurrently_each_get_it(
 
 
 async def test_adding_an_unknown_movie_is_not_found_and_stores_nothing(
-    mr: MovieRec, alice: int
+    mr: MovieRec, alice: Principal
 ) -> None:
     with pytest.raises(NotFound):
         await mr.favorites.add(alice, 999_999)
@@ -102,7 +112,7 @@ async def test_adding_an_unknown_movie_is_not_found_and_stores_nothing(
 
 @pytest.mark.parametrize("bad", [0, -1, 2**31, "603", "abc", "1; DROP TABLE favorites", 1.5, True])
 async def test_bad_movie_ids_are_invalid_input_naming_movie_id(
-    mr: MovieRec, alice: int, bad: object
+    mr: MovieRec, alice: Principal, bad: object
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
         await mr.favorites.add(alice, bad)  # type: ignore[arg-type]
@@ -110,14 +120,14 @@ async def test_bad_movie_ids_are_invalid_input_naming_movie_id(
     assert await Favorite.all().count() == 0
 
 
-async def test_removing_a_favorite_deletes_it(mr: MovieRec, alice: int) -> None:
+async def test_removing_a_favorite_deletes_it(mr: MovieRec, alice: Principal) -> None:
     await mr.favorites.add(alice, 603)
     assert await mr.favorites.remove(alice, 603) is True
     assert not await mr.favorites.is_favorite(alice, 603)
 
 
 async def test_removing_a_movie_that_is_not_a_favorite_is_not_found(
-    mr: MovieRec, alice: int
+    mr: MovieRec, alice: Principal
 ) -> None:
     with pytest.raises(NotFound) as caught:
         await mr.favorites.remove(alice, 603)
@@ -125,7 +135,7 @@ async def test_removing_a_movie_that_is_not_a_favorite_is_not_found(
     assert await mr.favorites.version(alice) == 0
 
 
-async def test_a_user_cannot_remove_another_users_favorite(mr: MovieRec, alice: int) -> None:
+async def test_a_user_cannot_remove_another_users_favorite(mr: MovieRec, alice: Principal) -> None:
     bob = await make_user("bob")
     await mr.favorites.add(bob, 603)
     with pytest.raises(NotFound):
@@ -133,7 +143,7 @@ async def test_a_user_cannot_remove_another_users_favorite(mr: MovieRec, alice: 
     assert await mr.favorites.is_favorite(bob, 603)
 
 
-async def test_every_change_bumps_the_favorites_version(mr: MovieRec, alice: int) -> None:
+async def test_every_change_bumps_the_favorites_version(mr: MovieRec, alice: Principal) -> None:
     versions = [await mr.favorites.version(alice)]
     await mr.favorites.add(alice, 603)
     versions.append(await mr.favorites.version(alice))
@@ -146,7 +156,7 @@ async def test_every_change_bumps_the_favorites_version(mr: MovieRec, alice: int
 
 async def test_the_version_of_an_unknown_user_is_not_found(mr: MovieRec) -> None:
     with pytest.raises(NotFound):
-        await mr.favorites.version(12345)
+        await mr.favorites.version(Principal(user_id=12345, username="ghost"))
 
 
 async def test_adding_past_the_per_user_limit_is_a_conflict(make_mr: MakeMovieRec) -> None:
@@ -158,7 +168,7 @@ async def test_adding_past_the_per_user_limit_is_a_conflict(make_mr: MakeMovieRe
     with pytest.raises(Conflict) as caught:
         await mr.favorites.add(alice, 13)
     assert "at most 2 favorites" in caught.value.message
-    assert await Favorite.filter(user_id=alice).count() == 2
+    assert await Favorite.filter(user_id=alice.user_id).count() == 2
     assert await mr.favorites.version(alice) == 2
 
 
@@ -168,7 +178,7 @@ class Timeline:
 
     mr: MovieRec
     clock: ManualClock
-    user: int
+    user: Principal
 
 
 @pytest.fixture
@@ -221,7 +231,7 @@ async def test_rows_added_in_the_same_instant_still_page_without_repeats(
     assert [i.movie_id for i in page.items + rest.items] == [13, 550, 603]
 
 
-async def test_the_list_filters_by_genre(mr: MovieRec, alice: int) -> None:
+async def test_the_list_filters_by_genre(mr: MovieRec, alice: Principal) -> None:
     for movie_id in (603, 550, 13, 680):
         await mr.favorites.add(alice, movie_id)
     drama = await mr.favorites.list(alice, genre_id=18)
@@ -231,7 +241,7 @@ async def test_the_list_filters_by_genre(mr: MovieRec, alice: int) -> None:
     assert (await mr.favorites.list(alice, genre_id=8)).total == 0
 
 
-async def test_a_user_only_lists_their_own_favorites(mr: MovieRec, alice: int) -> None:
+async def test_a_user_only_lists_their_own_favorites(mr: MovieRec, alice: Principal) -> None:
     bob = await make_user("bob")
     await mr.favorites.add(bob, 603)
     assert (await mr.favorites.list(alice)).total == 0
@@ -250,14 +260,14 @@ async def test_a_user_only_lists_their_own_favorites(mr: MovieRec, alice: int) -
     ],
 )
 async def test_list_bounds_are_invalid_input(
-    mr: MovieRec, alice: int, options: dict[str, object], field: str
+    mr: MovieRec, alice: Principal, options: dict[str, object], field: str
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
         await mr.favorites.list(alice, **options)  # type: ignore[arg-type]
     assert field in caught.value.details["fields"]
 
 
-async def test_get_returns_one_favorite_or_not_found(mr: MovieRec, alice: int) -> None:
+async def test_get_returns_one_favorite_or_not_found(mr: MovieRec, alice: Principal) -> None:
     await mr.favorites.add(alice, 603)
     assert (await mr.favorites.get(alice, 603)).title == "The Matrix"
     with pytest.raises(NotFound):

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from movierec import Conflict, InvalidInput, MovieRec
+from movierec import Conflict, InvalidInput, MovieRec, Principal
 from movierec.db.models import Favorite
 from movierec.favorites import detect_format
 from tests.conftest import MakeMovieRec
@@ -16,7 +16,7 @@ from tests.helpers.favorites import make_user, seed_movies
 
 
 @pytest.fixture
-async def alice(mr: MovieRec) -> int:
+async def alice(mr: MovieRec) -> Principal:
     await seed_movies()
     return await make_user("alice")
 
@@ -36,7 +36,9 @@ tt0903747,10,2024-01-01,Breaking Bad,https://www.imdb.com/title/tt0903747/,TV Se
 """
 
 
-async def test_json_export_lists_every_favorite_newest_first(mr: MovieRec, alice: int) -> None:
+async def test_json_export_lists_every_favorite_newest_first(
+    mr: MovieRec, alice: Principal
+) -> None:
     await mr.favorites.add(alice, 603)
     await mr.favorites.add(alice, 550)
     document = json.loads(await mr.favorites.export(alice, "json"))
@@ -45,7 +47,9 @@ async def test_json_export_lists_every_favorite_newest_first(mr: MovieRec, alice
     assert document["items"][1]["title"] == "The Matrix"
 
 
-async def test_csv_export_has_a_header_and_one_row_per_favorite(mr: MovieRec, alice: int) -> None:
+async def test_csv_export_has_a_header_and_one_row_per_favorite(
+    mr: MovieRec, alice: Principal
+) -> None:
     await mr.favorites.add(alice, 603)
     rows = list(csv.DictReader(io.StringIO(await mr.favorites.export(alice, "csv"))))
     assert rows == [
@@ -60,7 +64,9 @@ async def test_csv_export_has_a_header_and_one_row_per_favorite(mr: MovieRec, al
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
-async def test_export_then_import_round_trips_in_order(mr: MovieRec, alice: int, fmt: str) -> None:
+async def test_export_then_import_round_trips_in_order(
+    mr: MovieRec, alice: Principal, fmt: str
+) -> None:
     for movie_id in (603, 550, 13):
         await mr.favorites.add(alice, movie_id)
     exported = await mr.favorites.export(alice, fmt)  # type: ignore[arg-type]
@@ -71,11 +77,11 @@ async def test_export_then_import_round_trips_in_order(mr: MovieRec, alice: int,
     again = await mr.favorites.import_(bob, exported, fmt)  # type: ignore[arg-type]
     assert again.added == 0
     assert all(match.already_favorite for match in again.matched)
-    assert await Favorite.filter(user_id=bob).count() == 3
+    assert await Favorite.filter(user_id=bob.user_id).count() == 3
 
 
 async def test_letterboxd_import_reports_matched_ambiguous_and_skipped_rows(
-    mr: MovieRec, alice: int
+    mr: MovieRec, alice: Principal
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
         await mr.favorites.import_(alice, LETTERBOXD, "letterboxd")
@@ -89,30 +95,34 @@ async def test_letterboxd_import_reports_matched_ambiguous_and_skipped_rows(
     assert await mr.favorites.version(alice) == 0
 
 
-async def test_skip_errors_imports_the_matched_rows(mr: MovieRec, alice: int) -> None:
+async def test_skip_errors_imports_the_matched_rows(mr: MovieRec, alice: Principal) -> None:
     report = await mr.favorites.import_(alice, LETTERBOXD, "letterboxd", skip_errors=True)
     assert (report.added, len(report.ambiguous), len(report.skipped)) == (2, 1, 1)
-    assert sorted(f.movie_id for f in await Favorite.filter(user_id=alice)) == [
+    assert sorted(f.movie_id for f in await Favorite.filter(user_id=alice.user_id)) == [
         550,
         603,
     ]
     assert await mr.favorites.version(alice) == 1
 
 
-async def test_a_title_with_its_year_is_not_ambiguous(mr: MovieRec, alice: int) -> None:
+async def test_a_title_with_its_year_is_not_ambiguous(mr: MovieRec, alice: Principal) -> None:
     content = "Name,Year\nCrash,2004\nSpirited away,2001\n"
     report = await mr.favorites.import_(alice, content, "letterboxd")
     assert [m.movie_id for m in report.matched] == [1640, 129]
 
 
-async def test_imdb_import_matches_ids_through_the_catalog_links(mr: MovieRec, alice: int) -> None:
+async def test_imdb_import_matches_ids_through_the_catalog_links(
+    mr: MovieRec, alice: Principal
+) -> None:
     report = await mr.favorites.import_(alice, IMDB, "imdb", skip_errors=True)
     assert [m.movie_id for m in report.matched] == [603, 680, 13]  # unknown id: title fallback
     assert [(s.line, s.reason) for s in report.skipped] == [(5, "not a movie (tvseries)")]
     assert report.added == 3
 
 
-async def test_csv_rows_are_reported_on_the_line_an_editor_shows(mr: MovieRec, alice: int) -> None:
+async def test_csv_rows_are_reported_on_the_line_an_editor_shows(
+    mr: MovieRec, alice: Principal
+) -> None:
     # Line 1 header, 2 a match, 3 blank, 4-5 one quoted title spanning two lines, 6 unknown.
     content = 'title,year\nThe Matrix,1999\n\n"Nothing\nHere",2011\nNo Such Film,2011\n'
     report = await mr.favorites.import_(alice, content, "csv", skip_errors=True)
@@ -120,7 +130,7 @@ async def test_csv_rows_are_reported_on_the_line_an_editor_shows(mr: MovieRec, a
     assert [s.line for s in report.skipped] == [4, 6]
 
 
-async def test_import_reports_progress_for_every_row(mr: MovieRec, alice: int) -> None:
+async def test_import_reports_progress_for_every_row(mr: MovieRec, alice: Principal) -> None:
     seen: list[tuple[int, int | None, str]] = []
     await mr.favorites.import_(
         alice, "[603, 550]", "json", progress=lambda d, t, stage: seen.append((d, t, stage))
@@ -139,7 +149,7 @@ async def test_import_reports_progress_for_every_row(mr: MovieRec, alice: int) -
     ],
 )
 async def test_bad_rows_fail_the_whole_import_naming_each_row(
-    mr: MovieRec, alice: int, content: str, reason: str
+    mr: MovieRec, alice: Principal, content: str, reason: str
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
         await mr.favorites.import_(alice, "[603, " + content[1:], "json")
@@ -162,7 +172,7 @@ async def test_bad_rows_fail_the_whole_import_naming_each_row(
     ],
 )
 async def test_unreadable_files_are_invalid_input(
-    mr: MovieRec, alice: int, content: str, fmt: str
+    mr: MovieRec, alice: Principal, content: str, fmt: str
 ) -> None:
     with pytest.raises(InvalidInput):
         await mr.favorites.import_(alice, content, fmt)  # type: ignore[arg-type]
@@ -177,11 +187,11 @@ async def test_an_import_past_the_per_user_limit_stores_nothing(make_mr: MakeMov
         await mr.favorites.import_(alice, "[603, 550]", "json")
     with pytest.raises(InvalidInput):
         await mr.favorites.import_(alice, "[603, 550, 13]", "json")
-    assert await Favorite.filter(user_id=alice).count() == 1
+    assert await Favorite.filter(user_id=alice.user_id).count() == 1
     assert await mr.favorites.version(alice) == 1
 
 
-async def test_csv_export_defuses_spreadsheet_formulas(mr: MovieRec, alice: int) -> None:
+async def test_csv_export_defuses_spreadsheet_formulas(mr: MovieRec, alice: Principal) -> None:
     from movierec.db.models import Movie as MovieRow
 
     await MovieRow.create(id=42, title="=HYPERLINK(1)", in_catalog=True)
@@ -190,7 +200,9 @@ async def test_csv_export_defuses_spreadsheet_formulas(mr: MovieRec, alice: int)
     assert "'=HYPERLINK(1)" in exported
 
 
-async def test_match_finds_one_title_or_lists_close_candidates(mr: MovieRec, alice: int) -> None:
+async def test_match_finds_one_title_or_lists_close_candidates(
+    mr: MovieRec, alice: Principal
+) -> None:
     matrix = await mr.favorites.match("the matrix")
     assert matrix.movie is not None
     assert matrix.movie.id == 603

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from movierec import MovieRec
+from movierec import MovieRec, Principal
 from movierec.db.models import Favorite
 from tests.helpers.favorites import SeedMovie, make_user, seed_movies
 
@@ -55,12 +55,14 @@ def import_rows(count: int, seed: int = 3) -> tuple[str, dict[int, int], set[int
 
 
 @pytest.fixture
-async def alice(mr: MovieRec) -> int:
+async def alice(mr: MovieRec) -> Principal:
     await seed_movies(CATALOG)
     return await make_user("alice")
 
 
-async def test_a_typo_and_a_missing_year_still_find_the_one_movie(mr: MovieRec, alice: int) -> None:
+async def test_a_typo_and_a_missing_year_still_find_the_one_movie(
+    mr: MovieRec, alice: Principal
+) -> None:
     content = "title,year\nCrimosn Garden,\nLOST SIGNAL,\nMidnight Voyage,1900\n"
     report = await mr.favorites.import_(alice, content, "csv", skip_errors=True)
     titles = {match.line: match.title for match in report.matched}
@@ -69,7 +71,7 @@ async def test_a_typo_and_a_missing_year_still_find_the_one_movie(mr: MovieRec, 
 
 
 async def test_5000_titles_resolve_with_a_bounded_number_of_catalog_queries(
-    mr: MovieRec, alice: int, caplog: pytest.LogCaptureFixture
+    mr: MovieRec, alice: Principal, caplog: pytest.LogCaptureFixture
 ) -> None:
     content, expected, unknown = import_rows(5000)
     with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
@@ -86,4 +88,4 @@ async def test_5000_titles_resolve_with_a_bounded_number_of_catalog_queries(
     assert {issue.line for issue in report.skipped} == unknown
     assert report.ambiguous == []
     assert report.added == len(set(expected.values()))
-    assert await Favorite.filter(user_id=alice).count() == report.added
+    assert await Favorite.filter(user_id=alice.user_id).count() == report.added

@@ -20,7 +20,7 @@ import pytest
 from redis import asyncio as aioredis
 from sanic import Sanic
 
-from movierec import ManualClock, MovieRec, Unauthenticated
+from movierec import ManualClock, MovieRec, Principal, Unauthenticated
 from movierec_server import create_app
 from tests.accounts_helpers import login
 from tests.conftest import MakeMovieRec
@@ -163,7 +163,7 @@ async def test_a_warm_signed_in_favorites_read_costs_no_query_and_one_round_trip
     assert mr.settings.redis_url
     app: Sanic[Any, Any] = create_app(movierec=mr)
     pair = await login(mr)
-    await mr.favorites.add(pair.user.id, 603)
+    await mr.favorites.add(Principal.of(pair.user), 603)
     for _ in range(2):
         await app.asgi_client.get("/favorites/", headers=_bearer(pair.access_token))
     caplog.set_level(logging.DEBUG, logger="tortoise.db_client")

@@ -8,6 +8,7 @@ from movierec.catalog.genres import genre_key
 from movierec.catalog.titles import fold
 from movierec.db.models import Movie as MovieRow
 from movierec.db.models import User
+from movierec.types import Principal
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,12 @@ async def seed_movies(movies: tuple[SeedMovie, ...] = MOVIES) -> None:
         )
 
 
-async def make_user(name: str = "alice") -> int:
-    """A user row (no password hashing needed for library tests); returns its id."""
+async def make_user(name: str = "alice") -> Principal:
+    """A user row (no password hashing needed for library tests); its principal."""
     user = await User.create(
         username=name,
         username_key=name.lower(),
         email=f"{name.lower()}@example.com",
         password_hash="x",
     )
-    return user.id
+    return Principal.of(user)

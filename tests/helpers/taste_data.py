@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from movierec import MovieRec
+from movierec import MovieRec, Principal
 from movierec.db.models import User
 
 GENRES = ("Action", "Comedy", "Drama", "Horror", "Sci-Fi")
@@ -80,15 +80,15 @@ def action_ids() -> list[int]:
     return [tmdb_id(m) for m in movie_ids("Action")]
 
 
-async def new_user(mr: MovieRec, name: str = "alice") -> int:
-    """A stored account (no password needed here); its id."""
+async def new_user(mr: MovieRec, name: str = "alice") -> Principal:
+    """A stored account (no password needed here); its principal."""
     user = await User.create(
         username=name, username_key=name.lower(), email=f"{name}@example.org", password_hash="-"
     )
-    return user.id
+    return Principal.of(user)
 
 
-async def add_favorites(mr: MovieRec, user_id: int, ids: list[int]) -> None:
+async def add_favorites(mr: MovieRec, user: Principal, ids: list[int]) -> None:
     """Add favorites one after another (oldest first)."""
     for ident in ids:
-        await mr.favorites.add(user_id, ident)
+        await mr.favorites.add(user, ident)

@@ -32,11 +32,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SECOND_PROCESS = """
 import asyncio, json, sys
-from movierec import MovieRec
+from movierec import MovieRec, Principal
 
 async def main() -> None:
     async with MovieRec() as mr:
-        page = await mr.recommend.for_user(int(sys.argv[1]), size=20)
+        user = Principal(user_id=int(sys.argv[1]), username=sys.argv[2])
+        page = await mr.recommend.for_user(user, size=20)
         held = mr.recommend.models.held
         print(json.dumps({"ids": [i.movie.id for i in page.items], "version": held.version}))
 
@@ -164,7 +165,7 @@ async def test_fit_publishes_and_a_second_process_serves_the_same_list(
         MOVIEREC_MODEL_FIT_ON_DEMAND="no",
     )
     done = subprocess.run(  # noqa: ASYNC221 - the second process is the point
-        [sys.executable, "-c", SECOND_PROCESS, str(user)],
+        [sys.executable, "-c", SECOND_PROCESS, str(user.user_id), user.username],
         env=env,
         capture_output=True,
         text=True,
@@ -336,7 +337,7 @@ async def test_a_fit_reads_exactly_the_positive_ratings_and_favorites(
             (int(r), int(m))
             for r, m in await CatalogRating.filter(rating__gte=4).values_list("rater", "movie_id")
         ]
-        + [(-user, m) for m in action_ids()[:3]]
+        + [(-user.user_id, m) for m in action_ids()[:3]]
     )
     assert sorted(zip(data.raters.tolist(), data.items.tolist(), strict=True)) == expected
     assert len(expected) > 100

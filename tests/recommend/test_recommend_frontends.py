@@ -11,7 +11,7 @@ import pytest
 from sanic import Sanic
 from typer.testing import CliRunner
 
-from movierec import MovieRec, Settings
+from movierec import MovieRec, Principal, Settings
 from movierec.db.models import Recommendation
 from movierec_cli.app import app as cli_app
 from movierec_server import create_app
@@ -34,7 +34,7 @@ async def test_get_recommendations_returns_a_page_with_reasons(
 ) -> None:
     pair = await login(taste_mr)
     principal = await taste_mr.auth.authenticate(pair.access_token)
-    await add_favorites(taste_mr, principal.user_id, action_ids()[:5])
+    await add_favorites(taste_mr, principal, action_ids()[:5])
     _, first = await app.asgi_client.get(
         "/movies/recommendations?size=20", headers=bearer(pair.access_token)
     )
@@ -112,7 +112,7 @@ def test_the_cli_lists_explains_dismisses_and_refreshes(cli_env: Settings, tmp_p
         async with MovieRec(cli_env) as mr:
             await mr.catalog.import_movielens(folder)
             user = await mr.auth.register("carol", "carol@example.org", PASSWORD)
-            await add_favorites(mr, user.id, action_ids()[:5])
+            await add_favorites(mr, Principal.of(user), action_ids()[:5])
 
     asyncio.run(prepare())
     logged_in = runner.invoke(cli_app, ["login", "carol", "--password-stdin"], input=PASSWORD)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from movierec import MovieRec
+from movierec import MovieRec, Principal
 from movierec.clock import ManualClock
 from movierec.db.models import Dismissal, Recommendation, User
 from movierec.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
@@ -63,7 +63,7 @@ async def test_a_user_without_favorites_gets_the_cold_start_list(taste_mr: Movie
 
 async def test_preferred_genres_lead_the_cold_start_reasons(taste_mr: MovieRec) -> None:
     user = await new_user(taste_mr)
-    await User.filter(id=user).update(preferences={"genres": [27]})
+    await User.filter(id=user.user_id).update(preferences={"genres": [27]})
     listing = await taste_mr.recommend.for_user(user, size=20)
     horror = {tmdb_id(m) for m in movie_ids("Horror")}
     assert any(
@@ -92,7 +92,7 @@ async def test_the_second_call_is_cached_and_a_new_favorite_invalidates_it(
 async def test_changing_preferences_invalidates_the_cached_list(taste_mr: MovieRec) -> None:
     user = await new_user(taste_mr)
     assert (await taste_mr.recommend.for_user(user)).cached is False
-    await User.filter(id=user).update(preferences={"genres": [35]})
+    await User.filter(id=user.user_id).update(preferences={"genres": [35]})
     assert (await taste_mr.recommend.for_user(user)).cached is False
 
 
@@ -112,12 +112,12 @@ async def test_each_served_page_is_logged_once(taste_mr: MovieRec) -> None:
     await add_favorites(taste_mr, user, action_ids()[:5])
     listing = await taste_mr.recommend.for_user(user, size=10)
     await taste_mr.recommend.for_user(user, size=10)
-    rows = await Recommendation.filter(user_id=user).order_by("id")
+    rows = await Recommendation.filter(user_id=user.user_id).order_by("id")
     assert [r.movie_id for r in rows] == [i.movie.id for i in listing.items]
     assert rows[0].reason == listing.items[0].reason
     assert rows[0].score == pytest.approx(listing.items[0].score)
     await taste_mr.recommend.for_user(user, page=2, size=10)
-    assert await Recommendation.filter(user_id=user).count() == 20
+    assert await Recommendation.filter(user_id=user.user_id).count() == 20
 
 
 async def test_a_dismissed_movie_disappears_at_once_and_for_good(taste_mr: MovieRec) -> None:
@@ -155,7 +155,7 @@ async def test_bad_page_size_and_unknown_users_are_refused(taste_mr: MovieRec) -
     with pytest.raises(InvalidInput):
         await taste_mr.recommend.dismiss(user, -3)
     with pytest.raises(NotFound):
-        await taste_mr.recommend.for_user(99_999)
+        await taste_mr.recommend.for_user(Principal(user_id=99_999, username="ghost"))
 
 
 async def test_a_page_past_the_end_is_empty(taste_mr: MovieRec) -> None:
@@ -193,10 +193,10 @@ async def test_only_existing_movies_can_be_dismissed_and_only_so_many(
     user = await new_user(mr)
     with pytest.raises(NotFound):
         await mr.recommend.dismiss(user, 2**31 - 1)  # no such movie
-    assert await Dismissal.filter(user_id=user).count() == 0
+    assert await Dismissal.filter(user_id=user.user_id).count() == 0
     for movie_id in action_ids()[:2]:
         assert (await mr.recommend.dismiss(user, movie_id)).created
     with pytest.raises(Conflict):
         await mr.recommend.dismiss(user, action_ids()[2])
     assert (await mr.recommend.dismiss(user, action_ids()[0])).created is False  # idempotent
-    assert await Dismissal.filter(user_id=user).count() == 2
+    assert await Dismissal.filter(user_id=user.user_id).count() == 2

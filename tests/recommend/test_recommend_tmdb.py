@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from movierec import MovieRec
+from movierec import MovieRec, Principal
 from movierec.testing import FakeTMDb
 from tests.conftest import MakeMovieRec
 from tests.helpers.taste_data import add_favorites, new_user
@@ -10,7 +10,7 @@ from tests.helpers.taste_data import add_favorites, new_user
 FAVORITES = [603, 550, 680, 278, 11]  # The Matrix, Fight Club, Pulp Fiction, Shawshank, Star Wars
 
 
-async def like(mr: MovieRec, user: int, ids: list[int]) -> None:
+async def like(mr: MovieRec, user: Principal, ids: list[int]) -> None:
     """Look the movies up on TMDb (so they are known locally), then favorite them."""
     for ident in ids:
         await mr.movies.details(ident)

@@ -69,18 +69,20 @@ async def _choose(error: AmbiguousTitle) -> int:
     return int(candidates[choice - 1]["movie_id"])
 
 
-async def _add(mr: MovieRec, user_id: int, argument: str, interactive: bool) -> FavoriteResult:
+async def _add(
+    mr: MovieRec, principal: Principal, argument: str, interactive: bool
+) -> FavoriteResult:
     """Add a TMDb id as given, or the movie a title means (asking when it is ambiguous)."""
     from movierec import AmbiguousTitle
 
     if _MOVIE_ID.match(argument.strip()):
-        return await mr.favorites.add(user_id, int(argument))
+        return await mr.favorites.add(principal, int(argument))
     try:
-        return await mr.favorites.add_title(user_id, argument)
+        return await mr.favorites.add_title(principal, argument)
     except AmbiguousTitle as exc:
         if not interactive:
             raise
-        return await mr.favorites.add(user_id, await _choose(exc))
+        return await mr.favorites.add(principal, await _choose(exc))
 
 
 @app.command("add")
@@ -103,7 +105,7 @@ def add(
         results: list[FavoriteResult | MovieRecError] = []
         for argument in movies:
             try:
-                results.append(await _add(mr, principal.user_id, argument, interactive))
+                results.append(await _add(mr, principal, argument, interactive))
             except (NotFound, InvalidInput) as exc:  # this movie only; the rest go on
                 results.append(exc)
         return results
@@ -144,7 +146,7 @@ def remove(
     """
 
     async def work(mr: MovieRec, principal: Principal) -> bool:
-        return await mr.favorites.remove(principal.user_id, movie_id)
+        return await mr.favorites.remove(principal, movie_id)
 
     run_authed(work)
     if json:
@@ -166,7 +168,7 @@ def list_favorites(
     """
 
     async def work(mr: MovieRec, principal: Principal) -> FavoritesPage:
-        return await mr.favorites.list(principal.user_id, page=page, size=size, genre_id=genre)
+        return await mr.favorites.list(principal, page=page, size=size, genre_id=genre)
 
     result = run_authed(work)
     if json:
@@ -220,7 +222,7 @@ def import_file(
         try:
             with progress_bar(enabled=not json) as report:
                 return await mr.favorites.import_(
-                    principal.user_id,
+                    principal,
                     content,
                     kind,  # type: ignore[arg-type]
                     skip_errors=skip_errors,
@@ -257,7 +259,7 @@ def export(
     kind = format or ("csv" if file is not None and file.suffix.lower() == ".csv" else "json")
 
     async def work(mr: MovieRec, principal: Principal) -> str:
-        return await mr.favorites.export(principal.user_id, kind)  # type: ignore[arg-type]
+        return await mr.favorites.export(principal, kind)  # type: ignore[arg-type]
 
     content = run_authed(work)
     if file is None:

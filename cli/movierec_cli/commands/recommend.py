@@ -131,7 +131,7 @@ def show(
         return
 
     async def work(mr: MovieRec, principal: Principal) -> RecommendationList:
-        return await mr.recommend.for_user(principal.user_id, page=page, size=size)
+        return await mr.recommend.for_user(principal, page=page, size=size)
 
     listing = run_authed(work)
     if json:
@@ -172,7 +172,7 @@ def dismiss(
     """
 
     async def work(mr: MovieRec, principal: Principal) -> Dismissed:
-        return await mr.recommend.dismiss(principal.user_id, movie_id)
+        return await mr.recommend.dismiss(principal, movie_id)
 
     result = run_authed(work)
     if json:

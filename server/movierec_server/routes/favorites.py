@@ -1,7 +1,8 @@
 """``/favorites``: the caller's favorite movies (bearer token required on every route).
 
-Each route reads the request, calls one ``mr.favorites`` method for the token's user and
-returns JSON. Nobody can name another user: the user id only ever comes from the token.
+Each route reads the request, calls one ``mr.favorites`` method with the token's
+``Principal`` and returns JSON. Nobody can name another user: the user only ever comes
+from the token.
 """
 
 from __future__ import annotations
@@ -115,10 +116,6 @@ def _example(model: type[BaseModel], example: Any) -> dict[str, Any]:
     return {"application/json": {**json_content(model)["application/json"], "example": example}}
 
 
-def _user(request: Request) -> int:
-    return int(request.ctx.principal.user_id)
-
-
 @bp.get("/")
 @openapi.summary("List your favorites, newest first")
 @openapi.tag("favorites")
@@ -141,7 +138,7 @@ async def list_favorites(request: Request) -> HTTPResponse:
     page = None if cursor else query_checked(request, "page", 1, PageNo)
     genre = request.args.get("genre")
     body = await movierec(request).favorites.page_json(
-        _user(request),
+        request.ctx.principal,
         stamp=request.ctx.user_stamp,
         page=page,
         size=query_checked(request, "size", 20, PageSize),
@@ -178,12 +175,12 @@ async def add_favorite(request: Request) -> HTTPResponse:
     ``ambiguous_title`` with the candidates.
     """
     body = parse_body(request, AddFavorite)
-    favorites, user = movierec(request).favorites, _user(request)
+    favorites, principal = movierec(request).favorites, request.ctx.principal
     if body.title is not None:
-        result = await favorites.add_title(user, body.title, body.year)
+        result = await favorites.add_title(principal, body.title, body.year)
     else:
         assert body.movie_id is not None  # AddFavorite requires one of the two
-        result = await favorites.add(user, body.movie_id)
+        result = await favorites.add(principal, body.movie_id)
     if result.created:
         headers = {"Location": f"/favorites/{result.favorite.movie_id}"}
         return json(result.model_dump(mode="json"), status=201, headers=headers)
@@ -209,7 +206,7 @@ async def export_favorites(request: Request) -> HTTPResponse:
     fmt = request.args.get("format") or "json"
     if fmt not in _EXPORT_TYPES:
         raise InvalidInput.field("format", "must be json or csv")
-    body = await movierec(request).favorites.export(_user(request), fmt)  # type: ignore[arg-type]
+    body = await movierec(request).favorites.export(request.ctx.principal, fmt)  # type: ignore[arg-type]
     headers = {"Content-Disposition": f'attachment; filename="favorites.{fmt}"'}
     return text(body, headers=headers, content_type=_EXPORT_TYPES[fmt])
 
@@ -244,11 +241,11 @@ async def import_favorites(request: Request) -> HTTPResponse | None:
     matched (see docs/favorites.md), so a long import never meets a response timeout.
     """
     body = parse_body(request, ImportFavorites)
-    mr, user = movierec(request), _user(request)
+    mr, principal = movierec(request), request.ctx.principal
 
     async def work(progress: Progress | None) -> ImportReport:
         return await mr.favorites.import_(
-            user, body.content, body.format, skip_errors=body.skip_errors, progress=progress
+            principal, body.content, body.format, skip_errors=body.skip_errors, progress=progress
         )
 
     if wants_progress(request):
@@ -266,7 +263,7 @@ async def import_favorites(request: Request) -> HTTPResponse | None:
 @require_user
 async def get_favorite(request: Request, movie_id: int) -> HTTPResponse:
     """The favorite for this TMDb id, or 404 when the movie is not one of yours."""
-    item = await movierec(request).favorites.get(_user(request), movie_id)
+    item = await movierec(request).favorites.get(request.ctx.principal, movie_id)
     return json(item.model_dump(mode="json"))
 
 
@@ -278,5 +275,5 @@ async def get_favorite(request: Request, movie_id: int) -> HTTPResponse:
 @require_user
 async def remove_favorite(request: Request, movie_id: int) -> HTTPResponse:
     """Remove a movie from your favorites."""
-    await movierec(request).favorites.remove(_user(request), movie_id)
+    await movierec(request).favorites.remove(request.ctx.principal, movie_id)
     return empty(status=204)

@@ -45,7 +45,7 @@ async def recommendations(request: Request) -> HTTPResponse:
     page = query_checked(request, "page", 1, PageNo)
     size = query_checked(request, "size", 20, PageSize)
     body = await movierec(request).recommend.page_json(
-        request.ctx.principal.user_id, stamp=request.ctx.user_stamp, page=page, size=size
+        request.ctx.principal, stamp=request.ctx.user_stamp, page=page, size=size
     )
     return encoded_page_reply(body)
 
@@ -58,5 +58,5 @@ async def recommendations(request: Request) -> HTTPResponse:
 @require_user
 async def dismiss(request: Request, movie_id: int) -> HTTPResponse:
     """Dismiss a movie from the caller's recommendations, for good."""
-    result = await movierec(request).recommend.dismiss(request.ctx.principal.user_id, movie_id)
+    result = await movierec(request).recommend.dismiss(request.ctx.principal, movie_id)
     return json(result.model_dump(mode="json"))
