@@ -54,9 +54,6 @@ PageOption = Annotated[
 SizeOption = Annotated[
     int, typer.Option("--size", help="Items per page.", callback=_checked_as("PageSize"))
 ]
-PerPageOption = Annotated[
-    int, typer.Option("--per-page", help="Items per page.", callback=_checked_as("PageSize"))
-]
 YearOption = Annotated[
     int | None,
     typer.Option("--year", "-y", help="Release year.", callback=_checked_as("Year")),

@@ -45,11 +45,11 @@ class Admin:
         *,
         query: str | None = None,
         page: int = 1,
-        per_page: int = 20,
+        size: int = 20,
     ) -> UserPage:
         """Users by id, optionally those whose username or email contains ``query``."""
         self._require_admin(actor)
-        page, per_page = checked(PageNo, "page", page), checked(PageSize, "per_page", per_page)
+        page, size = checked(PageNo, "page", page), checked(PageSize, "size", size)
         users = User.all()
         if query:
             if len(query) > 100 or not query.isprintable():
@@ -57,8 +57,8 @@ class Admin:
             needle = query.casefold()
             users = users.filter(Q(username_key__contains=needle) | Q(email__contains=needle))
         total = await users.count()
-        rows = await users.order_by("id").offset((page - 1) * per_page).limit(per_page)
-        return UserPage(items=[UserView.of(u) for u in rows], page=page, size=per_page, total=total)
+        rows = await users.order_by("id").offset((page - 1) * size).limit(size)
+        return UserPage(items=[UserView.of(u) for u in rows], page=page, size=size, total=total)
 
     async def get_user(self, actor: Principal, user_id: int) -> UserView:
         """One user by id."""

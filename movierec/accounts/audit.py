@@ -113,7 +113,7 @@ class Audit:
         since: datetime | None = None,
         success: bool | None = None,
         page: int = 1,
-        per_page: int = 50,
+        size: int = 50,
     ) -> AuditPage:
         """Events newest first, filtered by action, actor (username or id), time and outcome.
 
@@ -121,7 +121,7 @@ class Audit:
         """
         if viewer.role != "admin":
             raise Forbidden("admins only")
-        page, per_page = checked(PageNo, "page", page), checked(PageSize, "per_page", per_page)
+        page, size = checked(PageNo, "page", page), checked(PageSize, "size", size)
         for name, value in (("action", action), ("actor", actor)):
             if isinstance(value, str) and ("\x00" in value or len(value) > 254):
                 raise InvalidInput.field(name, "must be printable text of at most 254 characters")
@@ -131,15 +131,15 @@ class Audit:
         if actor is not None and str(actor).strip():
             actor_id = await _user_id(actor)
             if actor_id is None:
-                return AuditPage(items=[], page=page, size=per_page, total=0)
+                return AuditPage(items=[], page=page, size=size, total=0)
             query = query.filter(actor_id=actor_id)
         if since is not None:
             query = query.filter(created_at__gte=since)
         if success is not None:
             query = query.filter(success=success)
         total = await query.count()
-        offset = (page - 1) * per_page
-        events = await query.order_by("-created_at", "-id").offset(offset).limit(per_page)
+        offset = (page - 1) * size
+        events = await query.order_by("-created_at", "-id").offset(offset).limit(size)
         ids = {e.actor_id for e in events} | {e.target_id for e in events}
         names = await _usernames({i for i in ids if i is not None})
         items = [
@@ -157,4 +157,4 @@ class Audit:
             )
             for e in events
         ]
-        return AuditPage(items=items, page=page, size=per_page, total=total)
+        return AuditPage(items=items, page=page, size=size, total=total)

@@ -9,9 +9,9 @@ from pydantic import BaseModel, ValidationError
 from sanic import Request
 from sanic.exceptions import SanicException
 
-from movierec import InvalidInput, checked
+from movierec import InvalidInput, PageSize, checked
 
-__all__ = ["parse_body", "query_checked", "query_int"]
+__all__ = ["PER_PAGE_DEPRECATION", "parse_body", "query_checked", "query_int", "query_size"]
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -76,6 +76,23 @@ def query_checked(request: Request, name: str, default: int, kind: Any) -> int:
     except ValueError:
         value = raw  # refused by ``kind`` with its own message
     return int(checked(kind, name, value))
+
+
+PER_PAGE_DEPRECATION = "deprecated alias of `size` (0.1.0's name), removed in the next release"
+"""What the OpenAPI document says of ``per_page`` on the admin listings."""
+
+
+def query_size(request: Request, default: int) -> int:
+    """A listing's ``size`` (items per page), validated as :data:`~movierec.PageSize`.
+
+    The admin listings took ``per_page`` in 0.1.0: it is still read, for one release, when
+    ``size`` is absent; both at once is a 400 rather than a silent choice.
+    """
+    if request.args.get("per_page") in (None, ""):
+        return query_checked(request, "size", default, PageSize)
+    if request.args.get("size") not in (None, ""):
+        raise InvalidInput.field("per_page", "is the old name of size: give one of them")
+    return query_checked(request, "per_page", default, PageSize)
 
 
 def query_int(request: Request, name: str, default: int, *, low: int, high: int) -> int:

@@ -91,14 +91,14 @@ async def test_admins_list_and_search_users_a_page_at_a_time(mr: MovieRec) -> No
     _, admin = await make_admin(mr)
     for name in ("alice", "albert", "bob", "alfred"):
         await register(mr, name)
-    page = await mr.admin.list_users(admin, query="AL", per_page=2)
+    page = await mr.admin.list_users(admin, query="AL", size=2)
     assert page.total == 3
     assert [u.username for u in page.items] == ["alice", "albert"]
-    page2 = await mr.admin.list_users(admin, query="al", page=2, per_page=2)
+    page2 = await mr.admin.list_users(admin, query="al", page=2, size=2)
     assert [u.username for u in page2.items] == ["alfred"]
     assert (await mr.admin.list_users(admin, query="example.org")).total == 5
     with pytest.raises(InvalidInput):
-        await mr.admin.list_users(admin, per_page=1000)
+        await mr.admin.list_users(admin, size=1000)
 
 
 async def test_plain_users_cannot_use_admin_functions(mr: MovieRec) -> None:

@@ -181,6 +181,8 @@ def test_an_operator_promotes_an_admin_who_lists_and_deactivates_users(config_di
     ]
     search = invoke("admin", "users", "--query", "bo", "--json")
     assert [u["username"] for u in json.loads(search.stdout)["items"]] == ["bob"]
+    second = json.loads(invoke("admin", "users", "--size", "1", "--page", "2", "--json").stdout)
+    assert (second["size"], [u["username"] for u in second["items"]]) == (1, ["bob"])
     off = invoke("admin", "deactivate", "bob")
     assert off.exit_code == 0, off.output
     assert sign_in("bob").exit_code == 6

@@ -200,7 +200,7 @@ async def test_an_admin_lists_searches_and_deactivates_users(
     for name in ("alice", "albert", "bob"):
         await login(mr, name)
     headers = bearer(admin.access_token)
-    _, reply = await app.asgi_client.get("/admin/users?q=AL&per_page=1", headers=headers)
+    _, reply = await app.asgi_client.get("/admin/users?q=AL&size=1", headers=headers)
     assert reply.status == 200
     assert {k: reply.json[k] for k in ("page", "size", "total", "total_pages")} == {
         "page": 1,
@@ -209,7 +209,11 @@ async def test_an_admin_lists_searches_and_deactivates_users(
         "total_pages": 2,
     }
     assert [u["username"] for u in reply.json["items"]] == ["alice"]
+    _, reply = await app.asgi_client.get("/admin/users?q=al&size=1&page=2", headers=headers)
+    assert [u["username"] for u in reply.json["items"]] == ["albert"]
+    # 0.1.0's name for the page size, still read for one release
     _, reply = await app.asgi_client.get("/admin/users?q=al&per_page=1&page=2", headers=headers)
+    assert reply.json["size"] == 1
     assert [u["username"] for u in reply.json["items"]] == ["albert"]
     bob = await User.get(username_key="bob")
     _, reply = await app.asgi_client.patch(
@@ -241,7 +245,17 @@ async def test_an_admin_cannot_demote_or_deactivate_themselves(
 
 
 @pytest.mark.parametrize(
-    "query", ["page=0", "page=x", "per_page=101", "per_page=-1", "q=" + "a" * 101]
+    "query",
+    [
+        "page=0",
+        "page=x",
+        "size=101",
+        "size=-1",
+        "per_page=101",
+        "per_page=-1",
+        "size=5&per_page=5",
+        "q=" + "a" * 101,
+    ],
 )
 async def test_bad_listing_parameters_are_400(
     app: Sanic[Any, Any], mr: MovieRec, query: str

@@ -148,8 +148,8 @@ async def test_the_audit_log_pages_and_filters_by_time(make_mr: Any) -> None:
     for number in range(5):
         clock.advance(3600)
         await mr.audit.record("import", actor_id=admin.user_id, details={"n": number})
-    first = await mr.audit.search(admin, action="import", page=1, per_page=2)
-    third = await mr.audit.search(admin, action="import", page=3, per_page=2)
+    first = await mr.audit.search(admin, action="import", page=1, size=2)
+    third = await mr.audit.search(admin, action="import", page=3, size=2)
     assert (first.page, first.size, first.total, first.total_pages) == (1, 2, 5, 3)
     assert [e.details["n"] for e in first.items] == [4, 3]
     assert [e.details["n"] for e in third.items] == [0]
@@ -170,7 +170,7 @@ async def test_the_audit_route_filters_and_refuses_non_admins(mr: MovieRec) -> N
     app = create_app(movierec=mr)
     headers = bearer(pair.access_token)
     _, response = await app.asgi_client.get(
-        "/admin/audit?action=login&actor=alice&since=1h&per_page=10", headers=headers
+        "/admin/audit?action=login&actor=alice&since=1h&size=10", headers=headers
     )
     assert response.status == 200, response.json
     body = response.json
@@ -181,6 +181,9 @@ async def test_the_audit_route_filters_and_refuses_non_admins(mr: MovieRec) -> N
     assert refused.status == 403
     _, bad = await app.asgi_client.get("/admin/audit?success=maybe", headers=headers)
     assert bad.status == 400
+    _, old_name = await app.asgi_client.get("/admin/audit?action=login&per_page=1", headers=headers)
+    assert old_name.status == 200, old_name.json
+    assert (old_name.json["size"], len(old_name.json["items"])) == (1, 1)
 
 
 def test_since_accepts_spans_and_iso_dates() -> None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 from movierec_cli.commands import monitoring
 from movierec_cli.commands.prompts import PasswordStdinOption, read_password
 from movierec_cli.commands.user_output import print_users, report_user
-from movierec_cli.options import JsonOption, PageOption, PerPageOption
+from movierec_cli.options import JsonOption, PageOption, SizeOption
 from movierec_cli.runner import run
 from movierec_cli.session import run_authed
 
@@ -32,13 +32,13 @@ def users(
         str | None, typer.Option("--query", "-q", help="Part of a username or email.")
     ] = None,
     page: PageOption = 1,
-    per_page: PerPageOption = 20,
+    size: SizeOption = 20,
     json: JsonOption = False,
 ) -> None:
     """List or search users."""
 
     async def work(mr: MovieRec, principal: Principal) -> UserPage:
-        return await mr.admin.list_users(principal, query=query, page=page, per_page=per_page)
+        return await mr.admin.list_users(principal, query=query, page=page, size=size)
 
     print_users(run_authed(work), json)
 

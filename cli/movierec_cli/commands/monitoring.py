@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         UsageReport,
         UsageRow,
     )
-from movierec_cli.options import JsonOption, PageOption, PerPageOption
+from movierec_cli.options import JsonOption, PageOption, SizeOption
 from movierec_cli.render import page_caption, print_json, print_table, styled
 from movierec_cli.session import run_authed
 
@@ -118,7 +118,7 @@ def audit(
     since: SinceOption = None,
     failed: Annotated[bool, typer.Option("--failed", help="Only failed attempts.")] = False,
     page: PageOption = 1,
-    per_page: PerPageOption = 50,
+    size: SizeOption = 50,
     json: JsonOption = False,
 ) -> None:
     """The audit log: who did what, when, from where; newest first."""
@@ -132,7 +132,7 @@ def audit(
             since=parse_since(since, mr.clock),
             success=False if failed else None,
             page=page,
-            per_page=per_page,
+            size=size,
         )
 
     result = run_authed(work)

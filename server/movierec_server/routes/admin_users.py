@@ -10,9 +10,9 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
-from movierec import MAX_PAGE, MAX_PAGE_SIZE, AdminUserUpdate, PageNo, PageSize, UserPage, UserView
+from movierec import MAX_PAGE, MAX_PAGE_SIZE, AdminUserUpdate, PageNo, UserPage, UserView
 from movierec_server.auth import require_admin
-from movierec_server.bodies import parse_body, query_checked
+from movierec_server.bodies import PER_PAGE_DEPRECATION, parse_body, query_checked, query_size
 from movierec_server.context import movierec
 from movierec_server.middleware.proxy import client_ip
 from movierec_server.pages import page_reply
@@ -26,16 +26,17 @@ bp = Blueprint("admin_users", url_prefix="/admin/users")
 @openapi.tag("admin")
 @openapi.parameter("q", str, "query", description="part of a username or email")
 @openapi.parameter("page", int, "query", description=f"1-{MAX_PAGE}, default 1")
-@openapi.parameter("per_page", int, "query", description=f"1-{MAX_PAGE_SIZE}, default 20")
+@openapi.parameter("size", int, "query", description=f"1-{MAX_PAGE_SIZE}, default 20")
+@openapi.parameter("per_page", int, "query", description=PER_PAGE_DEPRECATION, deprecated=True)
 @openapi.response(200, json_content(UserPage), "one page of users")
 @require_admin
 async def list_users(request: Request) -> HTTPResponse:
     """Users by id, paginated, optionally filtered by ``q``."""
     query = request.args.get("q") or None
     page = query_checked(request, "page", 1, PageNo)
-    per_page = query_checked(request, "per_page", 20, PageSize)
+    size = query_size(request, 20)
     result = await movierec(request).admin.list_users(
-        request.ctx.principal, query=query, page=page, per_page=per_page
+        request.ctx.principal, query=query, page=page, size=size
     )
     return page_reply(result)
 

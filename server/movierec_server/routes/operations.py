@@ -14,14 +14,13 @@ from movierec import (
     AuditPage,
     InvalidInput,
     PageNo,
-    PageSize,
     Principal,
     QualityReport,
     UsageReport,
     parse_since,
 )
 from movierec_server.auth import SCHEME, principal_of, require_admin
-from movierec_server.bodies import query_checked, query_int
+from movierec_server.bodies import PER_PAGE_DEPRECATION, query_checked, query_int, query_size
 from movierec_server.context import movierec
 from movierec_server.metrics import CONTENT_TYPE, ServerMetrics
 from movierec_server.pages import page_reply
@@ -95,7 +94,8 @@ async def usage(request: Request) -> HTTPResponse:
 @openapi.parameter("since", str, "query", description=_SINCE_HELP)
 @openapi.parameter("success", str, "query", description="true or false: only that outcome")
 @openapi.parameter("page", int, "query", description=f"1-{MAX_PAGE}, default 1")
-@openapi.parameter("per_page", int, "query", description=f"1-{MAX_PAGE_SIZE}, default 50")
+@openapi.parameter("size", int, "query", description=f"1-{MAX_PAGE_SIZE}, default 50")
+@openapi.parameter("per_page", int, "query", description=PER_PAGE_DEPRECATION, deprecated=True)
 @openapi.response(200, json_content(AuditPage), "one page of audit events")
 @require_admin
 async def audit(request: Request) -> HTTPResponse:
@@ -111,7 +111,7 @@ async def audit(request: Request) -> HTTPResponse:
         since=parse_since(request.args.get("since"), mr.clock),
         success=None if not success_arg else success_arg == "true",
         page=query_checked(request, "page", 1, PageNo),
-        per_page=query_checked(request, "per_page", 50, PageSize),
+        size=query_size(request, 50),
     )
     return page_reply(result)
 
