@@ -62,7 +62,6 @@ if typing.TYPE_CHECKING:
         UpstreamUnavailable,
     )
     from movierec.favorites import (
-        MAX_FAVORITES_PAGE_SIZE,
         FavoriteItem,
         FavoriteResult,
         FavoritesExport,
@@ -87,7 +86,6 @@ if typing.TYPE_CHECKING:
     )
     from movierec.recommend import (
         LIST_SIZE,
-        MAX_RECOMMENDATIONS_PAGE_SIZE,
         Dismissed,
         EvalReport,
         ModelInfo,
@@ -164,11 +162,9 @@ def __dir__() -> list[str]:
 __all__ = [
     "JOBS",
     "LIST_SIZE",
-    "MAX_FAVORITES_PAGE_SIZE",
     "MAX_ID",
     "MAX_PAGE",
     "MAX_PAGE_SIZE",
-    "MAX_RECOMMENDATIONS_PAGE_SIZE",
     "MAX_YEAR",
     "MIN_YEAR",
     "TMDB_GENRES",

@@ -1,7 +1,7 @@
 """Favorites: a user's favorite movies (``mr.favorites``), with import and export."""
 
 from movierec.favorites.formats import detect_format
-from movierec.favorites.service import MAX_FAVORITES_PAGE_SIZE, Favorites
+from movierec.favorites.service import Favorites
 from movierec.favorites.types import (
     ExportFormat,
     FavoriteItem,
@@ -17,7 +17,6 @@ from movierec.favorites.types import (
 )
 
 __all__ = [
-    "MAX_FAVORITES_PAGE_SIZE",
     "ExportFormat",
     "FavoriteItem",
     "FavoriteResult",

@@ -47,7 +47,6 @@ from movierec.favorites.types import (
     TitleMatch,
 )
 from movierec.types import (
-    MAX_PAGE_SIZE,
     GenreId,
     Movie,
     PageNo,
@@ -63,9 +62,8 @@ if TYPE_CHECKING:
     from movierec.config import Settings
     from movierec.discovery import MovieService
 
-__all__ = ["MAX_FAVORITES_PAGE_SIZE", "Favorites"]
+__all__ = ["Favorites"]
 
-MAX_FAVORITES_PAGE_SIZE = MAX_PAGE_SIZE
 MAX_TITLE = 200
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)\s*\((?P<year>\d{4})\)$")
 

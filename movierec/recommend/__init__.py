@@ -9,7 +9,7 @@ from movierec.recommend.model import HybridModel, ModelParams
 from movierec.recommend.online import online_quality
 from movierec.recommend.published import ModelInfo
 from movierec.recommend.ranking import BlendWeights
-from movierec.recommend.service import MAX_RECOMMENDATIONS_PAGE_SIZE, Recommender
+from movierec.recommend.service import Recommender
 from movierec.recommend.tune import FoldResult, TuneReport
 from movierec.recommend.types import (
     Dismissed,
@@ -23,7 +23,6 @@ from movierec.recommend.types import (
 
 __all__ = [
     "LIST_SIZE",
-    "MAX_RECOMMENDATIONS_PAGE_SIZE",
     "BlendWeights",
     "Dismissed",
     "EvalReport",

@@ -52,7 +52,6 @@ from movierec.recommend.types import (
     RefreshReport,
 )
 from movierec.types import (
-    MAX_PAGE_SIZE,
     MovieId,
     PageNo,
     PageSize,
@@ -69,11 +68,9 @@ if TYPE_CHECKING:
     from movierec.db import Database
     from movierec.discovery import MovieService
 
-__all__ = ["MAX_RECOMMENDATIONS_PAGE_SIZE", "Recommender"]
+__all__ = ["Recommender"]
 
 log = logging.getLogger(__name__)
-
-MAX_RECOMMENDATIONS_PAGE_SIZE = MAX_PAGE_SIZE
 
 
 def _prefs_hash(preferences: dict[str, Any] | None) -> str:

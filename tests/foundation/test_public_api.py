@@ -72,3 +72,15 @@ def test_the_top_level_reexports_the_areas_objects_not_copies() -> None:
             module = importlib.import_module(area)
             if member in module.__all__:
                 assert getattr(module, member) is value, f"{member} differs in {area}"
+
+
+@pytest.mark.parametrize("name", ["movierec", *AREAS])
+def test_the_page_size_bound_has_one_name(name: str) -> None:
+    """The favorites and recommendations bounds were copies of ``MAX_PAGE_SIZE`` (removed)."""
+    module = importlib.import_module(name)
+    copies = [
+        c
+        for c in ("MAX_FAVORITES_PAGE_SIZE", "MAX_RECOMMENDATIONS_PAGE_SIZE")
+        if hasattr(module, c)
+    ]
+    assert not copies, f"{name} exports {copies}: use movierec.MAX_PAGE_SIZE"
