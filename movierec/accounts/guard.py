@@ -80,14 +80,19 @@ class SessionGuard:
         principal, _ = await self.verify(claims)
         return principal
 
-    async def verify(self, claims: AccessClaims) -> tuple[Principal, str | None]:
+    async def verify(
+        self, claims: AccessClaims, stamp: str | None = None
+    ) -> tuple[Principal, str | None]:
         """Like :meth:`check`, with the user's stamp read for it (``None`` without one).
 
+        ``stamp``: the user's stamp when the caller has just read it (in the request's
+        rate-limit round trip, :meth:`UserStamps.companion`), else it is read here.
         Replies cached under that stamp are as current as this check.
         """
         if claims.session_id is None:
             raise Unauthenticated("invalid access token")
-        stamp = await self._stamps.read(claims.user_id)
+        if stamp is None:
+            stamp = await self._stamps.read(claims.user_id)
         state = await self.state(claims.session_id, stamp)
         if state is None or state.user_id != claims.user_id:
             raise Unauthenticated("this session no longer exists", details={"reason": "revoked"})
@@ -103,6 +108,20 @@ class SessionGuard:
             session_id=claims.session_id,
         )
         return principal, stamp
+
+    def last_seen_live(self, claims: AccessClaims) -> bool:
+        """Whether this process's last look at the claims' session found the token good
+        (no I/O, whatever the copy's age or stamp): a guess, for choosing whose rate
+        limit a request counts against before :meth:`verify` decides."""
+        entry = self._entries.get(claims.session_id or "")
+        state = entry.state if entry is not None else None
+        return (
+            state is not None
+            and state.user_id == claims.user_id
+            and state.active
+            and not state.revoked
+            and state.version == claims.version
+        )
 
     async def state(self, session_id: str, stamp: str | None = None) -> SessionState | None:
         """The session's state (``None`` when there is no such session): a copy tagged

@@ -28,7 +28,10 @@ import logging
 import secrets
 from typing import TYPE_CHECKING
 
+import orjson
+
 from movierec.cache.breaker import Breaker
+from movierec.cache.window import Companion
 from movierec.errors import ServiceUnavailable
 
 if TYPE_CHECKING:
@@ -82,6 +85,22 @@ class UserStamps:
             return None
         self._breaker.success()
         return str(stamp)
+
+    def companion(self, user_id: int) -> Companion | None:
+        """The user's stamp as a key another script reads in its own round trip (the
+        request's rate limit: :meth:`movierec.cache.RateLimiter.check`), created as a
+        fresh stamp when missing, as :meth:`read` does; ``None`` without Redis or while it
+        fails (then :meth:`read` decides). Pass what was read to :meth:`accept`."""
+        shared = self._shared
+        if shared is None or self._breaker.open:
+            return None
+        fresh = orjson.dumps(secrets.token_hex(8))
+        return Companion(shared.prefix + _key(user_id), fresh, int(STAMP_TTL * 1000))
+
+    def accept(self, raw: bytes) -> str:
+        """The stamp a :meth:`companion` read returned (Redis answered it)."""
+        self._breaker.success()
+        return str(orjson.loads(raw))
 
     async def touch(self, user_id: int) -> None:
         """Give the user a new stamp: call after a change has committed."""

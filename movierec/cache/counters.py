@@ -17,7 +17,13 @@ from redis import asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from movierec.cache.window import SLIDING_WINDOW_LUA, Window, WindowCounts
+from movierec.cache.window import (
+    SLIDING_WINDOW_LUA,
+    SLIDING_WINDOW_READ_LUA,
+    Companion,
+    Window,
+    WindowCounts,
+)
 
 __all__ = ["MemoryWindows", "MovingWindows", "RedisWindows", "WindowStore"]
 
@@ -25,8 +31,14 @@ __all__ = ["MemoryWindows", "MovingWindows", "RedisWindows", "WindowStore"]
 class WindowStore(Protocol):
     """Where the window counts live; :meth:`hit` decides and counts atomically."""
 
-    async def hit(self, key: str, limit: int, period_ms: int, cost: int) -> Window:
-        """Count ``cost`` against ``key`` if it fits; the decision and the numbers."""
+    async def hit(
+        self, key: str, limit: int, period_ms: int, cost: int, companion: Companion | None = None
+    ) -> Window:
+        """Count ``cost`` against ``key`` if it fits; the decision and the numbers.
+
+        A store that shares its counts reads ``companion`` in the same round trip
+        (:attr:`Window.companion`); the others ignore it.
+        """
         ...
 
     async def reset(self) -> None:
@@ -47,7 +59,9 @@ class MemoryWindows:
         self._counts: dict[str, WindowCounts] = {}
         self._hits = 0
 
-    async def hit(self, key: str, limit: int, period_ms: int, cost: int) -> Window:
+    async def hit(
+        self, key: str, limit: int, period_ms: int, cost: int, companion: Companion | None = None
+    ) -> Window:
         """Decide and count (no await inside: atomic on the event loop)."""
         now_ms = int(time.time() * 1000)
         self._hits += 1
@@ -84,12 +98,23 @@ class RedisWindows:
             health_check_interval=30,
         )
         self._script = self.client.register_script(SLIDING_WINDOW_LUA)
+        self._read_script = self.client.register_script(SLIDING_WINDOW_READ_LUA)
 
-    async def hit(self, key: str, limit: int, period_ms: int, cost: int) -> Window:
-        """Decide and count in one script, on the Redis server's clock."""
-        reply = await self._script(keys=[self.prefix + key], args=[limit, period_ms, cost])
-        allowed, remaining, reset_ms, retry_ms = (int(x) for x in reply)
-        return Window(bool(allowed), remaining, reset_ms, retry_ms)
+    async def hit(
+        self, key: str, limit: int, period_ms: int, cost: int, companion: Companion | None = None
+    ) -> Window:
+        """Decide and count in one script, on the Redis server's clock (reading
+        ``companion`` in the same script)."""
+        if companion is None:
+            reply = await self._script(keys=[self.prefix + key], args=[limit, period_ms, cost])
+            allowed, remaining, reset_ms, retry_ms = (int(x) for x in reply)
+            return Window(bool(allowed), remaining, reset_ms, retry_ms)
+        reply = await self._read_script(
+            keys=[self.prefix + key, companion.key],
+            args=[limit, period_ms, cost, companion.fresh, companion.ttl_ms],
+        )
+        allowed, remaining, reset_ms, retry_ms = (int(x) for x in reply[:4])
+        return Window(bool(allowed), remaining, reset_ms, retry_ms, bytes(reply[4]))
 
     async def reset(self) -> None:
         """Delete every count under the prefix (SCAN, never KEYS)."""
@@ -116,8 +141,10 @@ class MovingWindows:
         self.storage = storage
         self._strategy = MovingWindowRateLimiter(storage)
 
-    async def hit(self, key: str, limit: int, period_ms: int, cost: int) -> Window:
-        """Decide and count; then read the window's figures."""
+    async def hit(
+        self, key: str, limit: int, period_ms: int, cost: int, companion: Companion | None = None
+    ) -> Window:
+        """Decide and count; then read the window's figures (``companion`` is not read)."""
         item = RateLimitItemPerSecond(limit, max(1, period_ms // 1000))
         allowed = await self._strategy.hit(item, key, cost=cost)
         stats = await self._strategy.get_window_stats(item, key)

@@ -30,7 +30,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage
 from movierec.cache.breaker import Breaker
 from movierec.cache.counters import MemoryWindows, MovingWindows, RedisWindows, WindowStore
 from movierec.cache.leases import Leases, batch_for
-from movierec.cache.window import Window
+from movierec.cache.window import Companion, Window
 from movierec.errors import InvalidInput, RateLimited
 
 __all__ = ["RateDecision", "RateLimiter", "parse_rate"]
@@ -64,6 +64,9 @@ class RateDecision:
     remaining: int
     reset_after: float
     retry_after: float = 0.0
+    companion: bytes | None = None
+    """The value of the :class:`~movierec.cache.window.Companion` asked for, when this
+    decision's round trip read it (``None``: not read; read it yourself)."""
 
     def raise_if_denied(self, what: str = "requests") -> None:
         """Raise :class:`RateLimited` when the hit was refused."""
@@ -109,7 +112,14 @@ class RateLimiter:
         return self.breaker.open
 
     async def _decide(
-        self, key: str, limit: int, period_ms: int, cost: int, *, exact: bool = False
+        self,
+        key: str,
+        limit: int,
+        period_ms: int,
+        cost: int,
+        *,
+        exact: bool = False,
+        companion: Companion | None = None,
     ) -> Window:
         primary, fallback = (
             (self.exact, self._exact_fallback)
@@ -123,7 +133,10 @@ class RateLimiter:
         if fallback is not None and not self.breaker.allow():
             store = fallback
         try:
-            window = await store.hit(key, limit, period_ms, cost)
+            if store is primary and companion is not None:
+                window = await store.hit(key, limit, period_ms, cost, companion)
+            else:
+                window = await store.hit(key, limit, period_ms, cost)
         except Exception as exc:
             if fallback is None or store is fallback:
                 raise
@@ -153,34 +166,55 @@ class RateLimiter:
         return cls(RedisWindows(url, prefix + "rl:", timeout=timeout), MovingWindows(exact))
 
     async def hit(
-        self, key: str, rate: str | RateLimitItem, cost: int = 1, *, exact: bool = False
+        self,
+        key: str,
+        rate: str | RateLimitItem,
+        cost: int = 1,
+        *,
+        exact: bool = False,
+        companion: Companion | None = None,
     ) -> RateDecision:
-        """Count one hit against ``rate`` for ``key`` (one round trip unless ``exact``)."""
+        """Count one hit against ``rate`` for ``key`` (one round trip unless ``exact``).
+
+        ``companion``: a key the shared store reads in that same round trip, when there
+        is one (:attr:`RateDecision.companion`); a hit spent from a batch makes none.
+        """
         item = parse_rate(rate) if isinstance(rate, str) else rate
         period_ms = int(item.get_expiry() * 1000)
         limit = item.amount
         batch = batch_for(limit) if self._leases is not None and cost == 1 and not exact else 1
+        read: bytes | None = None
         if batch > 1:
             assert self._leases is not None
             leased = self._leases.take(key)
             if leased is not None:
                 return RateDecision(True, limit, leased[0], leased[1])
-            window = await self._decide(key, limit, period_ms, batch)
+            window = await self._decide(key, limit, period_ms, batch, companion=companion)
             if window.allowed:
                 self._leases.grant(key, batch - 1, window.remaining, window.reset_ms / 1000)
                 return RateDecision(
-                    True, limit, window.remaining + batch - 1, window.reset_ms / 1000
+                    True,
+                    limit,
+                    window.remaining + batch - 1,
+                    window.reset_ms / 1000,
+                    companion=window.companion,
                 )
-        window = await self._decide(key, limit, period_ms, cost, exact=exact)
+            read = window.companion
+            if read is not None:  # read once: the single hit below need not again
+                companion = None
+        window = await self._decide(key, limit, period_ms, cost, exact=exact, companion=companion)
         return RateDecision(
             window.allowed,
             item.amount,
             max(0, window.remaining),
             window.reset_ms / 1000,
             0.0 if window.allowed else window.retry_ms / 1000,
+            window.companion if read is None else read,
         )
 
-    async def check(self, key: str, rate: str | RateLimitItem) -> RateDecision | None:
+    async def check(
+        self, key: str, rate: str | RateLimitItem, companion: Companion | None = None
+    ) -> RateDecision | None:
         """:meth:`hit` for a request path: bounded in time, ``None`` when it cannot answer.
 
         A store that fails or hangs past :data:`CHECK_TIMEOUT` seconds lets the request through
@@ -192,7 +226,7 @@ class RateLimiter:
             return None
         try:
             async with asyncio.timeout(CHECK_TIMEOUT):  # no task per call, unlike wait_for
-                decision = await self.hit(key, rate)
+                decision = await self.hit(key, rate, companion=companion)
         except Exception as exc:  # the limiter's backend is down or hanging
             if self._check_breaker.failure():
                 logger.warning("rate limiter unavailable for %.0fs: %r", CHECK_PAUSE, exc)

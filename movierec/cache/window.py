@@ -18,9 +18,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["SLIDING_WINDOW_LUA", "Window", "WindowCounts", "retry_ms"]
+__all__ = [
+    "SLIDING_WINDOW_LUA",
+    "SLIDING_WINDOW_READ_LUA",
+    "Companion",
+    "Window",
+    "WindowCounts",
+    "retry_ms",
+]
 
-SLIDING_WINDOW_LUA = """
+_WINDOW_STEPS = """
 local key = KEYS[1]
 local limit = tonumber(ARGV[1])
 local period = tonumber(ARGV[2])
@@ -59,8 +66,37 @@ else
 end
 local remaining = math.floor(limit - weighted - cur)
 if remaining < 0 then remaining = 0 end
-return {allowed, remaining, period - elapsed, math.ceil(retry)}
 """
+SLIDING_WINDOW_LUA = (
+    _WINDOW_STEPS + "return {allowed, remaining, period - elapsed, math.ceil(retry)}\n"
+)
+SLIDING_WINDOW_READ_LUA = (
+    _WINDOW_STEPS
+    + """
+local value = redis.call('GET', KEYS[2])
+if not value then
+  value = ARGV[4]
+  redis.call('SET', KEYS[2], value, 'PX', ARGV[5])
+end
+return {allowed, remaining, period - elapsed, math.ceil(retry), value}
+"""
+)
+"""The same decision, and the value of a companion key ``KEYS[2]`` in the same round trip
+(stored as ``ARGV[4]`` for ``ARGV[5]`` ms when missing): see :class:`Companion`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Companion:
+    """A key read in the same round trip as a hit (a shared store only), and created with
+    ``fresh`` for ``ttl_ms`` when missing: what the request needs next, for free.
+
+    ``key`` is the store's own full key (any prefix included); the value comes back as
+    the raw bytes stored (:attr:`Window.companion`).
+    """
+
+    key: str
+    fresh: bytes
+    ttl_ms: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +107,8 @@ class Window:
     remaining: int
     reset_ms: int
     retry_ms: int
+    companion: bytes | None = None
+    """The :class:`Companion`'s value when this decision read it, else ``None``."""
 
 
 def retry_ms(limit: int, period: int, cost: int, elapsed: int, prev: int, cur: int) -> int:

@@ -26,7 +26,15 @@ from sanic_ext import openapi
 from movierec import Forbidden, MovieRecError, Principal, Unauthenticated
 from movierec_server.context import movierec
 
-__all__ = ["SCHEME", "install", "principal_of", "require_admin", "require_user", "try_principal"]
+__all__ = [
+    "SCHEME",
+    "install",
+    "likely_user",
+    "principal_of",
+    "require_admin",
+    "require_user",
+    "try_principal",
+]
 
 SCHEME = "bearerAuth"
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[HTTPResponse]])
@@ -53,10 +61,11 @@ async def principal_of(request: Request) -> Principal:
     """
     outcome = getattr(request.ctx, "auth_outcome", None)
     if outcome is None:
+        read: str | None = getattr(request.ctx, "read_stamp", None)  # by the rate limit
         request.ctx.user_stamp = None
         try:
             outcome, request.ctx.user_stamp = await movierec(request).auth.authenticate_stamped(
-                _bearer(request)
+                _bearer(request), read
             )
         except MovieRecError as exc:
             outcome = exc
@@ -65,6 +74,18 @@ async def principal_of(request: Request) -> Principal:
         raise outcome
     assert isinstance(outcome, Principal)
     return outcome
+
+
+def likely_user(request: Request) -> int | None:
+    """The user the bearer token names, if this worker last found it good (no I/O; a
+    guess for the rate limit's key, never a verdict: ``mr.auth.likely_user``)."""
+    if "authorization" not in request.headers:
+        return None
+    try:
+        token = _bearer(request)
+    except MovieRecError:
+        return None
+    return movierec(request).auth.likely_user(token)
 
 
 async def try_principal(request: Request) -> Principal | None:

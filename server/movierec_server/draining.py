@@ -34,11 +34,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sanic import Sanic
+from sanic import Request, Sanic
 from sanic.http import Http, Stage
+from sanic.http.http1 import HTTP_CONTINUE
 from sanic.server.protocols.http_protocol import HttpProtocol
 
-__all__ = ["ConnectionTally", "DrainingHttpProtocol", "install"]
+__all__ = ["ConnectionTally", "DrainingHttpProtocol", "install", "send_encoded_headers"]
 
 logger = logging.getLogger("movierec.server")
 
@@ -69,15 +70,53 @@ class ConnectionTally:
 
 
 class _ClosingHttp(Http):
-    """Sanic's HTTP/1.1 cycle, except that a response sent while stopping closes."""
+    """Sanic's HTTP/1.1 cycle, except that a response sent while stopping closes, and
+    a response may carry header lines encoded once (:func:`send_encoded_headers`)."""
 
-    __slots__ = ()
+    __slots__ = ("encoded_headers",)
+
+    def __init__(self, protocol: HttpProtocol) -> None:
+        super().__init__(protocol)
+        self.encoded_headers = b""
 
     async def http1_response_header(self, data: bytes, end_stream: bool) -> None:
         protocol = self.protocol
         if isinstance(protocol, DrainingHttpProtocol) and protocol.answering():
             self.keep_alive = False
-        await super().http1_response_header(data, end_stream)
+        block = self.encoded_headers
+        if not block:
+            await super().http1_response_header(data, end_stream)
+            return
+        self.encoded_headers = b""
+        send = self._send
+
+        async def send_with_block(head: bytes) -> None:
+            # Sanic formats the status line, the headers and (small replies) the body in
+            # one buffer; the block goes right after the status line.
+            start = len(HTTP_CONTINUE) if head.startswith(HTTP_CONTINUE) else 0
+            line_end = head.index(b"\r\n", start) + 2
+            await send(head[:line_end] + block + head[line_end:])
+
+        self._send = send_with_block
+        try:
+            await super().http1_response_header(data, end_stream)
+        finally:
+            self._send = send
+
+
+def send_encoded_headers(request: Request, block: bytes) -> bool:
+    """Have ``block`` (``Name: value\\r\\n`` lines, encoded once) sent with this request's
+    response header, as is; False when the connection is not served by
+    :class:`DrainingHttpProtocol` (ASGI, the test client): set the headers instead.
+
+    Sanic encodes and sanitizes every entry of ``response.headers`` per response; a
+    constant block skips both (the security headers are most of a reply's headers).
+    """
+    stream = request.stream
+    if isinstance(stream, _ClosingHttp):
+        stream.encoded_headers = block
+        return True
+    return False
 
 
 class DrainingHttpProtocol(HttpProtocol):

@@ -231,3 +231,52 @@ async def test_a_lost_stamp_revives_nothing(make_mr: MakeMovieRec) -> None:
     await shared.delete(f"stamp:{pair.user.id}")  # a flush or an eviction
     with pytest.raises(Unauthenticated, match="revoked"):
         await worker_b.auth.authenticate(pair.access_token)
+
+
+@pytest.mark.services_only
+@pytest.mark.parametrize("limit", ["300/minute", "60/minute"])
+async def test_a_warm_signed_in_read_is_one_round_trip_at_the_usual_limits(
+    make_mr: MakeMovieRec, tmp_path: Path, limit: str
+) -> None:
+    # 300/minute (the default) counts hits in batches of 3: a request spends a counted
+    # hit and reads the stamp, or its limit's script reads the stamp too; 60/minute
+    # counts every hit, each script reading the stamp. Never a second round trip.
+    mr = await _catalog_mr(make_mr, tmp_path, rate_limit_user=limit)
+    assert mr.settings.redis_url
+    app: Sanic[Any, Any] = create_app(movierec=mr)
+    pair = await login(mr)
+    await mr.favorites.add(Principal.of(pair.user), 603)
+    for _ in range(2):
+        await app.asgi_client.get("/favorites/", headers=_bearer(pair.access_token))
+    async with redis_commands(mr.settings.redis_url, mr.settings.cache_prefix) as seen:
+        for _ in range(4):
+            _, response = await app.asgi_client.get(
+                "/favorites/", headers=_bearer(pair.access_token)
+            )
+            assert response.status == 200
+            assert response.headers["ratelimit-limit"] == limit.split("/")[0]
+    assert len(seen) == 4, seen
+    scripts = [c for c in seen if "EVALSHA" in c.upper()]
+    assert scripts, seen  # the 4 requests spent at least one batch
+    assert all(f"stamp:{pair.user.id}" in c for c in seen), seen
+    if limit == "60/minute":
+        assert scripts == seen
+
+
+@pytest.mark.services_only
+async def test_a_token_revoked_elsewhere_is_counted_against_its_ip_too(
+    make_mr: MakeMovieRec, tmp_path: Path
+) -> None:
+    worker_a = await _catalog_mr(make_mr, tmp_path)
+    worker_b = await make_mr(clock=ManualClock(), rate_limit_anonymous="5/minute")
+    app_a, app_b = create_app(movierec=worker_a), create_app(movierec=worker_b)
+    pair = await login(worker_a)
+    headers = _bearer(pair.access_token)
+    for _ in range(2):  # b last saw the token good: it guesses the user's key
+        _, warm = await app_b.asgi_client.get("/favorites/", headers=headers)
+        assert warm.status == 200
+    _, out = await app_a.asgi_client.post("/auth/logout", headers=headers, json={})
+    assert out.status in (200, 204)
+    _, refused = await app_b.asgi_client.get("/favorites/", headers=headers)
+    assert refused.status == 401
+    assert refused.headers["ratelimit-limit"] == "5"  # the anonymous limit decided

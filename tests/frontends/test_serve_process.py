@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from movierec_server.middleware.headers import API_CSP
 from tests.conftest import PG_ADMIN_DSN, RUN_ID, Services
 from tests.helpers.served import (
     JWT_SECRET,
@@ -408,3 +409,34 @@ def test_sigterm_under_load_answers_every_accepted_request(tmp_path: Path) -> No
     assert all(tally.endswith(" 0 closed unanswered") for tally in tallies), tallies
     assert code == 0, app.log()
     assert took < 10, took
+
+
+def test_the_served_security_headers_go_out_once_per_reply_on_a_kept_alive_connection(
+    tmp_path: Path,
+) -> None:
+    # The server writes its constant security headers as one encoded block after the
+    # status line (movierec_server.draining); each reply of a kept-alive connection has
+    # them exactly once, and what the reply set itself is still there.
+    app = ServedApp(embedded_env(tmp_path), workers=1, log_path=tmp_path / "log")
+    app.start(timeout=90)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", app.port, timeout=10)
+        for path in ("/health", "/movies/genres/unknown", "/health"):
+            conn.request("GET", path)
+            reply = conn.getresponse()
+            reply.read()
+            assert reply.version == 11
+            for name, value in [
+                ("X-Content-Type-Options", "nosniff"),
+                ("X-Frame-Options", "DENY"),
+                ("Referrer-Policy", "no-referrer"),
+                ("Cross-Origin-Opener-Policy", "same-origin"),
+                ("Content-Security-Policy", API_CSP),
+            ]:
+                assert reply.msg.get_all(name) == [value], (path, reply.msg.items())
+            assert reply.msg.get_all("X-Request-ID"), reply.msg.items()
+            assert reply.msg.get_all("Content-Type") == ["application/json"]
+            assert reply.getheader("Connection") == "keep-alive"
+        conn.close()
+    finally:
+        app.stop()

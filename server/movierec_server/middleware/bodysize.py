@@ -21,7 +21,7 @@ def install(app: Pipeline, settings: Settings) -> None:
     limit = settings.max_body_bytes
 
     @app.middleware("request", priority=96)
-    async def bound_body(request: Request) -> None:
+    def bound_body(request: Request) -> None:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise PayloadTooLarge(f"request body over {limit} bytes")

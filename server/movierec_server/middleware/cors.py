@@ -41,7 +41,7 @@ def install(app: Pipeline, settings: Settings) -> None:
         return origin if _normalize(origin) in allowed else None
 
     @app.middleware("request", priority=90)
-    async def preflight(request: Request) -> HTTPResponse | None:
+    def preflight(request: Request) -> HTTPResponse | None:
         if request.method != "OPTIONS" or "access-control-request-method" not in request.headers:
             return None
         origin = request.headers.get("origin")
@@ -60,7 +60,7 @@ def install(app: Pipeline, settings: Settings) -> None:
         )
 
     @app.on_response(priority=20)
-    async def cors_headers(request: Request, response: BaseHTTPResponse) -> None:
+    def cors_headers(request: Request, response: BaseHTTPResponse) -> None:
         granted = allow(request.headers.get("origin"))
         if granted is None:
             return

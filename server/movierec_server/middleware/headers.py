@@ -5,6 +5,11 @@ A strict Content-Security-Policy everywhere (the API only serves JSON), relaxed 
 their scripts and styles are served by this server, never a CDN. HSTS is sent
 only on HTTPS replies (browsers ignore it over HTTP anyway). Responses of the account
 routes, which may carry tokens, are never cached.
+
+The constant headers are encoded once: on the server's own HTTP/1.1 connections they are
+written as one block of bytes (:func:`movierec_server.draining.send_encoded_headers`)
+instead of being set, encoded and sanitized per reply. A reply that set one of them
+itself keeps its own value, as before.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from sanic import Request
 from sanic.response import BaseHTTPResponse
 
 from movierec import Settings
+from movierec_server.draining import send_encoded_headers
 from movierec_server.middleware.proxy import is_secure
 from movierec_server.pipeline import Pipeline
 
@@ -31,6 +37,22 @@ DOCS_CSP = (
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 NO_STORE_PREFIXES = ("/auth", "/me", "/admin")
+CONSTANT = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+"""Sent unless the reply set its own (the Content-Security-Policy always replaces)."""
+
+
+def _encoded(csp: str) -> bytes:
+    lines = [*CONSTANT, ("Content-Security-Policy", csp)]
+    return b"".join(f"{name}: {value}\r\n".encode("ascii") for name, value in lines)
+
+
+API_BLOCK, DOCS_BLOCK = _encoded(API_CSP), _encoded(DOCS_CSP)
+_NAMES = (*(name for name, _ in CONSTANT), "Content-Security-Policy")
 
 
 def install(app: Pipeline, settings: Settings) -> None:
@@ -38,15 +60,17 @@ def install(app: Pipeline, settings: Settings) -> None:
     hsts = f"max-age={settings.hsts_max_age}; includeSubDomains"
 
     @app.on_response(priority=10)
-    async def security_headers(request: Request, response: BaseHTTPResponse) -> None:
+    def security_headers(request: Request, response: BaseHTTPResponse) -> None:
         headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "no-referrer")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        docs = request.path == "/docs" or request.path.startswith("/docs/")
-        headers["Content-Security-Policy"] = DOCS_CSP if docs else API_CSP
+        path = request.path
+        docs = path == "/docs" or path.startswith("/docs/")
+        if any(name in headers for name in _NAMES) or not send_encoded_headers(
+            request, DOCS_BLOCK if docs else API_BLOCK
+        ):
+            for name, value in CONSTANT:
+                headers.setdefault(name, value)
+            headers["Content-Security-Policy"] = DOCS_CSP if docs else API_CSP
         if settings.hsts_max_age and is_secure(request):
             headers["Strict-Transport-Security"] = hsts
-        if request.path.startswith(NO_STORE_PREFIXES):
+        if path.startswith(NO_STORE_PREFIXES):
             headers.setdefault("Cache-Control", "no-store")

@@ -28,7 +28,13 @@ def _networks(trusted: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     return tuple(networks)
 
 
+@lru_cache(maxsize=4096)
 def _in(address: str, trusted: tuple[str, ...]) -> bool:
+    """Whether ``address`` is in one of the ``trusted`` networks (kept per pair: the
+    same peers call again and again, and parsing an address costs more than the rest
+    of the check)."""
+    if not trusted:
+        return False
     try:
         ip = ipaddress.ip_address(address.strip().strip("[]"))
     except ValueError:

@@ -6,6 +6,14 @@ Every reply carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
 If the limiter's backend is unreachable or hangs (1 s bound) the request goes through
 unlimited, and the limiter is left alone for 5 s but one probe (logged): the library's
 rule, ``RateLimiter.check``.
+
+A signed-in request pays one Redis round trip for its limit and its session check
+together: when this worker last found the token good (``mr.auth.likely_user``), the
+limit's script also reads the user's stamp (``mr.stamps.companion``), which the session
+check then uses instead of reading it again. The guess only picks the key, never the
+verdict: should the check refuse the token (revoked since this worker last saw it), the
+request is counted against its IP as well, and the user's count holds one hit too many
+(at most one per worker and revocation).
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from sanic import Request
 from sanic.response import BaseHTTPResponse
 
 from movierec import RateDecision, Settings
-from movierec_server.auth import try_principal
+from movierec_server.auth import likely_user, try_principal
 from movierec_server.context import movierec
 from movierec_server.middleware.proxy import client_ip
 from movierec_server.pipeline import Pipeline
@@ -29,19 +37,34 @@ def install(app: Pipeline, settings: Settings) -> None:
     async def rate_limit(request: Request) -> None:
         if request.method == "OPTIONS":
             return
-        principal = await try_principal(request)
+        mr = movierec(request)
+        user_id = likely_user(request)
+        if user_id is not None:  # the warm signed-in path: one round trip
+            decision = await mr.limiter.check(
+                f"api:user:{user_id}", settings.rate_limit_user, mr.stamps.companion(user_id)
+            )
+            if decision is not None and decision.companion is not None:
+                request.ctx.read_stamp = mr.stamps.accept(decision.companion)
+            principal = await try_principal(request)
+            if principal is not None and principal.user_id == user_id:
+                _apply(request, decision)
+                return
+        else:
+            principal = await try_principal(request)
         if principal is not None:
             key, rate = f"api:user:{principal.user_id}", settings.rate_limit_user
         else:
             key, rate = f"api:ip:{client_ip(request)}", settings.rate_limit_anonymous
-        decision = await movierec(request).limiter.check(key, rate)
+        _apply(request, await mr.limiter.check(key, rate))
+
+    def _apply(request: Request, decision: RateDecision | None) -> None:
         if decision is None:
             return
         request.ctx.rate_decision = decision
         decision.raise_if_denied()
 
     @app.on_response(priority=30)
-    async def rate_limit_headers(request: Request, response: BaseHTTPResponse) -> None:
+    def rate_limit_headers(request: Request, response: BaseHTTPResponse) -> None:
         decision: RateDecision | None = getattr(request.ctx, "rate_decision", None)
         if decision is None:
             return

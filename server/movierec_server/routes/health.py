@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
+import orjson
 from pydantic import BaseModel
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, json
+from sanic.response import HTTPResponse, json, raw
 from sanic_ext import openapi
 
+from movierec import Liveness
 from movierec_server.context import movierec
 from movierec_server.spec import json_content
 from movierec_server.workers import WorkerPool
@@ -62,7 +65,13 @@ class ReadyBody(BaseModel):
 async def health(request: Request) -> HTTPResponse:
     """Liveness: the process answers; the cache backend's state is reported."""
     report = await movierec(request).liveness()
-    return json(report.as_dict())
+    return raw(_liveness_body(report), content_type="application/json")
+
+
+@lru_cache(maxsize=8)
+def _liveness_body(report: Liveness) -> bytes:
+    """``/health`` is probed a lot and has a handful of possible bodies: each encoded once."""
+    return orjson.dumps(report.as_dict())
 
 
 @bp.get("/ready")
