@@ -19,7 +19,7 @@ from typing import ClassVar, Self
 
 import typer
 import typer.main
-from typer._click import Command, Context
+from typer._click import Command, Context, HelpFormatter
 from typer._click.exceptions import UsageError
 from typer.core import TyperCommand
 
@@ -91,6 +91,18 @@ class LazyRoot(MovieRecGroup):
         for entry in self.entries:
             self.load(entry.name)
         return self
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The root's page drawn with plain Rich (:mod:`movierec_cli.roothelp`), not Typer's
+        renderer and its imports; Typer's when the page holds more than that module draws."""
+        from typer.core import HAS_RICH
+
+        from movierec_cli.roothelp import plain_enough, print_root_help
+
+        if HAS_RICH and self.rich_markup_mode is not None and plain_enough(self, ctx):
+            print_root_help(self, ctx)
+        else:
+            super().format_help(ctx, formatter)
 
     def resolve_command(
         self, ctx: Context, args: list[str]

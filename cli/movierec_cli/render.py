@@ -9,23 +9,14 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
 from movierec import printable
 
 if TYPE_CHECKING:
+    from rich.progress import ProgressColumn
+
     import movierec
     from movierec import Page
 
@@ -125,13 +116,17 @@ def print_error(text: str) -> None:
     error_console.print(f"[bold red]error:[/] {escape(printable(text))}", highlight=False)
 
 
-class RateColumn(ProgressColumn):
+def _rate_column() -> ProgressColumn:
     """Rows per second of a task (e.g. ratings stored by an import)."""
+    from rich.progress import ProgressColumn, Task  # here: only a command with a bar needs it
 
-    def render(self, task: Task) -> Text:
-        """The task's current speed, or nothing before there is one."""
-        speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:,.0f}/s", style="progress.data.speed")
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            """The task's current speed, or nothing before there is one."""
+            speed = task.finished_speed or task.speed
+            return Text("" if speed is None else f"{speed:,.0f}/s", style="progress.data.speed")
+
+    return RateColumn()
 
 
 def _quiet(done: int, total: int | None, stage: str) -> None:
@@ -148,13 +143,23 @@ def progress_bar(enabled: bool = True) -> Iterator[movierec.Progress]:
     if not enabled or not error_console.is_terminal:
         yield _quiet
         return
+    from rich.progress import (  # here, not at the top: most commands draw no bar
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     tasks: dict[str, TaskID] = {}
     columns = (
         TextColumn("{task.description:<10}"),
         BarColumn(),
         TaskProgressColumn(),
         MofNCompleteColumn(),
-        RateColumn(),
+        _rate_column(),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=error_console, transient=False) as progress:
