@@ -136,8 +136,9 @@ async def test_a_warm_trending_opens_no_database_and_loads_no_recommender(
     assert "tortoise" in cold_modules  # the first run loads the page and caches it
     warm_modules, warm = _running(["trending", "--json"], env)
     assert sorted(warm_modules & {"tortoise", "asyncpg", "numpy", "scipy", "aiohttp"}) == []
-    # nor Typer's pydantic adapters (movierec_cli.helpshape.PlainValue) or Rich's progress bars
-    assert sorted(warm_modules & {"typer._adapters", "rich.progress"}) == []
+    # nor redis-py (one GET: movierec.cache.oneshot), Typer's pydantic adapters
+    # (movierec_cli.helpshape.PlainValue) or Rich's progress bars
+    assert sorted(warm_modules & {"redis", "typer._adapters", "rich.progress"}) == []
     assert json.loads(warm)["items"] == json.loads(cold)["items"]
     assert (json.loads(cold)["cached"], json.loads(warm)["cached"]) == (False, True)
     table_modules, table = _running(["trending"], env)  # the table names genres too

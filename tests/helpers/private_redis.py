@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis as sync_redis
@@ -23,10 +24,17 @@ def _free_port() -> int:
 class PrivateRedis:
     """One redis-server process without persistence, on a free port, owned by the test."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(
+        self, workdir: Path, *, password: str | None = None, unix_socket: Path | None = None
+    ) -> None:
         self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{quote(password, safe='')}@" if password else ""
+        self.url = f"redis://{auth}127.0.0.1:{self.port}/0"
         self._workdir = workdir
+        self._extra = [
+            *(["--requirepass", password] if password else []),
+            *(["--unixsocket", str(unix_socket)] if unix_socket else []),
+        ]
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -44,6 +52,7 @@ class PrivateRedis:
                 "no",
                 "--dir",
                 str(self._workdir),
+                *self._extra,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
