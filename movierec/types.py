@@ -38,6 +38,7 @@ __all__ = [
     "Principal",
     "Progress",
     "Source",
+    "UserId",
     "Year",
     "checked",
     "poster_url",
@@ -81,6 +82,8 @@ MovieId = Annotated[int, _between(1, MAX_ID), _schema(1, MAX_ID, "TMDb movie id"
 """A TMDb movie id, 1..2**31-1."""
 GenreId = Annotated[int, _between(1, MAX_ID), _schema(1, MAX_ID, "TMDb genre id")]
 """A TMDb genre id, 1..2**31-1."""
+UserId = Annotated[int, _between(1, MAX_ID), _schema(1, MAX_ID, "user id")]
+"""A stored user's id, 1..2**31-1."""
 PageNo = Annotated[int, _between(1, MAX_PAGE), _schema(1, MAX_PAGE, "page number from 1")]
 """A page number, 1..500."""
 PageSize = Annotated[int, _between(1, MAX_PAGE_SIZE), _schema(1, MAX_PAGE_SIZE, "items per page")]

@@ -17,7 +17,7 @@ from movierec.accounts.types import UserPage, UserView
 from movierec.boundary import guarded
 from movierec.db.models import User
 from movierec.errors import Conflict, Forbidden, InvalidInput, NotFound
-from movierec.types import PageNo, PageSize, Principal, checked
+from movierec.types import PageNo, PageSize, Principal, UserId, checked
 
 if TYPE_CHECKING:
     from movierec.accounts.audit import Audit
@@ -120,6 +120,7 @@ class Admin:
         return UserView.of(user)
 
     async def _get(self, user_id: int) -> User:
+        user_id = checked(UserId, "user_id", user_id)
         user = await User.get_or_none(id=user_id)
         if user is None:
             raise NotFound(f"no user with id {user_id}")

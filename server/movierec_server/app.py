@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
-from movierec import InvalidInput, MovieRec, Settings, __version__
+from movierec import MovieId, MovieRec, Settings, UserId, __version__, checked
 from movierec_server import apidocs, auth, draining, errors, middleware, observability, spec
 from movierec_server.pipeline import Pipeline
 from movierec_server.routes import (
@@ -46,16 +46,21 @@ def _dumps(value: Any, **_: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+PATH_IDS: dict[str, Any] = {"movie_id": MovieId, "user_id": UserId}
+"""The library's validated type of every integer a route's path carries (each names a
+stored row); a test checks that no route has an integer this table does not name."""
+
+
 def _bound_path_ids(pipeline: Pipeline) -> None:
-    """Every integer in a path names a stored row: one outside the 32-bit column range
-    (``/admin/users/2147483648``) is bad input, a 400 naming the field, before it can
-    reach the database (where it would be a driver error, not an outage)."""
+    """An id in a path outside its type's range (``/admin/users/2147483648``, ``/favorites/0``)
+    is bad input: the library's 400, naming the field, before it can reach the database
+    (where it would be a driver error, not an outage)."""
 
     @pipeline.on_request(priority=900)
     def bound_ids(request: Request) -> None:
         for name, value in request.match_info.items():
-            if isinstance(value, int) and not -(2**31) <= value < 2**31:
-                raise InvalidInput.field(name, f"must be below 2147483648, got {value}")
+            if isinstance(value, int):
+                checked(PATH_IDS[name], name, value)
 
 
 def create_app(

@@ -99,6 +99,9 @@ async def test_admins_list_and_search_users_a_page_at_a_time(mr: MovieRec) -> No
     assert (await mr.admin.list_users(admin, query="example.org")).total == 5
     with pytest.raises(InvalidInput):
         await mr.admin.list_users(admin, size=1000)
+    for bad_id in (0, -1, 2**31):
+        with pytest.raises(InvalidInput, match="user_id"):
+            await mr.admin.get_user(admin, bad_id)
 
 
 async def test_plain_users_cannot_use_admin_functions(mr: MovieRec) -> None:

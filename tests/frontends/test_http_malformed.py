@@ -13,6 +13,7 @@ from sanic import Sanic
 
 from movierec import MovieRec
 from movierec_server import create_app
+from movierec_server.app import PATH_IDS
 from tests.accounts_helpers import bearer, login
 
 ROUTES = [
@@ -114,7 +115,7 @@ async def test_a_body_over_the_size_bound_is_413(make_mr: Any) -> None:
     assert reply.json["error"]["code"] == "payload_too_large"
 
 
-@pytest.mark.parametrize("path", ["/admin/users/abc", "/admin/users/-1", "/admin/users/1.5"])
+@pytest.mark.parametrize("path", ["/admin/users/abc", "/admin/users/1.5"])
 async def test_a_non_integer_user_id_is_404_not_500(app: Sanic[Any, Any], path: str) -> None:
     _, reply = await app.asgi_client.patch(path, json={"role": "admin"})
     assert reply.status in (401, 404)
@@ -150,7 +151,9 @@ async def test_an_undecodable_authorization_header_is_never_a_500(
     [
         ("/admin/users/2147483648", 400, "invalid_input"),
         ("/admin/users/99999999999999999999", 400, "invalid_input"),
-        ("/admin/users/0", 404, "not_found"),
+        ("/admin/users/0", 400, "invalid_input"),
+        ("/admin/users/-1", 400, "invalid_input"),
+        ("/admin/users/2147483647", 404, "not_found"),
     ],
 )
 async def test_an_id_outside_the_stored_range_is_bad_input_not_503(
@@ -164,3 +167,16 @@ async def test_an_id_outside_the_stored_range_is_bad_input_not_503(
         )
         assert reply.status == status, (method, reply.status, reply.text)
         assert reply.json["error"]["code"] == code
+
+
+async def test_every_integer_in_a_route_path_has_a_validated_type(app: Sanic[Any, Any]) -> None:
+    """The path-id check takes each id's bound from the library's type (``MovieId``...): a
+    route adding an integer that ``PATH_IDS`` does not name would fail every request."""
+    integers = {
+        param.name
+        for route in app.router.routes
+        for param in route.defined_params.values()
+        if param.cast is int
+    }
+    assert "movie_id" in integers
+    assert integers <= set(PATH_IDS), integers - set(PATH_IDS)
