@@ -1,9 +1,10 @@
 """``mr.admin``: user administration for admins, and the operator's way to make admins.
 
-Role and activation changes take an ``actor`` principal and refuse non-admins, even
-though the HTTP layer checks too. :meth:`Admin.create_admin` and :meth:`Admin.promote`
-take no actor: they are for the operator with direct database access (the CLI), which
-is how the first admin comes to be; no HTTP route calls them.
+Every method for admins takes the acting admin as ``principal`` (first) and the user it
+acts on as ``target_id``, and refuses non-admins, even though the HTTP layer checks too.
+:meth:`Admin.create_admin` and :meth:`Admin.promote` take no principal: they are for the
+operator with direct database access (the CLI), which is how the first admin comes to be;
+no HTTP route calls them.
 """
 
 from __future__ import annotations
@@ -35,20 +36,20 @@ class Admin:
         self._audit = audit
 
     @staticmethod
-    def _require_admin(actor: Principal) -> None:
-        if not actor.is_admin:
+    def _require_admin(principal: Principal) -> None:
+        if not principal.is_admin:
             raise Forbidden("admins only")
 
     async def list_users(
         self,
-        actor: Principal,
+        principal: Principal,
         *,
         query: str | None = None,
         page: int = 1,
         size: int = 20,
     ) -> UserPage:
         """Users by id, optionally those whose username or email contains ``query``."""
-        self._require_admin(actor)
+        self._require_admin(principal)
         page, size = checked(PageNo, "page", page), checked(PageSize, "size", size)
         users = User.all()
         if query:
@@ -60,50 +61,62 @@ class Admin:
         rows = await users.order_by("id").offset((page - 1) * size).limit(size)
         return UserPage(items=[UserView.of(u) for u in rows], page=page, size=size, total=total)
 
-    async def get_user(self, actor: Principal, user_id: int) -> UserView:
+    async def get_user(self, principal: Principal, target_id: int) -> UserView:
         """One user by id."""
-        self._require_admin(actor)
-        return UserView.of(await self._get(user_id))
+        self._require_admin(principal)
+        return UserView.of(await self._get(target_id))
 
     async def update_user(
-        self, actor: Principal, user_id: int, changes: AdminUserUpdate, ip: str | None = None
+        self,
+        principal: Principal,
+        target_id: int,
+        changes: AdminUserUpdate,
+        ip: str | None = None,
     ) -> UserView:
         """Change a user's role and/or active flag (not your own)."""
-        self._require_admin(actor)
+        self._require_admin(principal)
         if changes.role is None and changes.is_active is None:
             raise InvalidInput("nothing to change: give role and/or is_active")
-        if user_id == actor.user_id:
+        if target_id == principal.user_id:
             raise Conflict("admins cannot change their own role or deactivate themselves")
-        user = await self._get(user_id)
+        user = await self._get(target_id)
         if changes.role is not None and changes.role != user.role:
-            await self._set_role(user, changes.role, actor.user_id, ip)
+            await self._set_role(user, changes.role, principal.user_id, ip)
         if changes.is_active is not None and changes.is_active != user.is_active:
-            await self._set_active(user, changes.is_active, actor.user_id, ip)
+            await self._set_active(user, changes.is_active, principal.user_id, ip)
         return UserView.of(user)
 
     async def set_role(
-        self, actor: Principal, user_id: int, role: Literal["user", "admin"], ip: str | None = None
+        self,
+        principal: Principal,
+        target_id: int,
+        role: Literal["user", "admin"],
+        ip: str | None = None,
     ) -> UserView:
         """Make a user an admin or a plain user."""
-        return await self.update_user(actor, user_id, AdminUserUpdate(role=role), ip)
+        return await self.update_user(principal, target_id, AdminUserUpdate(role=role), ip)
 
-    async def deactivate(self, actor: Principal, user_id: int, ip: str | None = None) -> UserView:
+    async def deactivate(
+        self, principal: Principal, target_id: int, ip: str | None = None
+    ) -> UserView:
         """Lock a user out: their tokens stop working at once."""
-        return await self.update_user(actor, user_id, AdminUserUpdate(is_active=False), ip)
+        return await self.update_user(principal, target_id, AdminUserUpdate(is_active=False), ip)
 
-    async def reactivate(self, actor: Principal, user_id: int, ip: str | None = None) -> UserView:
+    async def reactivate(
+        self, principal: Principal, target_id: int, ip: str | None = None
+    ) -> UserView:
         """Let a deactivated user log in again."""
-        return await self.update_user(actor, user_id, AdminUserUpdate(is_active=True), ip)
+        return await self.update_user(principal, target_id, AdminUserUpdate(is_active=True), ip)
 
     async def create_admin(self, username: str, email: str, password: str) -> UserView:
-        """Register an account with the admin role (operator only: no actor, no HTTP)."""
+        """Register an account with the admin role (operator only: no principal, no HTTP)."""
         view = await self._auth.register(username, email, password)
         user = await self._get(view.id)
         await self._set_role(user, "admin", None, None)
         return UserView.of(user)
 
     async def promote(self, username: str) -> UserView:
-        """Give an existing account the admin role (operator only: no actor, no HTTP)."""
+        """Give an existing account the admin role (operator only: no principal, no HTTP)."""
         user = await self._auth.find_user(username)
         if user is None:
             raise NotFound(f"no user named {username!r}")
@@ -111,9 +124,9 @@ class Admin:
             await self._set_role(user, "admin", None, None)
         return UserView.of(user)
 
-    async def find(self, actor: Principal, username: str) -> UserView:
+    async def find(self, principal: Principal, username: str) -> UserView:
         """A user by username or email (for the CLI, which names users)."""
-        self._require_admin(actor)
+        self._require_admin(principal)
         user = await self._auth.find_user(username)
         if user is None:
             raise NotFound(f"no user named {username!r}")

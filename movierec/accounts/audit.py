@@ -106,7 +106,7 @@ class Audit:
 
     async def search(
         self,
-        viewer: Principal,
+        principal: Principal,
         *,
         action: str | None = None,
         actor: str | int | None = None,
@@ -119,7 +119,7 @@ class Audit:
 
         Admins only. An ``actor`` that names no account matches nothing.
         """
-        if viewer.role != "admin":
+        if not principal.is_admin:
             raise Forbidden("admins only")
         page, size = checked(PageNo, "page", page), checked(PageSize, "size", size)
         for name, value in (("action", action), ("actor", actor)):

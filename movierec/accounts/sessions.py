@@ -210,15 +210,13 @@ class Auth:
         await self.guard.session_ended(session_id, user_id)
 
     async def logout(
-        self,
-        access_token_or_principal: str | Principal,
-        refresh_token: str | None = None,
-        ip: str | None = None,
+        self, principal: Principal, refresh_token: str | None = None, ip: str | None = None
     ) -> None:
-        """End the session: every refresh and access token of this login stops working."""
-        principal = access_token_or_principal
-        if isinstance(principal, str):
-            principal = await self.authenticate(principal)
+        """End the session: every refresh and access token of this login stops working.
+
+        ``principal`` is the caller's, from :meth:`authenticate`; ``refresh_token``, when
+        given and the caller's, ends its login too.
+        """
         if principal.session_id:
             await self._end_session(principal.session_id, principal.user_id, "logout")
         if refresh_token:

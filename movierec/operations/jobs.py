@@ -219,20 +219,20 @@ class Jobs:
         """Every job, in name order."""
         return [JOBS[name] for name in sorted(JOBS)]
 
-    async def run(self, name: str, user_id: int | None = None) -> JobResult:
-        """Run the job ``name`` now; ``user_id`` narrows jobs that take one."""
+    async def run(self, name: str, target_id: int | None = None) -> JobResult:
+        """Run the job ``name`` now; ``target_id`` (a user's id) narrows jobs that take one."""
         job = JOBS.get(name)
         if job is None:
             raise InvalidInput.field(
                 "job", f"unknown job {name!r}; one of {', '.join(sorted(JOBS))}"
             )
-        if user_id is not None and not job.takes_user:
+        if target_id is not None and not job.takes_user:
             raise InvalidInput.field("user_id", f"job {name!r} does not take a user")
         started = time.perf_counter()
-        result = await job.function(self._context, user_id)
+        result = await job.function(self._context, target_id)
         return JobResult(
             job=name,
-            user_id=user_id,
+            user_id=target_id,
             seconds=round(time.perf_counter() - started, 3),
             result=result,
         )

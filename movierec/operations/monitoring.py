@@ -114,11 +114,11 @@ class Monitoring:
 
     async def usage(
         self,
-        viewer: Principal,
+        principal: Principal,
         since: datetime | None = None,
         bucket: Literal["hour", "day"] = "hour",
     ) -> UsageReport:
         """TMDb usage per endpoint and hour or day since ``since`` (admins only)."""
-        if not viewer.is_admin:
+        if not principal.is_admin:
             raise Forbidden("admins only")
         return await self._usage.summary(since=since, bucket=bucket)

@@ -92,7 +92,7 @@ async def test_unknown_refresh_tokens_are_unauthenticated(mr: MovieRec, token: s
 async def test_logout_revokes_the_refresh_family(mr: MovieRec) -> None:
     pair = await login(mr)
     rotated = await mr.auth.refresh(pair.refresh_token)
-    await mr.auth.logout(rotated.access_token)
+    await mr.auth.logout(await mr.auth.authenticate(rotated.access_token))
     with pytest.raises(Unauthenticated, match="revoked"):
         await mr.auth.refresh(rotated.refresh_token)
 
@@ -100,7 +100,7 @@ async def test_logout_revokes_the_refresh_family(mr: MovieRec) -> None:
 async def test_logout_with_a_refresh_token_of_another_user_leaves_it_alone(mr: MovieRec) -> None:
     alice = await login(mr, "alice")
     bob = await login(mr, "bob")
-    await mr.auth.logout(alice.access_token, bob.refresh_token)
+    await mr.auth.logout(await mr.auth.authenticate(alice.access_token), bob.refresh_token)
     assert await mr.auth.refresh(bob.refresh_token)
 
 

@@ -134,7 +134,7 @@ async def test_garbage_tokens_are_unauthenticated(mr: MovieRec, token: str) -> N
 async def test_a_logged_out_access_token_is_revoked(mr: MovieRec) -> None:
     pair = await login(mr)
     other = await mr.auth.login("alice", PASSWORD)
-    await mr.auth.logout(pair.access_token)
+    await mr.auth.logout(await mr.auth.authenticate(pair.access_token))
     with pytest.raises(Unauthenticated, match="revoked"):
         await mr.auth.authenticate(pair.access_token)
     assert await mr.auth.authenticate(other.access_token)  # another session goes on

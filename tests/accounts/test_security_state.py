@@ -22,7 +22,7 @@ async def _lock_out(mr: MovieRec, name: str = "carol") -> None:
 
 async def test_clearing_the_cache_does_not_revive_a_logged_out_token(mr: MovieRec) -> None:
     pair = await login(mr)
-    await mr.auth.logout(pair.access_token)
+    await mr.auth.logout(await mr.auth.authenticate(pair.access_token))
     await mr.cache.clear()
     with pytest.raises(Unauthenticated, match="revoked"):
         await mr.auth.authenticate(pair.access_token)
@@ -48,7 +48,7 @@ async def test_a_logged_out_token_stays_dead_across_a_redis_restart(
 ) -> None:
     mr = await make_mr(redis_url=private_redis.url)
     pair = await login(mr)
-    await mr.auth.logout(pair.access_token)
+    await mr.auth.logout(await mr.auth.authenticate(pair.access_token))
     private_redis.restart()
     fresh_worker = await make_mr(redis_url=private_redis.url)
     for worker in (mr, fresh_worker):
@@ -77,7 +77,7 @@ async def test_a_logout_during_a_redis_outage_is_kept_when_redis_returns(
     pair = await login(mr)
     assert await mr.auth.authenticate(pair.access_token)
     private_redis.stop()
-    await mr.auth.logout(pair.access_token)
+    await mr.auth.logout(await mr.auth.authenticate(pair.access_token))
     private_redis.start()
     fresh_worker = await make_mr(redis_url=private_redis.url)
     for worker in (mr, fresh_worker):

@@ -77,7 +77,7 @@ async def test_a_password_change_racing_a_refresh_never_leaves_a_live_session(
             await _assert_dead(mr, refreshed)
         await _assert_dead(mr, pair)
         assert await mr.auth.authenticate(changed.access_token)  # the caller's new session
-        await mr.auth.logout(changed.access_token)
+        await mr.auth.logout(await mr.auth.authenticate(changed.access_token))
 
 
 async def test_logout_ends_every_access_token_of_the_session(mr: MovieRec) -> None:
@@ -85,7 +85,7 @@ async def test_logout_ends_every_access_token_of_the_session(mr: MovieRec) -> No
     rotated = await mr.auth.refresh(pair.refresh_token)
     other = await mr.auth.login("alice", PASSWORD)
     assert await mr.auth.authenticate(pair.access_token)  # an older token of this login
-    await mr.auth.logout(rotated.access_token)
+    await mr.auth.logout(await mr.auth.authenticate(rotated.access_token))
     for token in (pair.access_token, rotated.access_token):
         with pytest.raises(Unauthenticated, match="revoked"):
             await mr.auth.authenticate(token)
@@ -116,7 +116,7 @@ async def test_another_process_sees_a_logout_within_the_check_interval(
     worker_b = await make_mr(clock=clock)
     pair = await login(worker_a)
     assert await worker_b.auth.authenticate(pair.access_token)  # b now holds a copy
-    await worker_a.auth.logout(pair.access_token)
+    await worker_a.auth.logout(await worker_a.auth.authenticate(pair.access_token))
     with pytest.raises(Unauthenticated):
         await worker_a.auth.authenticate(pair.access_token)  # at once where it happened
     clock.advance(worker_b.settings.revocation_check_interval + 0.01)

@@ -227,7 +227,7 @@ async def test_a_lost_stamp_revives_nothing(make_mr: MakeMovieRec) -> None:
     assert await worker_b.auth.authenticate(pair.access_token)  # b holds a copy
     shared = worker_a.coordination.shared
     assert shared is not None
-    await worker_a.auth.logout(pair.access_token)
+    await worker_a.auth.logout(await worker_a.auth.authenticate(pair.access_token))
     await shared.delete(f"stamp:{pair.user.id}")  # a flush or an eviction
     with pytest.raises(Unauthenticated, match="revoked"):
         await worker_b.auth.authenticate(pair.access_token)

@@ -20,7 +20,7 @@ async def test_the_refresh_job_recomputes_one_users_list(taste_mr: MovieRec) -> 
     alice = await new_user(taste_mr, "alice")
     await add_favorites(taste_mr, alice, action_ids()[:3])
     before = await taste_mr.recommend.for_user(alice)
-    result = await taste_mr.jobs.run("refresh-recommendations", user_id=alice.user_id)
+    result = await taste_mr.jobs.run("refresh-recommendations", target_id=alice.user_id)
     after = await taste_mr.recommend.for_user(alice)
     assert result.result["refreshed"] == 1
     assert after.cached is True

@@ -60,7 +60,8 @@ def register(
                 raise Conflict(
                     f"{username}: already taken by another account (or another password)"
                 ) from None
-            await mr.auth.logout(pair.access_token, pair.refresh_token)  # a check, not a login
+            # a check, not a login: end the session it opened
+            await mr.auth.logout(await mr.auth.authenticate(pair.access_token), pair.refresh_token)
             return pair.user, False
 
     user, created = run(work)
