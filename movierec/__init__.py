@@ -12,9 +12,9 @@ take and return. The area packages (``movierec.accounts``, ``movierec.discovery`
 same names and their services; their submodules are private.
 """
 
-import importlib
 import typing
 
+from movierec._lazy import lazy_names as _lazy_names
 from movierec._version import __version__
 
 if typing.TYPE_CHECKING:
@@ -122,44 +122,6 @@ if typing.TYPE_CHECKING:
         poster_url,
     )
 
-# Names resolve on first use (PEP 562), so ``import movierec`` costs almost nothing and a
-# program pays for the areas it touches: the CLI's ``--help`` never loads Tortoise, numpy,
-# scipy, aiohttp or redis. Areas are searched cheapest first.
-_SOURCES = (
-    "movierec.text",
-    "movierec.errors",
-    "movierec.config",
-    "movierec.types",
-    "movierec.clock",
-    "movierec.discovery",
-    "movierec.catalog",
-    "movierec.core",
-    "movierec.boundary",
-    "movierec.db",
-    "movierec.accounts",
-    "movierec.cache",
-    "movierec.favorites",
-    "movierec.operations",
-    "movierec.recommend",
-)
-
-
-def __getattr__(name: str) -> object:
-    if name not in __all__:
-        raise AttributeError(f"module 'movierec' has no attribute {name!r}")
-    for source in _SOURCES:
-        module = importlib.import_module(source)
-        if name in vars(module) or name in getattr(module, "__all__", ()):
-            value: object = getattr(module, name)
-            globals()[name] = value
-            return value
-    raise AttributeError(f"module 'movierec' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
-
 __all__ = [
     "JOBS",
     "LIST_SIZE",
@@ -262,3 +224,111 @@ __all__ = [
     "poster_url",
     "printable",
 ]
+
+# Names resolve on first use (PEP 562), so ``import movierec`` costs almost nothing and a
+# program pays for the areas it touches: the CLI's ``--help`` never loads Tortoise, numpy,
+# scipy, aiohttp or redis. ``_WHERE`` names the one module each export is taken from (the
+# same as the imports above); tests/foundation/test_public_api.py checks the two agree.
+_WHERE = {
+    "JOBS": "movierec.operations",
+    "LIST_SIZE": "movierec.recommend",
+    "MAX_ID": "movierec.types",
+    "MAX_PAGE": "movierec.types",
+    "MAX_PAGE_SIZE": "movierec.types",
+    "MAX_YEAR": "movierec.types",
+    "MIN_YEAR": "movierec.types",
+    "TMDB_GENRES": "movierec.catalog",
+    "AccountDeletion": "movierec.accounts",
+    "AdminUserUpdate": "movierec.accounts",
+    "AmbiguousTitle": "movierec.errors",
+    "AuditEntry": "movierec.accounts",
+    "AuditPage": "movierec.accounts",
+    "AuthError": "movierec.errors",
+    "CatalogImportReport": "movierec.catalog",
+    "Clock": "movierec.clock",
+    "ConfigurationError": "movierec.errors",
+    "Conflict": "movierec.errors",
+    "Dismissed": "movierec.recommend",
+    "EvalReport": "movierec.recommend",
+    "FavoriteItem": "movierec.favorites",
+    "FavoriteResult": "movierec.favorites",
+    "FavoritesExport": "movierec.favorites",
+    "FavoritesPage": "movierec.favorites",
+    "Forbidden": "movierec.errors",
+    "Genre": "movierec.types",
+    "GenreId": "movierec.types",
+    "GenreList": "movierec.discovery",
+    "HealthReport": "movierec.operations",
+    "HotReply": "movierec.cache",
+    "ImportReport": "movierec.favorites",
+    "InvalidInput": "movierec.errors",
+    "JobResult": "movierec.operations",
+    "Jobs": "movierec.operations",
+    "Liveness": "movierec.operations",
+    "LoginInput": "movierec.accounts",
+    "LogoutInput": "movierec.accounts",
+    "ManualClock": "movierec.clock",
+    "ModelInfo": "movierec.recommend",
+    "ModelParams": "movierec.recommend",
+    "ModelUnavailable": "movierec.errors",
+    "MonitoringSnapshot": "movierec.operations",
+    "Movie": "movierec.types",
+    "MovieDetails": "movierec.types",
+    "MovieId": "movierec.types",
+    "MovieInfo": "movierec.discovery",
+    "MoviePage": "movierec.types",
+    "MovieRec": "movierec.core",
+    "MovieRecError": "movierec.errors",
+    "NotFound": "movierec.errors",
+    "Page": "movierec.types",
+    "PageNo": "movierec.types",
+    "PageSize": "movierec.types",
+    "PasswordChange": "movierec.accounts",
+    "Preferences": "movierec.accounts",
+    "PreferencesUpdate": "movierec.accounts",
+    "Principal": "movierec.types",
+    "ProfileUpdate": "movierec.accounts",
+    "Progress": "movierec.types",
+    "PruneReport": "movierec.operations",
+    "QualityDay": "movierec.recommend",
+    "QualityReport": "movierec.recommend",
+    "QualityTally": "movierec.recommend",
+    "RateDecision": "movierec.cache",
+    "RateLimited": "movierec.errors",
+    "RateLimiter": "movierec.cache",
+    "RecommendationItem": "movierec.recommend",
+    "RecommendationList": "movierec.recommend",
+    "RefreshInput": "movierec.accounts",
+    "RefreshReport": "movierec.recommend",
+    "Region": "movierec.accounts",
+    "RegisterInput": "movierec.accounts",
+    "ServiceUnavailable": "movierec.errors",
+    "Settings": "movierec.config",
+    "SystemClock": "movierec.clock",
+    "TitleMatch": "movierec.favorites",
+    "TokenPair": "movierec.accounts",
+    "TrendingWindow": "movierec.discovery",
+    "Unauthenticated": "movierec.errors",
+    "UpstreamAuthError": "movierec.errors",
+    "UpstreamError": "movierec.errors",
+    "UpstreamUnavailable": "movierec.errors",
+    "UsageReport": "movierec.operations",
+    "UsageRow": "movierec.operations",
+    "UserId": "movierec.types",
+    "UserPage": "movierec.accounts",
+    "UserView": "movierec.accounts",
+    "WorkerCount": "movierec.operations",
+    "Year": "movierec.types",
+    "bucket_start": "movierec.operations",
+    "cached_trending": "movierec.discovery",
+    "checked": "movierec.types",
+    "classify_error": "movierec.boundary",
+    "detect_format": "movierec.favorites",
+    "evaluate": "movierec.recommend",
+    "migrate_database": "movierec.db",
+    "parse_since": "movierec.operations",
+    "poster_url": "movierec.types",
+    "printable": "movierec.text",
+}
+
+__getattr__, __dir__ = _lazy_names(__name__, _WHERE)

@@ -7,8 +7,10 @@ areas exporting different objects under one name.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import types
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +86,28 @@ def test_the_page_size_bound_has_one_name(name: str) -> None:
         if hasattr(module, c)
     ]
     assert not copies, f"{name} exports {copies}: use movierec.MAX_PAGE_SIZE"
+
+
+def _type_checking_imports() -> dict[str, str]:
+    """Name -> module of the ``if TYPE_CHECKING:`` imports of ``movierec/__init__.py``."""
+    tree = ast.parse(Path(movierec.__file__).read_text())
+    return {
+        alias.name: statement.module or ""
+        for block in tree.body
+        if isinstance(block, ast.If)
+        for statement in block.body
+        if isinstance(statement, ast.ImportFrom)
+        for alias in statement.names
+    }
+
+
+def test_every_top_level_name_has_one_source_and_resolves_from_it() -> None:
+    """``movierec.__getattr__`` (PEP 562) takes each name from the module ``_WHERE`` names,
+    the same module type checkers read it from; nothing searches."""
+    where = movierec._WHERE
+    assert sorted(movierec.__all__) == sorted([*where, "__version__"])
+    assert where == _type_checking_imports()
+    for name, source in where.items():
+        assert getattr(movierec, name) is getattr(importlib.import_module(source), name), name
+    with pytest.raises(AttributeError):
+        movierec.no_such_name  # noqa: B018
