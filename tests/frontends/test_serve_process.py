@@ -222,7 +222,7 @@ def test_workers_that_cannot_start_end_the_server_with_1_and_spare_the_caller(
 
 
 def check_start_and_stop(app: ServedApp) -> None:
-    app.start(timeout=90)
+    app.start()
     try:
         assert wait_for(lambda: workers(app).get("live") == 2, timeout=60), app.log()
         assert httpx.get(app.url + "/ready", timeout=5).json()["status"] == "ok"
@@ -272,7 +272,7 @@ def test_two_workers_start_on_an_empty_postgres_database_five_times(
 
 def test_a_killed_worker_is_replaced_and_the_port_keeps_answering(tmp_path: Path) -> None:
     app = ServedApp(embedded_env(tmp_path), workers=2, log_path=tmp_path / "log")
-    app.start(timeout=90)
+    app.start()
     try:
         assert wait_for(lambda: workers(app).get("live") == 2, timeout=60), app.log()
         first, _ = worker_pids(app)
@@ -323,7 +323,7 @@ def test_a_connection_accepted_before_sigterm_gets_its_request_answered(tmp_path
     once; its listener is closed meanwhile, and it exits 0.
     """
     app = ServedApp(embedded_env(tmp_path), workers=1, log_path=tmp_path / "log")
-    app.start(timeout=90)
+    app.start()
     fresh = http.client.HTTPConnection("127.0.0.1", app.port, timeout=10)
     reused = http.client.HTTPConnection("127.0.0.1", app.port, timeout=10)
     try:
@@ -367,7 +367,7 @@ def test_sigterm_under_load_answers_every_accepted_request(tmp_path: Path) -> No
     """
     log_path = tmp_path / "log"
     app = ServedApp(embedded_env(tmp_path), workers=2, log_path=log_path)
-    app.start(timeout=90)
+    app.start()
     outcomes: list[str] = []
     stop = threading.Event()
 
@@ -418,7 +418,7 @@ def test_the_served_security_headers_go_out_once_per_reply_on_a_kept_alive_conne
     # status line (movierec_server.draining); each reply of a kept-alive connection has
     # them exactly once, and what the reply set itself is still there.
     app = ServedApp(embedded_env(tmp_path), workers=1, log_path=tmp_path / "log")
-    app.start(timeout=90)
+    app.start()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", app.port, timeout=10)
         for path in ("/health", "/movies/genres/unknown", "/health"):

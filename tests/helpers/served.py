@@ -82,8 +82,12 @@ class ServedApp:
         """Base URL, no trailing slash."""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> ServedApp:
-        """Start the process and wait until ``/health`` answers."""
+    def start(self, timeout: float = 90.0) -> ServedApp:
+        """Start the process and wait until ``/health`` answers.
+
+        The default timeout is generous on purpose: on a loaded CI machine (load average
+        15+ on 2 cores) two workers importing Sanic and the library take over 30 s.
+        """
         argv = [sys.executable, "-m", "movierec_server", "--host", "127.0.0.1"]
         argv += ["--port", str(self.port), "--workers", str(self.workers)]
         pythonpath = os.pathsep.join([str(ROOT), str(ROOT / "cli"), str(ROOT / "server")])

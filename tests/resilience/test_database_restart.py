@@ -61,7 +61,7 @@ def test_a_postgres_restart_gives_at_most_a_few_seconds_of_503s(
         "MOVIEREC_RATE_LIMIT_USER": "1000000/minute",
     }
     app = ServedApp(env, workers=2, log_path=tmp_path / "log")
-    app.start(timeout=90)
+    app.start()
     try:
         account = register(app.url)
         headers = {"Authorization": f"Bearer {account.access_token}"}
