@@ -92,17 +92,34 @@ class LazyRoot(MovieRecGroup):
             self.load(entry.name)
         return self
 
+    def _draws_own_help(self, ctx: Context) -> bool:
+        from typer.core import HAS_RICH
+
+        from movierec_cli.roothelp import plain_enough
+
+        return HAS_RICH and self.rich_markup_mode is not None and plain_enough(self, ctx)
+
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         """The root's page drawn with plain Rich (:mod:`movierec_cli.roothelp`), not Typer's
         renderer and its imports; Typer's when the page holds more than that module draws."""
-        from typer.core import HAS_RICH
+        if self._draws_own_help(ctx):
+            from movierec_cli.roothelp import print_root_help
 
-        from movierec_cli.roothelp import plain_enough, print_root_help
-
-        if HAS_RICH and self.rich_markup_mode is not None and plain_enough(self, ctx):
             print_root_help(self, ctx)
         else:
             super().format_help(ctx, formatter)
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        """A bare ``movierec``: the help page and exit 2, as Typer's ``no_args_is_help``
+        does, without its error path (which imports Typer's renderer to print nothing)."""
+        bare = not args and self.no_args_is_help and not ctx.resilient_parsing
+        if bare and self._draws_own_help(ctx):
+            from movierec_cli.roothelp import print_root_help
+
+            print_root_help(self, ctx)
+            ctx.exit(2)
+        parsed: list[str] = super().parse_args(ctx, args)
+        return parsed
 
     def resolve_command(
         self, ctx: Context, args: list[str]

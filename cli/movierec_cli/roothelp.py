@@ -108,7 +108,8 @@ def _options_panel(group: TyperGroup, ctx: Context) -> Panel | None:
     )
     for row in rows:
         table.add_row(*row)
-    return Panel(table, border_style="dim", title="Options", title_align="left")
+    # the titles as Text: a str title is read as markup, which loads the emoji table
+    return Panel(table, border_style="dim", title=Text("Options"), title_align="left")
 
 
 def _commands_panel(commands: list[Command]) -> Panel | None:
@@ -123,7 +124,7 @@ def _commands_panel(commands: list[Command]) -> Panel | None:
     for command in commands:
         line = _first_paragraph(command.short_help or command.help or "")
         table.add_row(Text(command.name or ""), Text(line, justify="left"))
-    return Panel(table, border_style="dim", title="Commands", title_align="left")
+    return Panel(table, border_style="dim", title=Text("Commands"), title_align="left")
 
 
 def _default_shown(param: Any, ctx: Context) -> bool:

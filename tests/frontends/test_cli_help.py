@@ -28,29 +28,36 @@ ROOT = Path(__file__).resolve().parents[2]
 
 _HELP = """
 import sys
-sys.argv = ["movierec", "--help"]
+sys.argv = ["movierec", *{args!r}]
 from movierec_cli.app import Root, app
 {patch}
+code = 0
 try:
     app()
-except SystemExit:
-    pass
-print("\\0" + " ".join(sorted(sys.modules)))
+except SystemExit as exc:
+    code = exc.code
+print("\\0" + str(code) + " " + " ".join(sorted(sys.modules)))
 """
-_TYPERS_OWN = "from typer.core import TyperGroup\nRoot.format_help = TyperGroup.format_help"
+_TYPERS_OWN = """from typer.core import TyperGroup
+Root.format_help = TyperGroup.format_help
+Root.parse_args = TyperGroup.parse_args"""
 
 
-def _root_help(env: dict[str, str], *, typers_own: bool = False) -> tuple[str, set[str]]:
-    """``movierec --help`` in a fresh interpreter: its output and the modules it loaded."""
-    code = _HELP.format(patch=_TYPERS_OWN if typers_own else "")
+def _root_help(
+    env: dict[str, str], *, typers_own: bool = False, args: tuple[str, ...] = ("--help",)
+) -> tuple[str, set[str]]:
+    """``movierec ARGS`` in a fresh interpreter: its output, then its exit code and the
+    modules it loaded."""
+    code = _HELP.format(patch=_TYPERS_OWN if typers_own else "", args=list(args))
     full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     full_env.update(env)
     full_env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "cli")])
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=full_env
     ).stdout
-    page, _, modules = out.rpartition("\0")
-    return page, set(modules.split())
+    page, _, status = out.rpartition("\0")
+    exit_code, *modules = status.split()
+    return page + f"(exit {exit_code})", set(modules)
 
 
 @pytest.mark.parametrize(
@@ -72,6 +79,15 @@ def test_the_root_help_is_typers_page_without_typers_renderer(env: dict[str, str
     assert sorted(loaded & {"typer.rich_utils", "markdown_it", "rich.markdown"}) == []
 
 
+def test_a_bare_movierec_prints_the_same_page_and_exits_2_as_typer_does() -> None:
+    ours, loaded = _root_help({"COLUMNS": "90"}, args=())
+    typers, _ = _root_help({"COLUMNS": "90"}, typers_own=True, args=())
+    assert ours == typers
+    assert ours.endswith("(exit 2)")
+    assert "Commands" in ours
+    assert "typer.rich_utils" not in loaded
+
+
 def test_the_root_help_lists_every_command_and_the_options() -> None:
     page, _ = _root_help({"COLUMNS": "250"})
     lines = [" ".join(line.strip("│ ").split()) for line in page.splitlines()]
@@ -80,6 +96,7 @@ def test_the_root_help_lists_every_command_and_the_options() -> None:
     for option in ("--version", "--install-completion", "--show-completion", "--help -h"):
         assert any(line.startswith(option + " ") for line in lines), option
     assert "Usage: movierec [OPTIONS] COMMAND [ARGS]..." in lines
+    assert page.endswith("(exit 0)")
 
 
 def test_a_root_page_the_plain_renderer_does_not_draw_is_left_to_typer() -> None:
