@@ -14,7 +14,10 @@ Starts, on loopback, in one run and with the same worker count:
   (rate limits raised out of the way, still counted).
 
 Then drives each with wrk and prints req/s, p50/p99 and the ratios the issue asks for,
-with the load average before and after.
+with the load average before and after, and the CPU time the server's processes spent
+per request (user + system of the server's process tree, from ``/proc``; Redis and
+PostgreSQL not included): on a shared machine req/s follows what the other processes
+leave, while CPU per request is the server's own cost.
 
     PYTHONPATH=.:cli:server python3 bench/request_path.py --duration 10 --connections 64
 """
@@ -120,6 +123,37 @@ def summarise(collapsed: str, top: int = 30) -> str:
     return "\n".join(lines) + "\n"
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and its live descendants (Linux ``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{current}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                todo.extend(int(c) for c in children)
+    return total
+
+
+def measured(
+    cpu: dict[str, float],
+    pid: int,
+    name: str,
+    base: str,
+    args: argparse.Namespace,
+    token: str,
+    paths: list[str],
+) -> Result:
+    """:func:`wrk`, noting the server tree's CPU microseconds per request in ``cpu``."""
+    before = tree_cpu_seconds(pid)
+    result = wrk(name, base, args, token, paths)
+    cpu[name] = (tree_cpu_seconds(pid) - before) * 1e6 / max(result.requests, 1)
+    return result
+
+
 def load_average() -> str:
     """The 1-minute load average, as text."""
     return f"{os.getloadavg()[0]:.1f}"
@@ -149,6 +183,7 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="movierec-bench-"))
     body_file = home / "trending.json"
     results: list[Result] = []
+    cpu: dict[str, float] = {}
     loads = [load_average()]
     with database(args.pg) as dsn, fake_tmdb() as tmdb_env:
         env = served_env(dsn, args.redis, prefix, home, tmdb_env)
@@ -185,15 +220,16 @@ def main() -> None:
                     with profiled(server_pid, args.profile, args.duration):
                         results.append(wrk(label, base, args, token, paths))
                 else:
-                    results.append(wrk(label, base, args, token, paths))
+                    results.append(measured(cpu, server_pid, label, base, args, token, paths))
         loads.append(load_average())
         ceiling_port = free_port()
         ceiling = [sys.executable, str(ROOT / "bench" / "ceiling_app.py")]
         ceiling += ["--port", str(ceiling_port), "--workers", str(args.workers)]
         ceiling += ["--body", str(body_file)]
         ceiling_url = f"http://127.0.0.1:{ceiling_port}"
-        with process(ceiling, env, ceiling_url + "/"):
-            results.insert(0, wrk("bare Sanic (ceiling)", ceiling_url, args, "", ["/"]))
+        with process(ceiling, env, ceiling_url + "/") as ceiling_pid:
+            name = "bare Sanic (ceiling)"
+            results.insert(0, measured(cpu, ceiling_pid, name, ceiling_url, args, "", ["/"]))
         peer_port = free_port()
         peer = [str(python), "-m", "gunicorn", "-w", str(args.workers), "-b"]
         peer += [f"127.0.0.1:{peer_port}", "--chdir", str(ROOT / "bench" / "peers")]
@@ -205,18 +241,24 @@ def main() -> None:
             "DRF_CACHE_PREFIX": prefix + "drf",
         }
         peer_url = f"http://127.0.0.1:{peer_port}"
-        with process(peer, peer_env, peer_url + "/movies/trending"):
-            peer_result = wrk("DRF + django-redis", peer_url, args, "", ["/movies/trending"])
-            results.insert(1, peer_result)
+        with process(peer, peer_env, peer_url + "/movies/trending") as peer_pid:
+            name, path = "DRF + django-redis", ["/movies/trending"]
+            results.insert(1, measured(cpu, peer_pid, name, peer_url, args, "", path))
         loads.append(load_average())
     client = redis.Redis.from_url(args.redis)
     for key in client.scan_iter(match=prefix + "*", count=1000):
         client.delete(key)
     client.close()
-    report(results, args, loads, body_file.stat().st_size)
+    report(results, args, loads, body_file.stat().st_size, cpu)
 
 
-def report(results: list[Result], args: argparse.Namespace, loads: list[str], size: int) -> None:
+def report(
+    results: list[Result],
+    args: argparse.Namespace,
+    loads: list[str],
+    size: int,
+    cpu: dict[str, float],
+) -> None:
     """Print the table with ratios to the ceiling and to the DRF peer."""
     ceiling, peer = results[0], results[1]
     print(
@@ -224,14 +266,20 @@ def report(results: list[Result], args: argparse.Namespace, loads: list[str], si
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, body {size:,} bytes, "
         f"load average {' -> '.join(loads)}\n"
     )
-    print("| scenario | req/s | p50 ms | p99 ms | x bare Sanic | x DRF | p99 x Sanic | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print(
+        "| scenario | req/s | p50 ms | p99 ms | x bare Sanic | x DRF | p99 x Sanic "
+        "| server CPU us/req | Sanic's CPU / this | errors |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    floor = cpu.get(ceiling.name, 0.0)
     for r in results:
         errors = ", ".join(f"{k} {v}" for k, v in r.errors.items() if v) or "none"
+        spent = cpu.get(r.name)
+        cost = f"{spent:,.0f} | {floor / spent:.2f}" if spent else "(profiled) | "
         print(
             f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
             f"{r.rps / ceiling.rps:.2f} | {r.rps / peer.rps:.1f} | "
-            f"{r.p99_ms / ceiling.p99_ms:.1f} | {errors} |"
+            f"{r.p99_ms / ceiling.p99_ms:.1f} | {cost} | {errors} |"
         )
 
 
