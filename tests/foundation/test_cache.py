@@ -157,17 +157,41 @@ async def test_two_instances_sharing_redis_load_once(make_mr: MakeMovieRec) -> N
     assert {result.value for result in results} == {"value"}
 
 
-async def test_a_loader_error_reaches_every_waiter_and_is_not_cached(mr: MovieRec) -> None:
+async def test_a_loader_error_reaches_every_waiter_and_is_not_cached(
+    mr: MovieRec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten callers at once, the load fails: one load, ten errors, nothing cached.
+
+    The load fails only once every caller has read the cache (and so found the load in
+    flight): on Redis the reads are round trips, and a fixed sleep in the loader let a
+    late read on a loaded machine start a second, legitimate, load.
+    """
     calls = 0
+    callers = 10
+    reads = 0
+    everyone_read = asyncio.Event()
+    read = mr.loader.cache.get
+
+    async def counted_read(key: str) -> object:
+        nonlocal reads
+        try:
+            return await read(key)
+        finally:
+            reads += 1
+            if reads >= callers:
+                everyone_read.set()
+
+    monkeypatch.setattr(mr.loader.cache, "get", counted_read)
 
     async def broken() -> str:
         nonlocal calls
         calls += 1
-        await asyncio.sleep(0.01)
+        await asyncio.wait_for(everyone_read.wait(), timeout=30)
         raise UpstreamUnavailable("down")
 
     results = await asyncio.gather(
-        *(mr.loader.get_or_load("k", broken, ttl=60) for _ in range(10)), return_exceptions=True
+        *(mr.loader.get_or_load("k", broken, ttl=60) for _ in range(callers)),
+        return_exceptions=True,
     )
     assert all(isinstance(result, UpstreamUnavailable) for result in results)
     assert calls == 1
