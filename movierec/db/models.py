@@ -171,7 +171,11 @@ class LoginLock(Model):
 
 
 class RefreshToken(Model):
-    """An opaque refresh token, stored hashed, rotated on use; its family is a login session."""
+    """An opaque refresh token, stored hashed, rotated on use; its family is a login session.
+
+    A token has no revocation of its own: it is revoked with its session
+    (``LoginSession.revoked_at``).
+    """
 
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
@@ -180,7 +184,6 @@ class RefreshToken(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     family_id = fields.CharField(max_length=36, db_index=True)
     expires_at = fields.DatetimeField()
-    revoked_at = fields.DatetimeField(null=True)
     rotated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

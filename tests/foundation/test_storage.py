@@ -25,6 +25,14 @@ async def test_a_fresh_database_has_every_table_and_no_pending_migration(mr: Mov
     )
 
 
+async def test_a_refresh_token_has_no_revocation_of_its_own(mr: MovieRec) -> None:
+    """Migration 0005 dropped ``refresh_tokens.revoked_at``: the session row says it."""
+    connection = mr.db.connection()
+    await connection.execute_query("SELECT rotated_at FROM refresh_tokens")
+    with pytest.raises(Exception, match="revoked_at"):
+        await connection.execute_query("SELECT revoked_at FROM refresh_tokens")
+
+
 async def test_usernames_are_unique_case_insensitively(mr: MovieRec) -> None:
     await make_user("Alice")
     with pytest.raises(IntegrityError):
