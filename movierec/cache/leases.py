@@ -6,6 +6,8 @@ locally until the current window rolls or a second passes. The error is one-side
 worker never admits a hit it has not counted, so no more than the limit passes; what it
 holds unspent (fewer than ``batch`` per key and worker, at most 1% of the limit) can make
 another worker refuse early. Limits of 100 or less per period are counted hit by hit.
+While a worker counts a key's batch, its other hits of that key wait for that batch
+(:class:`~movierec.cache.RateLimiter`) instead of each counting one.
 """
 
 from __future__ import annotations

@@ -105,6 +105,8 @@ class RateLimiter:
         """Probes of the shared backend while it is down (``retry_after`` seconds apart)."""
         self._check_breaker = Breaker(CHECK_PAUSE)
         self._leases = Leases() if self._fallback is not None else None
+        self._refills: dict[str, asyncio.Future[None]] = {}
+        """Keys whose batch is being counted now: other hits wait for it, not count theirs."""
 
     @property
     def degraded(self) -> bool:
@@ -187,9 +189,19 @@ class RateLimiter:
         if batch > 1:
             assert self._leases is not None
             leased = self._leases.take(key)
+            while leased is None and key in self._refills:
+                # Concurrent hits of one key share one batch's round trip; without this,
+                # every request in flight when a lease runs out would count a batch.
+                await asyncio.shield(self._refills[key])
+                leased = self._leases.take(key)
             if leased is not None:
                 return RateDecision(True, limit, leased[0], leased[1])
-            window = await self._decide(key, limit, period_ms, batch, companion=companion)
+            refill = self._refills[key] = asyncio.get_running_loop().create_future()
+            try:
+                window = await self._decide(key, limit, period_ms, batch, companion=companion)
+            finally:
+                del self._refills[key]
+                refill.set_result(None)
             if window.allowed:
                 self._leases.grant(key, batch - 1, window.remaining, window.reset_ms / 1000)
                 return RateDecision(

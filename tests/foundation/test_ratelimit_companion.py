@@ -1,14 +1,16 @@
-"""A rate-limit hit can read one more key in its round trip (the user's stamp)."""
+"""Round trips of the rate limit: a hit can read one more key in its round trip (the
+user's stamp), and concurrent hits of one key share one batch's round trip."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
 
 from movierec import RateLimiter
-from movierec.cache.counters import RedisWindows
-from movierec.cache.window import Companion
+from movierec.cache.counters import MemoryWindows, RedisWindows
+from movierec.cache.window import Companion, Window
 from tests.conftest import MakeMovieRec
 
 
@@ -43,3 +45,36 @@ async def test_an_in_process_limiter_reads_no_companion() -> None:
     )
     assert decision.allowed
     assert decision.companion is None
+
+
+class _CountingWindows:
+    """A shared-looking store (so hits are batched) that counts its round trips."""
+
+    def __init__(self) -> None:
+        self.inner = MemoryWindows()
+        self.calls = 0
+
+    async def hit(
+        self, key: str, limit: int, period_ms: int, cost: int, companion: Companion | None = None
+    ) -> Window:
+        self.calls += 1
+        await asyncio.sleep(0.01)  # a round trip: the other hits arrive meanwhile
+        return await self.inner.hit(key, limit, period_ms, cost)
+
+    async def reset(self) -> None:
+        await self.inner.reset()
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+async def test_concurrent_hits_of_one_key_share_one_batch_round_trip() -> None:
+    store = _CountingWindows()
+    limiter = RateLimiter(store)
+    decisions = await asyncio.gather(*(limiter.hit("k", "6400/minute") for _ in range(40)))
+    assert all(d.allowed for d in decisions)
+    assert store.calls == 1  # one batch of 64 counted; the 39 others spent from it
+    assert sorted(d.remaining for d in decisions)[-1] == 6400 - 1
+    more = await asyncio.gather(*(limiter.hit("k", "6400/minute") for _ in range(40)))
+    assert all(d.allowed for d in more)
+    assert store.calls == 2  # 24 left in the batch, then one more batch for the rest
