@@ -9,7 +9,7 @@ from sanic import Sanic
 
 from movierec import InvalidInput, MovieRec
 from movierec_server import create_app
-from tests.accounts_helpers import PASSWORD, bearer, login
+from tests.helpers.factories import PASSWORD, bearer, signed_in
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def app(mr: MovieRec) -> Sanic[Any, Any]:
 async def test_genre_ids_outside_a_stored_id_are_a_400_that_changes_nothing(
     app: Sanic[Any, Any], mr: MovieRec, genres: list[object]
 ) -> None:
-    pair = await login(mr)
+    pair = await signed_in(mr)
     _, ok = await app.asgi_client.patch(
         "/me", json={"preferences": {"genres": [28, 12]}}, headers=bearer(pair.access_token)
     )
@@ -39,7 +39,7 @@ async def test_genre_ids_outside_a_stored_id_are_a_400_that_changes_nothing(
 async def test_blank_or_nul_passwords_are_refused(mr: MovieRec, password: str) -> None:
     with pytest.raises(InvalidInput, match="blank or contain NUL"):
         await mr.auth.register("dave", "dave@example.org", password)
-    pair = await login(mr)
+    pair = await signed_in(mr)
     principal = await mr.auth.authenticate(pair.access_token)
     with pytest.raises(InvalidInput, match="blank or contain NUL"):
         await mr.profiles.change_password(principal, PASSWORD, password)

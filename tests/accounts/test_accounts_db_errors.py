@@ -12,7 +12,7 @@ from tortoise.exceptions import IntegrityError, OperationalError
 from movierec import Conflict, MovieRec, ServiceUnavailable
 from movierec.boundary import translate_errors
 from movierec_server import create_app
-from tests.accounts_helpers import PASSWORD, bearer, login
+from tests.helpers.factories import PASSWORD, bearer, signed_in
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ async def test_an_escaping_unique_violation_is_a_conflict() -> None:
 
 
 async def test_a_broken_users_table_is_a_503_over_http(mr: MovieRec) -> None:
-    pair = await login(mr, "alice")
+    pair = await signed_in(mr, "alice")
     app = create_app(movierec=mr)
     connection: Any = mr.db.connection()
     await connection.execute_script("ALTER TABLE users RENAME TO users_away")

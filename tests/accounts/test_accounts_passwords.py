@@ -12,8 +12,8 @@ import pytest
 from movierec import MovieRec, Settings, Unauthenticated
 from movierec.accounts.passwords import PasswordHasher
 from movierec.db.models import User
-from tests.accounts_helpers import PASSWORD, register
 from tests.conftest import MakeMovieRec
+from tests.helpers.factories import PASSWORD, registered_user
 
 
 async def test_passwords_longer_than_72_bytes_differ_after_byte_72() -> None:
@@ -36,7 +36,7 @@ async def test_login_rehashes_when_the_cost_setting_rose(
     if settings.database_kind == "sqlite":  # two instances must share one database
         url = f"sqlite://{tmp_path / 'shared.sqlite3'}"
     old = await make_mr(database_url=url)
-    user = await register(old, "alice")
+    user = await registered_user(old, "alice")
     assert (await User.get(id=user.id)).password_hash.startswith("$2b$04$")
     newer = await make_mr(database_url=url, bcrypt_rounds=5)
     await newer.auth.login("alice", PASSWORD)
@@ -59,7 +59,7 @@ async def test_unknown_user_login_costs_about_what_a_wrong_password_costs(
     mr = await make_mr(
         bcrypt_rounds=9, login_failures_per_account=10_000, login_failures_per_ip=10_000
     )
-    await register(mr, "alice")
+    await registered_user(mr, "alice")
     await _failed_login_seconds(mr, "nobody")  # warm-up (the dummy hash is made once)
     known: list[float] = []
     unknown: list[float] = []
@@ -73,7 +73,7 @@ async def test_unknown_user_login_costs_about_what_a_wrong_password_costs(
 
 async def test_the_event_loop_keeps_running_while_20_logins_hash(make_mr: MakeMovieRec) -> None:
     mr = await make_mr(bcrypt_rounds=10)
-    await register(mr, "alice")
+    await registered_user(mr, "alice")
     single = time.perf_counter()
     await mr.auth.login("alice", PASSWORD)
     single = time.perf_counter() - single

@@ -8,11 +8,11 @@ from pydantic import ValidationError
 from movierec import Conflict, Forbidden, InvalidInput, MovieRec, NotFound, Unauthenticated
 from movierec.accounts import AdminUserUpdate, PreferencesUpdate, ProfileUpdate
 from movierec.db.models import AuditEvent, Dismissal, Favorite, Recommendation, RefreshToken, User
-from tests.accounts_helpers import PASSWORD, login, make_admin, register
+from tests.helpers.factories import PASSWORD, registered_user, signed_in, signed_in_admin
 
 
 async def _principal(mr: MovieRec, name: str = "alice"):  # type: ignore[no-untyped-def]
-    return await mr.auth.authenticate((await login(mr, name)).access_token)
+    return await mr.auth.authenticate((await signed_in(mr, name)).access_token)
 
 
 async def test_updating_the_profile_changes_only_the_given_fields(mr: MovieRec) -> None:
@@ -31,7 +31,7 @@ async def test_updating_the_profile_changes_only_the_given_fields(mr: MovieRec) 
 
 async def test_a_new_email_is_normalized_and_must_be_free(mr: MovieRec) -> None:
     me = await _principal(mr)
-    await register(mr, "bob")
+    await registered_user(mr, "bob")
     view = await mr.profiles.update(me, ProfileUpdate(email="New@Example.ORG"))
     assert view.email == "new@example.org"
     with pytest.raises(Conflict):
@@ -52,7 +52,7 @@ async def test_changing_the_password_needs_the_current_one(mr: MovieRec) -> None
 
 
 async def test_changing_the_password_ends_every_other_session(mr: MovieRec) -> None:
-    first = await login(mr)
+    first = await signed_in(mr)
     second = await mr.auth.login("alice", PASSWORD)
     me = await mr.auth.authenticate(first.access_token)
     fresh = await mr.profiles.change_password(me, PASSWORD, "another long one")
@@ -88,9 +88,9 @@ async def test_deleting_the_account_removes_its_data_and_tokens(mr: MovieRec) ->
 
 
 async def test_admins_list_and_search_users_a_page_at_a_time(mr: MovieRec) -> None:
-    _, admin = await make_admin(mr)
+    _, admin = await signed_in_admin(mr)
     for name in ("alice", "albert", "bob", "alfred"):
-        await register(mr, name)
+        await registered_user(mr, name)
     page = await mr.admin.list_users(admin, query="AL", size=2)
     assert page.total == 3
     assert [u.username for u in page.items] == ["alice", "albert"]
@@ -106,7 +106,7 @@ async def test_admins_list_and_search_users_a_page_at_a_time(mr: MovieRec) -> No
 
 async def test_plain_users_cannot_use_admin_functions(mr: MovieRec) -> None:
     me = await _principal(mr)
-    bob = await register(mr, "bob")
+    bob = await registered_user(mr, "bob")
     with pytest.raises(Forbidden):
         await mr.admin.list_users(me)
     with pytest.raises(Forbidden):
@@ -117,8 +117,8 @@ async def test_plain_users_cannot_use_admin_functions(mr: MovieRec) -> None:
 
 
 async def test_role_changes_and_deactivations_are_audited(mr: MovieRec) -> None:
-    _, admin = await make_admin(mr)
-    bob = await register(mr, "bob")
+    _, admin = await signed_in_admin(mr)
+    bob = await registered_user(mr, "bob")
     await mr.admin.update_user(admin, bob.id, AdminUserUpdate(role="admin", is_active=False))
     events = {e.action: e for e in await AuditEvent.filter(target_id=bob.id)}
     assert events["role_change"].actor_id == admin.user_id
@@ -129,7 +129,7 @@ async def test_role_changes_and_deactivations_are_audited(mr: MovieRec) -> None:
 async def test_admins_cannot_change_themselves_and_unknown_ids_are_not_found(
     mr: MovieRec,
 ) -> None:
-    _, admin = await make_admin(mr)
+    _, admin = await signed_in_admin(mr)
     with pytest.raises(Conflict):
         await mr.admin.set_role(admin, admin.user_id, "user")
     with pytest.raises(NotFound):
@@ -141,7 +141,7 @@ async def test_admins_cannot_change_themselves_and_unknown_ids_are_not_found(
 async def test_the_operator_creates_and_promotes_admins(mr: MovieRec) -> None:
     created = await mr.admin.create_admin("boss", "boss@example.org", PASSWORD)
     assert created.role == "admin"
-    await register(mr, "alice")
+    await registered_user(mr, "alice")
     assert (await mr.admin.promote("ALICE")).role == "admin"
     with pytest.raises(NotFound):
         await mr.admin.promote("nobody")

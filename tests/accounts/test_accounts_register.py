@@ -8,7 +8,7 @@ import pytest
 
 from movierec import Conflict, InvalidInput, MovieRec
 from movierec.db.models import User
-from tests.accounts_helpers import PASSWORD, register
+from tests.helpers.factories import PASSWORD, registered_user
 
 
 async def test_registering_returns_the_account_without_any_password(mr: MovieRec) -> None:
@@ -38,7 +38,7 @@ async def test_usernames_of_3_and_32_characters_are_accepted(mr: MovieRec) -> No
 
 
 async def test_usernames_are_unique_ignoring_case(mr: MovieRec) -> None:
-    await register(mr, "alice")
+    await registered_user(mr, "alice")
     with pytest.raises(Conflict) as caught:
         await mr.auth.register("ALICE", "other@example.org", PASSWORD)
     assert caught.value.details == {"fields": {"username": "already taken"}}

@@ -6,12 +6,12 @@ import pytest
 
 from movierec import Forbidden, ManualClock, MovieRec, RateLimited, Unauthenticated
 from movierec.db.models import AuditEvent
-from tests.accounts_helpers import PASSWORD, register
 from tests.conftest import MakeMovieRec
+from tests.helpers.factories import PASSWORD, registered_user
 
 
 async def test_login_works_by_username_or_email_in_any_case(mr: MovieRec) -> None:
-    await register(mr, "Alice")
+    await registered_user(mr, "Alice")
     for name in ("Alice", "alice", "ALICE@example.org", " alice "):
         pair = await mr.auth.login(name, PASSWORD)
         assert pair.user.username == "Alice"
@@ -21,7 +21,7 @@ async def test_login_works_by_username_or_email_in_any_case(mr: MovieRec) -> Non
 
 
 async def test_unknown_user_and_wrong_password_give_the_same_error(mr: MovieRec) -> None:
-    await register(mr, "alice")
+    await registered_user(mr, "alice")
     with pytest.raises(Unauthenticated) as wrong:
         await mr.auth.login("alice", "not the password")
     with pytest.raises(Unauthenticated) as unknown:
@@ -30,10 +30,10 @@ async def test_unknown_user_and_wrong_password_give_the_same_error(mr: MovieRec)
 
 
 async def test_a_deactivated_account_cannot_log_in(mr: MovieRec) -> None:
-    await register(mr, "root")
+    await registered_user(mr, "root")
     await mr.admin.promote("root")
     admin = await mr.auth.authenticate((await mr.auth.login("root", PASSWORD)).access_token)
-    bob = await register(mr, "bob")
+    bob = await registered_user(mr, "bob")
     await mr.admin.deactivate(admin, bob.id)
     with pytest.raises(Forbidden, match="deactivated"):
         await mr.auth.login("bob", PASSWORD)
@@ -44,7 +44,7 @@ async def test_five_failures_lock_the_account_even_for_the_right_password(
 ) -> None:
     clock = ManualClock()
     mr = await make_mr(clock=clock)
-    await register(mr, "alice")
+    await registered_user(mr, "alice")
     for _ in range(5):
         with pytest.raises(Unauthenticated):
             await mr.auth.login("alice", "wrong password!", ip="10.0.0.1")
@@ -58,7 +58,7 @@ async def test_five_failures_lock_the_account_even_for_the_right_password(
 async def test_the_lock_grows_with_further_failures(make_mr: MakeMovieRec) -> None:
     clock = ManualClock()
     mr = await make_mr(clock=clock)
-    await register(mr, "alice")
+    await registered_user(mr, "alice")
     for _ in range(5):
         with pytest.raises(Unauthenticated):
             await mr.auth.login("alice", "wrong password!")
@@ -82,7 +82,7 @@ async def test_many_failures_from_one_ip_lock_that_ip_across_names(
     make_mr: MakeMovieRec,
 ) -> None:
     mr = await make_mr(login_failures_per_ip=8)
-    await register(mr, "alice")
+    await registered_user(mr, "alice")
     for i in range(8):
         with pytest.raises(Unauthenticated):
             await mr.auth.login(f"user{i}", "wrong password!", ip="203.0.113.9")
@@ -92,7 +92,7 @@ async def test_many_failures_from_one_ip_lock_that_ip_across_names(
 
 
 async def test_a_successful_login_resets_the_account_count(mr: MovieRec) -> None:
-    await register(mr, "alice")
+    await registered_user(mr, "alice")
     for _ in range(2):
         for _ in range(4):
             with pytest.raises(Unauthenticated):
@@ -101,7 +101,7 @@ async def test_a_successful_login_resets_the_account_count(mr: MovieRec) -> None
 
 
 async def test_logins_are_audited_without_secrets(mr: MovieRec) -> None:
-    await register(mr, "alice")
+    await registered_user(mr, "alice")
     with pytest.raises(Unauthenticated):
         await mr.auth.login("alice", "wrong password!", ip="198.51.100.7")
     pair = await mr.auth.login("alice", PASSWORD, ip="198.51.100.7")

@@ -10,7 +10,7 @@ from sanic import Sanic
 from movierec import MovieRec
 from movierec.db.models import User
 from movierec_server import create_app
-from tests.accounts_helpers import PASSWORD, bearer, login, make_admin
+from tests.helpers.factories import PASSWORD, bearer, signed_in, signed_in_admin
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ async def test_a_bad_field_is_a_400_naming_it(app: Sanic[Any, Any]) -> None:
 
 
 async def test_a_taken_username_is_a_409(app: Sanic[Any, Any], mr: MovieRec) -> None:
-    await login(mr, "alice")
+    await signed_in(mr, "alice")
     _, reply = await app.asgi_client.post(
         "/auth/register", json={"username": "ALICE", "email": "b@example.org", "password": PASSWORD}
     )
@@ -74,7 +74,7 @@ async def test_a_taken_username_is_a_409(app: Sanic[Any, Any], mr: MovieRec) -> 
 async def test_a_wrong_password_is_a_401_and_throttled_logins_a_429(
     app: Sanic[Any, Any], mr: MovieRec
 ) -> None:
-    await login(mr, "alice")
+    await signed_in(mr, "alice")
     for _ in range(5):
         _, reply = await app.asgi_client.post(
             "/auth/login", json={"username": "alice", "password": "wrong password!"}
@@ -113,7 +113,7 @@ async def test_registration_cannot_ask_for_a_role(
 async def test_a_user_cannot_make_themselves_admin_through_me(
     app: Sanic[Any, Any], mr: MovieRec
 ) -> None:
-    pair = await login(mr, "alice")
+    pair = await signed_in(mr, "alice")
     _, reply = await app.asgi_client.patch(
         "/me", headers=bearer(pair.access_token), json={"role": "admin"}
     )
@@ -124,8 +124,8 @@ async def test_a_user_cannot_make_themselves_admin_through_me(
 async def test_me_only_ever_shows_and_changes_the_callers_account(
     app: Sanic[Any, Any], mr: MovieRec
 ) -> None:
-    alice = await login(mr, "alice")
-    bob = await login(mr, "bob")
+    alice = await signed_in(mr, "alice")
+    bob = await signed_in(mr, "bob")
     _, reply = await app.asgi_client.patch(
         "/me", headers=bearer(bob.access_token), json={"display_name": "Bobby"}
     )
@@ -145,7 +145,7 @@ async def test_me_only_ever_shows_and_changes_the_callers_account(
 async def test_password_change_over_http_ends_other_sessions(
     app: Sanic[Any, Any], mr: MovieRec
 ) -> None:
-    first = await login(mr, "alice")
+    first = await signed_in(mr, "alice")
     second = await mr.auth.login("alice", PASSWORD)
     _, reply = await app.asgi_client.post(
         "/me/password",
@@ -167,7 +167,7 @@ async def test_password_change_over_http_ends_other_sessions(
 
 
 async def test_deleting_the_account_over_http(app: Sanic[Any, Any], mr: MovieRec) -> None:
-    pair = await login(mr, "alice")
+    pair = await signed_in(mr, "alice")
     _, reply = await app.asgi_client.request(
         "DELETE", "/me", headers=bearer(pair.access_token), json={"password": "wrong password!"}
     )
@@ -184,7 +184,7 @@ async def test_deleting_the_account_over_http(app: Sanic[Any, Any], mr: MovieRec
 async def test_admin_routes_refuse_users_and_anonymous_callers(
     app: Sanic[Any, Any], mr: MovieRec
 ) -> None:
-    pair = await login(mr, "alice")
+    pair = await signed_in(mr, "alice")
     _, anonymous = await app.asgi_client.get("/admin/users")
     assert anonymous.status == 401
     assert anonymous.headers["www-authenticate"].startswith("Bearer")
@@ -196,9 +196,9 @@ async def test_admin_routes_refuse_users_and_anonymous_callers(
 async def test_an_admin_lists_searches_and_deactivates_users(
     app: Sanic[Any, Any], mr: MovieRec
 ) -> None:
-    admin, _ = await make_admin(mr)
+    admin, _ = await signed_in_admin(mr)
     for name in ("alice", "albert", "bob"):
-        await login(mr, name)
+        await signed_in(mr, name)
     headers = bearer(admin.access_token)
     _, reply = await app.asgi_client.get("/admin/users?q=AL&size=1", headers=headers)
     assert reply.status == 200
@@ -235,7 +235,7 @@ async def test_an_admin_lists_searches_and_deactivates_users(
 async def test_an_admin_cannot_demote_or_deactivate_themselves(
     app: Sanic[Any, Any], mr: MovieRec
 ) -> None:
-    admin, principal = await make_admin(mr)
+    admin, principal = await signed_in_admin(mr)
     _, reply = await app.asgi_client.patch(
         f"/admin/users/{principal.user_id}",
         headers=bearer(admin.access_token),
@@ -260,7 +260,7 @@ async def test_an_admin_cannot_demote_or_deactivate_themselves(
 async def test_bad_listing_parameters_are_400(
     app: Sanic[Any, Any], mr: MovieRec, query: str
 ) -> None:
-    admin, _ = await make_admin(mr)
+    admin, _ = await signed_in_admin(mr)
     _, reply = await app.asgi_client.get(
         f"/admin/users?{query}", headers=bearer(admin.access_token)
     )
@@ -268,7 +268,7 @@ async def test_bad_listing_parameters_are_400(
 
 
 async def test_an_unknown_user_id_is_404(app: Sanic[Any, Any], mr: MovieRec) -> None:
-    admin, _ = await make_admin(mr)
+    admin, _ = await signed_in_admin(mr)
     _, reply = await app.asgi_client.patch(
         "/admin/users/999999", headers=bearer(admin.access_token), json={"role": "admin"}
     )

@@ -8,13 +8,13 @@ import pytest
 
 from movierec import MovieRec, RateLimited, Unauthenticated
 from movierec.db.models import AuditEvent
-from tests.accounts_helpers import PASSWORD, register
+from tests.helpers.factories import PASSWORD, registered_user
 
 SPELLINGS = [" carol", "carol\t", "\u00a0carol", "carol@example.org", "CAROL", "Carol "]
 
 
 async def test_every_spelling_of_an_account_shares_one_allowance(mr: MovieRec) -> None:
-    await register(mr, "carol")
+    await registered_user(mr, "carol")
     for name in SPELLINGS[:5]:
         with pytest.raises(Unauthenticated):
             await mr.auth.login(name, "wrong password!")
@@ -24,7 +24,7 @@ async def test_every_spelling_of_an_account_shares_one_allowance(mr: MovieRec) -
 
 
 async def test_a_concurrent_burst_gets_no_more_checks_than_the_allowance(mr: MovieRec) -> None:
-    await register(mr, "carol")
+    await registered_user(mr, "carol")
     attempts = [mr.auth.login("carol", "wrong password!") for _ in range(60)]
     results = await asyncio.gather(*attempts, return_exceptions=True)
     checked = [r for r in results if not isinstance(r, RateLimited)]
@@ -37,7 +37,7 @@ async def test_a_concurrent_burst_gets_no_more_checks_than_the_allowance(mr: Mov
 
 
 async def test_clearing_the_cache_does_not_lift_a_lockout(mr: MovieRec) -> None:
-    await register(mr, "carol")
+    await registered_user(mr, "carol")
     for _ in range(5):
         with pytest.raises(Unauthenticated):
             await mr.auth.login("carol", "wrong password!")
@@ -47,7 +47,7 @@ async def test_clearing_the_cache_does_not_lift_a_lockout(mr: MovieRec) -> None:
 
 
 async def test_unknown_names_are_audited_as_a_placeholder_never_as_typed(mr: MovieRec) -> None:
-    await register(mr, "carol")
+    await registered_user(mr, "carol")
     typed = "my secret password typed in the wrong field"
     with pytest.raises(Unauthenticated):
         await mr.auth.login(typed, "carol's password")
@@ -59,6 +59,6 @@ async def test_unknown_names_are_audited_as_a_placeholder_never_as_typed(mr: Mov
 
 
 async def test_concurrent_logins_with_the_right_password_all_succeed(mr: MovieRec) -> None:
-    await register(mr, "carol")
+    await registered_user(mr, "carol")
     pairs = await asyncio.gather(*(mr.auth.login("carol", PASSWORD) for _ in range(12)))
     assert len({p.refresh_token for p in pairs}) == 12

@@ -6,22 +6,22 @@ import pytest
 import redis as sync_redis
 
 from movierec import MovieRec, RateLimited, Settings, Unauthenticated
-from tests.accounts_helpers import PASSWORD, login, register
 from tests.conftest import MakeMovieRec
+from tests.helpers.factories import PASSWORD, registered_user, signed_in
 from tests.helpers.private_redis import PrivateRedis, private_redis
 
 __all__ = ["private_redis"]  # the fixture
 
 
 async def _lock_out(mr: MovieRec, name: str = "carol") -> None:
-    await register(mr, name)
+    await registered_user(mr, name)
     for _ in range(mr.settings.login_failures_per_account):
         with pytest.raises(Unauthenticated):
             await mr.auth.login(name, "wrong password!")
 
 
 async def test_clearing_the_cache_does_not_revive_a_logged_out_token(mr: MovieRec) -> None:
-    pair = await login(mr)
+    pair = await signed_in(mr)
     await mr.auth.logout(await mr.auth.authenticate(pair.access_token))
     await mr.cache.clear()
     with pytest.raises(Unauthenticated, match="revoked"):
@@ -47,7 +47,7 @@ async def test_a_logged_out_token_stays_dead_across_a_redis_restart(
     make_mr: MakeMovieRec, private_redis: PrivateRedis
 ) -> None:
     mr = await make_mr(redis_url=private_redis.url)
-    pair = await login(mr)
+    pair = await signed_in(mr)
     await mr.auth.logout(await mr.auth.authenticate(pair.access_token))
     private_redis.restart()
     fresh_worker = await make_mr(redis_url=private_redis.url)
@@ -74,7 +74,7 @@ async def test_a_logout_during_a_redis_outage_is_kept_when_redis_returns(
     make_mr: MakeMovieRec, private_redis: PrivateRedis
 ) -> None:
     mr = await make_mr(redis_url=private_redis.url)
-    pair = await login(mr)
+    pair = await signed_in(mr)
     assert await mr.auth.authenticate(pair.access_token)
     private_redis.stop()
     await mr.auth.logout(await mr.auth.authenticate(pair.access_token))

@@ -9,8 +9,8 @@ import pytest
 
 from movierec import ManualClock, MovieRec, Unauthenticated
 from movierec.accounts import TokenPair
-from tests.accounts_helpers import PASSWORD, login, register
 from tests.conftest import MakeMovieRec
+from tests.helpers.factories import PASSWORD, registered_user, signed_in
 
 TRIALS = 50
 OTHER_PASSWORD = "another horse battery staple"
@@ -36,7 +36,7 @@ async def _assert_dead(mr: MovieRec, pair: TokenPair) -> None:
 
 
 async def test_a_logout_racing_a_refresh_never_leaves_a_live_session(mr: MovieRec) -> None:
-    await register(mr)
+    await registered_user(mr)
     for trial in range(TRIALS):
         pair = await mr.auth.login("alice", PASSWORD)
         principal = await mr.auth.authenticate(pair.access_token)
@@ -61,7 +61,7 @@ async def test_a_logout_racing_a_refresh_never_leaves_a_live_session(mr: MovieRe
 async def test_a_password_change_racing_a_refresh_never_leaves_a_live_session(
     mr: MovieRec,
 ) -> None:
-    await register(mr)
+    await registered_user(mr)
     passwords = [PASSWORD, OTHER_PASSWORD]
     for trial in range(TRIALS):
         current, new = passwords[trial % 2], passwords[(trial + 1) % 2]
@@ -81,7 +81,7 @@ async def test_a_password_change_racing_a_refresh_never_leaves_a_live_session(
 
 
 async def test_logout_ends_every_access_token_of_the_session(mr: MovieRec) -> None:
-    pair = await login(mr)
+    pair = await signed_in(mr)
     rotated = await mr.auth.refresh(pair.refresh_token)
     other = await mr.auth.login("alice", PASSWORD)
     assert await mr.auth.authenticate(pair.access_token)  # an older token of this login
@@ -97,7 +97,7 @@ async def test_reuse_detection_ends_the_sessions_access_tokens_at_once(
 ) -> None:
     clock = ManualClock()
     mr = await make_mr(clock=clock)
-    stolen = await login(mr)
+    stolen = await signed_in(mr)
     legit = await mr.auth.refresh(stolen.refresh_token)
     clock.advance(5)  # past the grace period
     with pytest.raises(Unauthenticated, match="reused"):
@@ -114,7 +114,7 @@ async def test_another_process_sees_a_logout_within_the_check_interval(
     clock = ManualClock()
     worker_a = await make_mr(clock=clock)
     worker_b = await make_mr(clock=clock)
-    pair = await login(worker_a)
+    pair = await signed_in(worker_a)
     assert await worker_b.auth.authenticate(pair.access_token)  # b now holds a copy
     await worker_a.auth.logout(await worker_a.auth.authenticate(pair.access_token))
     with pytest.raises(Unauthenticated):

@@ -14,8 +14,8 @@ from movierec import MovieRec
 from movierec.accounts import PreferencesUpdate, ProfileUpdate
 from movierec.accounts.stamps import UserStamps
 from movierec.cache.redis import RedisCache
-from tests.accounts_helpers import login
 from tests.conftest import MakeMovieRec
+from tests.helpers.factories import signed_in
 from tests.helpers.movielens_catalog import write_movielens
 
 
@@ -41,7 +41,7 @@ async def test_every_change_to_the_user_renews_the_stamp(
 ) -> None:
     mr: MovieRec = await make_mr()
     await mr.catalog.import_movielens(write_movielens(tmp_path / "ml-tiny"))
-    pair = await login(mr)
+    pair = await signed_in(mr)
     user = pair.user.id
     principal = await mr.auth.authenticate(pair.access_token)
     seen = [await mr.stamps.read(user)]

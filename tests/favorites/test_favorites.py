@@ -18,13 +18,13 @@ from movierec import (
 )
 from movierec.db.models import Favorite
 from tests.conftest import MakeMovieRec
-from tests.helpers.favorites import make_user, seed_movies
+from tests.helpers.factories import stored_movies, stored_principal
 
 
 @pytest.fixture
 async def alice(mr: MovieRec) -> Principal:
-    await seed_movies()
-    return await make_user("alice")
+    await stored_movies()
+    return await stored_principal("alice")
 
 
 async def test_adding_a_favorite_stores_title_poster_year_and_genres(
@@ -94,7 +94,7 @@ async def test_twenty_concurrent_adds_of_one_movie_make_one_row(
 async def test_two_users_adding_the_same_movie_concurrently_each_get_it(
     mr: MovieRec, alice: Principal
 ) -> None:
-    bob = await make_user("bob")
+    bob = await stored_principal("bob")
     a, b = await asyncio.gather(mr.favorites.add(alice, 603), mr.favorites.add(bob, 603))
     assert a.created
     assert b.created
@@ -136,7 +136,7 @@ async def test_removing_a_movie_that_is_not_a_favorite_is_not_found(
 
 
 async def test_a_user_cannot_remove_another_users_favorite(mr: MovieRec, alice: Principal) -> None:
-    bob = await make_user("bob")
+    bob = await stored_principal("bob")
     await mr.favorites.add(bob, 603)
     with pytest.raises(NotFound):
         await mr.favorites.remove(alice, 603)
@@ -161,8 +161,8 @@ async def test_the_version_of_an_unknown_user_is_not_found(mr: MovieRec) -> None
 
 async def test_adding_past_the_per_user_limit_is_a_conflict(make_mr: MakeMovieRec) -> None:
     mr = await make_mr(favorites_max_per_user=2)
-    await seed_movies()
-    alice = await make_user("alice")
+    await stored_movies()
+    alice = await stored_principal("alice")
     await mr.favorites.add(alice, 603)
     await mr.favorites.add(alice, 550)
     with pytest.raises(Conflict) as caught:
@@ -185,8 +185,8 @@ class Timeline:
 async def timeline(make_mr: MakeMovieRec) -> Timeline:
     clock = ManualClock(1_700_000_000)
     mr = await make_mr(clock=clock)
-    await seed_movies()
-    alice = await make_user("alice")
+    await stored_movies()
+    alice = await stored_principal("alice")
     for movie_id in (603, 550, 13, 680, 129):
         clock.advance(1)
         await mr.favorites.add(alice, movie_id)
@@ -222,8 +222,8 @@ async def test_rows_added_in_the_same_instant_still_page_without_repeats(
     make_mr: MakeMovieRec,
 ) -> None:
     mr = await make_mr(clock=ManualClock(1_700_000_000))
-    await seed_movies()
-    alice = await make_user("alice")
+    await stored_movies()
+    alice = await stored_principal("alice")
     for movie_id in (603, 550, 13):
         await mr.favorites.add(alice, movie_id)
     page = await mr.favorites.list(alice, size=2)
@@ -242,7 +242,7 @@ async def test_the_list_filters_by_genre(mr: MovieRec, alice: Principal) -> None
 
 
 async def test_a_user_only_lists_their_own_favorites(mr: MovieRec, alice: Principal) -> None:
-    bob = await make_user("bob")
+    bob = await stored_principal("bob")
     await mr.favorites.add(bob, 603)
     assert (await mr.favorites.list(alice)).total == 0
     assert (await mr.favorites.list(bob)).total == 1

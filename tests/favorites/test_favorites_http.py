@@ -13,13 +13,12 @@ from sanic import Sanic
 from movierec import MovieRec
 from movierec.db.models import Favorite
 from movierec_server import create_app
-from tests.accounts_helpers import bearer, login
-from tests.helpers.favorites import seed_movies
+from tests.helpers.factories import bearer, signed_in, stored_movies
 
 
 @pytest.fixture
 async def app(mr: MovieRec) -> Sanic[Any, Any]:
-    await seed_movies()
+    await stored_movies()
     return create_app(movierec=mr)
 
 
@@ -34,12 +33,12 @@ async def add(app: Sanic[Any, Any], headers: dict[str, str], *movie_ids: int) ->
 
 @pytest.fixture
 async def alice(mr: MovieRec) -> dict[str, str]:
-    return bearer((await login(mr, "alice")).access_token)
+    return bearer((await signed_in(mr, "alice")).access_token)
 
 
 @pytest.fixture
 async def bob(mr: MovieRec) -> dict[str, str]:
-    return bearer((await login(mr, "bob")).access_token)
+    return bearer((await signed_in(mr, "bob")).access_token)
 
 
 async def test_adding_answers_201_then_200_and_lists_it(

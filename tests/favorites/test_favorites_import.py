@@ -12,13 +12,13 @@ from movierec import Conflict, InvalidInput, MovieRec, Principal
 from movierec.db.models import Favorite
 from movierec.favorites import detect_format
 from tests.conftest import MakeMovieRec
-from tests.helpers.favorites import make_user, seed_movies
+from tests.helpers.factories import stored_movies, stored_principal
 
 
 @pytest.fixture
 async def alice(mr: MovieRec) -> Principal:
-    await seed_movies()
-    return await make_user("alice")
+    await stored_movies()
+    return await stored_principal("alice")
 
 
 LETTERBOXD = """Date,Name,Year,Letterboxd URI
@@ -70,7 +70,7 @@ async def test_export_then_import_round_trips_in_order(
     for movie_id in (603, 550, 13):
         await mr.favorites.add(alice, movie_id)
     exported = await mr.favorites.export(alice, fmt)  # type: ignore[arg-type]
-    bob = await make_user("bob")
+    bob = await stored_principal("bob")
     report = await mr.favorites.import_(bob, exported, fmt)  # type: ignore[arg-type]
     assert (report.rows, report.added, report.written) == (3, 3, True)
     assert [i.movie_id for i in (await mr.favorites.list(bob)).items] == [13, 550, 603]
@@ -180,8 +180,8 @@ async def test_unreadable_files_are_invalid_input(
 
 async def test_an_import_past_the_per_user_limit_stores_nothing(make_mr: MakeMovieRec) -> None:
     mr = await make_mr(favorites_max_per_user=2)
-    await seed_movies()
-    alice = await make_user("alice")
+    await stored_movies()
+    alice = await stored_principal("alice")
     await mr.favorites.add(alice, 680)
     with pytest.raises(Conflict):
         await mr.favorites.import_(alice, "[603, 550]", "json")

@@ -11,22 +11,21 @@ from sanic import Sanic
 from movierec import MovieRec
 from movierec.db.models import Favorite
 from movierec_server import create_app
-from tests.accounts_helpers import bearer, login
 from tests.favorites.test_favorites_title_index import CATALOG, import_rows
-from tests.helpers.favorites import seed_movies
+from tests.helpers.factories import bearer, signed_in, stored_movies
 
 STREAM = {"Accept": "application/x-ndjson"}
 
 
 @pytest.fixture
 async def app(mr: MovieRec) -> Sanic[Any, Any]:
-    await seed_movies(CATALOG)
+    await stored_movies(CATALOG)
     return create_app(movierec=mr)
 
 
 @pytest.fixture
 async def alice(mr: MovieRec) -> dict[str, str]:
-    return {**bearer((await login(mr, "alice")).access_token), **STREAM}
+    return {**bearer((await signed_in(mr, "alice")).access_token), **STREAM}
 
 
 def lines(body: bytes) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ import pytest
 
 from movierec import MovieRec, Principal
 from movierec.db.models import Favorite
-from tests.helpers.favorites import SeedMovie, make_user, seed_movies
+from tests.helpers.factories import SeedMovie, stored_movies, stored_principal
 
 CATALOG = tuple(
     SeedMovie(10_000 + n, f"{adjective} {noun}", 1950 + n % 70, (18,))
@@ -56,8 +56,8 @@ def import_rows(count: int, seed: int = 3) -> tuple[str, dict[int, int], set[int
 
 @pytest.fixture
 async def alice(mr: MovieRec) -> Principal:
-    await seed_movies(CATALOG)
-    return await make_user("alice")
+    await stored_movies(CATALOG)
+    return await stored_principal("alice")
 
 
 async def test_a_typo_and_a_missing_year_still_find_the_one_movie(

@@ -10,12 +10,7 @@ from tortoise.exceptions import IntegrityError
 
 from movierec import MovieRec, Settings
 from movierec.db.models import Favorite, Movie, Recommendation, RefreshToken, User
-
-
-async def make_user(name: str = "alice") -> User:
-    return await User.create(
-        username=name, username_key=name.lower(), email=f"{name}@example.com", password_hash="x"
-    )
+from tests.helpers.factories import stored_user
 
 
 async def test_a_fresh_database_has_every_table_and_no_pending_migration(mr: MovieRec) -> None:
@@ -34,7 +29,7 @@ async def test_a_refresh_token_has_no_revocation_of_its_own(mr: MovieRec) -> Non
 
 
 async def test_usernames_are_unique_case_insensitively(mr: MovieRec) -> None:
-    await make_user("Alice")
+    await stored_user("Alice")
     with pytest.raises(IntegrityError):
         await User.create(
             username="ALICE", username_key="alice", email="other@example.com", password_hash="x"
@@ -42,17 +37,17 @@ async def test_usernames_are_unique_case_insensitively(mr: MovieRec) -> None:
 
 
 async def test_one_favorite_row_per_user_and_movie(mr: MovieRec) -> None:
-    user = await make_user()
+    user = await stored_user()
     await Favorite.create(user=user, movie_id=603, movie_title="The Matrix")
     with pytest.raises(IntegrityError):
         await Favorite.create(user=user, movie_id=603, movie_title="The Matrix")
-    other = await make_user("bob")
+    other = await stored_user("bob")
     await Favorite.create(user=other, movie_id=603, movie_title="The Matrix")
     assert await Favorite.filter(movie_id=603).count() == 2
 
 
 async def test_deleting_a_user_cascades_to_their_rows(mr: MovieRec) -> None:
-    user = await make_user()
+    user = await stored_user()
     await Favorite.create(user=user, movie_id=1, movie_title="One")
     await Recommendation.create(user=user, movie_id=2, score=0.5, reason="because")
     await user.delete()
@@ -69,7 +64,7 @@ async def test_movies_keep_the_tmdb_id_as_primary_key(mr: MovieRec) -> None:
 async def test_refresh_token_hashes_are_unique(mr: MovieRec) -> None:
     from datetime import UTC, datetime
 
-    user = await make_user()
+    user = await stored_user()
     expires = datetime(2030, 1, 1, tzinfo=UTC)
     await RefreshToken.create(user=user, token_hash="h" * 64, family_id="f", expires_at=expires)
     with pytest.raises(IntegrityError):
@@ -95,7 +90,7 @@ async def test_two_instances_keep_their_databases_apart(tmp_path: Path) -> None:
     second = MovieRec(settings.model_copy(update={"database_url": f"sqlite://{tmp_path}/b.db"}))
     async with first, second:
         with first.db.activate():
-            await make_user("only_in_a")
+            await stored_user("only_in_a")
         with second.db.activate():
             assert await User.all().count() == 0
         with first.db.activate():
@@ -113,7 +108,7 @@ async def test_concurrent_tasks_see_the_instance_database(mr: MovieRec) -> None:
     async def count() -> int:
         return await User.all().count()
 
-    await make_user()
+    await stored_user()
     assert list(await asyncio.gather(count(), count())) == [1, 1]
 
 

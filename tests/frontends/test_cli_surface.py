@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from movierec import MovieRec, NotFound, Settings
 from movierec.db.models import Dismissal
 from movierec_cli.app import app, command_tree
 from tests.helpers.cli_env import seeded_terminal
+from tests.helpers.factories import PASSWORD, cli, cli_signed_in
 
-PASSWORD = "correct horse battery staple"
 MISSING = "99999999"
 runner = CliRunner()
 
@@ -26,30 +26,21 @@ def terminal(
 ) -> Path:
     """The CLI's environment on this test's backend, catalog seeded, one user logged in."""
     seeded_terminal(monkeypatch, tmp_path, settings)
-    registered = invoke(
-        "register", "ada", "--email", "ada@example.org", "--password-stdin", input=PASSWORD
-    )
-    assert registered.exit_code == 0, registered.output
-    logged = invoke("login", "ada", "--password-stdin", input=PASSWORD + "\n")
-    assert logged.exit_code == 0, logged.output
+    cli_signed_in("ada")
     return tmp_path
 
 
-def invoke(*args: str, input: str | None = None) -> Result:
-    return runner.invoke(app, list(args), input=input)
-
-
 def test_adding_several_favorites_reports_each_one(terminal: Path) -> None:
-    result = invoke("fav", "add", "603", MISSING)
+    result = cli("fav", "add", "603", MISSING)
     assert result.exit_code == 3
     assert "added The Matrix (1999) [603]" in result.stdout
     assert MISSING in result.stderr
-    listed = json.loads(invoke("fav", "list", "--json").stdout)
+    listed = json.loads(cli("fav", "list", "--json").stdout)
     assert [item["movie_id"] for item in listed["items"]] == [603]
 
 
 def test_adding_several_favorites_as_json_gives_one_entry_per_movie(terminal: Path) -> None:
-    result = invoke("fav", "add", "603", MISSING, "--json")
+    result = cli("fav", "add", "603", MISSING, "--json")
     assert result.exit_code == 3
     first, second = json.loads(result.stdout)
     assert first["movie"] == "603"
@@ -60,7 +51,7 @@ def test_adding_several_favorites_as_json_gives_one_entry_per_movie(terminal: Pa
 
 
 def test_an_error_under_json_is_the_http_error_body_on_stderr(terminal: Path) -> None:
-    result = invoke("movie", MISSING, "--json")
+    result = cli("movie", MISSING, "--json")
     assert result.exit_code == 3, (result.stdout, result.stderr)
     assert result.stdout == ""
     body = json.loads(result.stderr)
@@ -69,7 +60,7 @@ def test_an_error_under_json_is_the_http_error_body_on_stderr(terminal: Path) ->
 
 
 def test_an_error_without_json_stays_one_readable_line(terminal: Path) -> None:
-    result = invoke("movie", MISSING)
+    result = cli("movie", MISSING)
     assert result.exit_code == 3
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -77,7 +68,7 @@ def test_an_error_without_json_stays_one_readable_line(terminal: Path) -> None:
 
 
 def test_dismissing_a_movie_that_does_not_exist_is_not_found(terminal: Path) -> None:
-    result = invoke("recommend", "dismiss", MISSING, "--json")
+    result = cli("recommend", "dismiss", MISSING, "--json")
     assert result.exit_code == NotFound.exit_code
     assert json.loads(result.stderr)["error"]["code"] == "not_found"
 
@@ -93,33 +84,33 @@ def test_db_status_names_pending_migrations(
 ) -> None:
     monkeypatch.setenv("MOVIEREC_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("MOVIEREC_CONFIG_DIR", str(tmp_path / "config"))
-    result = invoke("db", "status", "--json")
+    result = cli("db", "status", "--json")
     assert result.exit_code == 0, result.output
     pending = json.loads(result.stdout)["pending"]
     assert pending[0] == "0001_initial"
     assert all(isinstance(name, str) and "<" not in name for name in pending)
-    text = invoke("db", "status")
+    text = cli("db", "status")
     assert "PlanStep" not in text.stdout
     assert "0001_initial" in text.stdout
 
 
 def test_eval_on_a_missing_folder_is_a_usage_error_like_catalog_import(tmp_path: Path) -> None:
     missing = str(tmp_path / "nowhere")
-    evaluated = invoke("eval", missing)
-    imported = invoke("catalog", "import", "movielens", missing)
+    evaluated = cli("eval", missing)
+    imported = cli("catalog", "import", "movielens", missing)
     assert evaluated.exit_code == imported.exit_code == 2
 
 
 def test_help_keeps_square_brackets_and_renders_literals(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
-    worker = invoke("worker", "--help")
+    worker = cli("worker", "--help")
     assert "movierec[worker]" in worker.stdout
-    role = invoke("admin", "role", "--help")
+    role = cli("admin", "role", "--help")
     assert "``" not in role.stdout
 
 
 def test_register_with_exist_ok_accepts_the_same_account_again(terminal: Path) -> None:
-    again = invoke(
+    again = cli(
         "register",
         "ada",
         "--email",
@@ -130,11 +121,9 @@ def test_register_with_exist_ok_accepts_the_same_account_again(terminal: Path) -
     )
     assert again.exit_code == 0, again.output
     assert "already registered" in again.stdout
-    plain = invoke(
-        "register", "ada", "--email", "ada@example.org", "--password-stdin", input=PASSWORD
-    )
+    plain = cli("register", "ada", "--email", "ada@example.org", "--password-stdin", input=PASSWORD)
     assert plain.exit_code == 4
-    other = invoke(
+    other = cli(
         "register",
         "ada",
         "--email",
@@ -148,7 +137,7 @@ def test_register_with_exist_ok_accepts_the_same_account_again(terminal: Path) -
 
 
 def test_an_empty_search_names_the_query_not_an_internal_field(terminal: Path) -> None:
-    result = invoke("search", "   ")
+    result = cli("search", "   ")
     assert result.exit_code == 2
     assert "the search query must not be empty" in result.stderr
     assert "q:" not in result.stderr
@@ -173,7 +162,7 @@ def test_an_empty_search_names_the_query_not_an_internal_field(terminal: Path) -
     ],
 )
 def test_the_main_commands_show_an_example(command: list[str]) -> None:
-    result = invoke(*command, "--help")
+    result = cli(*command, "--help")
     assert result.exit_code == 0, result.output
     example = result.stdout.split("Example:", 1)[1].splitlines()[0]
     assert "movierec " + " ".join(command) in example

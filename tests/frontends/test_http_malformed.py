@@ -14,7 +14,7 @@ from sanic import Sanic
 from movierec import MovieRec
 from movierec_server import create_app
 from movierec_server.app import PATH_IDS
-from tests.accounts_helpers import bearer, login
+from tests.helpers.factories import bearer, signed_in
 
 ROUTES = [
     ("POST", "/auth/register"),
@@ -77,7 +77,7 @@ def mr(module_mr: MovieRec) -> MovieRec:
 async def test_malformed_bodies_are_4xx_json(
     app: Sanic[Any, Any], mr: MovieRec, method: str, path: str
 ) -> None:
-    admin = await login(mr, "root")
+    admin = await signed_in(mr, "root")
     await mr.admin.promote("root")
     for body in BODIES:
         if body == b"" and path == "/auth/logout":
@@ -122,7 +122,7 @@ async def test_a_non_integer_user_id_is_404_not_500(app: Sanic[Any, Any], path: 
 
 
 async def test_nul_bytes_in_names_are_refused_not_503(app: Sanic[Any, Any], mr: MovieRec) -> None:
-    admin = await login(mr, "root")
+    admin = await signed_in(mr, "root")
     await mr.admin.promote("root")
     for name in ("\x00null\x00byte", "a@b\x00.org"):
         _, reply = await app.asgi_client.post(
@@ -159,7 +159,7 @@ async def test_an_undecodable_authorization_header_is_never_a_500(
 async def test_an_id_outside_the_stored_range_is_bad_input_not_503(
     app: Sanic[Any, Any], mr: MovieRec, path: str, status: int, code: str
 ) -> None:
-    admin = await login(mr, "root")
+    admin = await signed_in(mr, "root")
     await mr.admin.promote("root")
     for method in ("GET", "PATCH"):
         _, reply = await app.asgi_client.request(

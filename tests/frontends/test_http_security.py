@@ -8,8 +8,8 @@ import pytest
 from sanic import Sanic
 
 from movierec_server import create_app
-from tests.accounts_helpers import bearer, client_from, login
 from tests.conftest import MakeMovieRec
+from tests.helpers.factories import bearer, client_from, signed_in
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +173,7 @@ async def test_anonymous_callers_past_the_limit_get_429_with_retry_after(
 async def test_users_are_limited_per_account_not_per_address(make_mr: MakeMovieRec) -> None:
     mr = await make_mr(rate_limit_anonymous="2/minute", rate_limit_user="5/minute")
     app = create_app(movierec=mr)
-    pair = await login(mr, "alice")
+    pair = await signed_in(mr, "alice")
     statuses = []
     for _ in range(6):
         _, reply = await app.asgi_client.get("/me", headers=bearer(pair.access_token))

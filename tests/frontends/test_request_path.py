@@ -22,8 +22,8 @@ from sanic import Sanic
 
 from movierec import ManualClock, MovieRec, Principal, Unauthenticated
 from movierec_server import create_app
-from tests.accounts_helpers import login
 from tests.conftest import MakeMovieRec
+from tests.helpers.factories import signed_in
 from tests.helpers.movielens_catalog import write_movielens
 
 
@@ -162,7 +162,7 @@ async def test_a_warm_signed_in_favorites_read_costs_no_query_and_one_round_trip
     mr = await _catalog_mr(make_mr, tmp_path, rate_limit_user="100000/minute")
     assert mr.settings.redis_url
     app: Sanic[Any, Any] = create_app(movierec=mr)
-    pair = await login(mr)
+    pair = await signed_in(mr)
     await mr.favorites.add(Principal.of(pair.user), 603)
     for _ in range(2):
         await app.asgi_client.get("/favorites/", headers=_bearer(pair.access_token))
@@ -186,7 +186,7 @@ async def test_a_logout_in_one_worker_is_refused_by_another_on_its_next_request(
     worker_a = await _catalog_mr(make_mr, tmp_path)
     worker_b = await make_mr(clock=ManualClock())  # its clock never moves: no interval helps
     app_a, app_b = create_app(movierec=worker_a), create_app(movierec=worker_b)
-    pair = await login(worker_a)
+    pair = await signed_in(worker_a)
     headers = _bearer(pair.access_token)
     for _ in range(2):  # b holds the session check and the encoded page
         _, warm = await app_b.asgi_client.get("/favorites/", headers=headers)
@@ -205,7 +205,7 @@ async def test_a_favorite_added_in_one_worker_is_in_the_next_list_read_in_anothe
     worker_a = await _catalog_mr(make_mr, tmp_path)
     worker_b = await make_mr(clock=ManualClock())
     app_a, app_b = create_app(movierec=worker_a), create_app(movierec=worker_b)
-    pair = await login(worker_a)
+    pair = await signed_in(worker_a)
     headers = _bearer(pair.access_token)
     for _ in range(2):
         _, before = await app_b.asgi_client.get("/favorites/", headers=headers)
@@ -223,7 +223,7 @@ async def test_a_favorite_added_in_one_worker_is_in_the_next_list_read_in_anothe
 @pytest.mark.services_only
 async def test_a_lost_stamp_revives_nothing(make_mr: MakeMovieRec) -> None:
     worker_a, worker_b = await make_mr(), await make_mr(clock=ManualClock())
-    pair = await login(worker_a)
+    pair = await signed_in(worker_a)
     assert await worker_b.auth.authenticate(pair.access_token)  # b holds a copy
     shared = worker_a.coordination.shared
     assert shared is not None
@@ -244,7 +244,7 @@ async def test_a_warm_signed_in_read_is_one_round_trip_at_the_usual_limits(
     mr = await _catalog_mr(make_mr, tmp_path, rate_limit_user=limit)
     assert mr.settings.redis_url
     app: Sanic[Any, Any] = create_app(movierec=mr)
-    pair = await login(mr)
+    pair = await signed_in(mr)
     await mr.favorites.add(Principal.of(pair.user), 603)
     for _ in range(2):
         await app.asgi_client.get("/favorites/", headers=_bearer(pair.access_token))
@@ -270,7 +270,7 @@ async def test_a_token_revoked_elsewhere_is_counted_against_its_ip_too(
     worker_a = await _catalog_mr(make_mr, tmp_path)
     worker_b = await make_mr(clock=ManualClock(), rate_limit_anonymous="5/minute")
     app_a, app_b = create_app(movierec=worker_a), create_app(movierec=worker_b)
-    pair = await login(worker_a)
+    pair = await signed_in(worker_a)
     headers = _bearer(pair.access_token)
     for _ in range(2):  # b last saw the token good: it guesses the user's key
         _, warm = await app_b.asgi_client.get("/favorites/", headers=headers)

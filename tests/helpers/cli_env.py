@@ -31,11 +31,11 @@ def seeded_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: S
     import asyncio
 
     from movierec import MovieRec
-    from tests.helpers.favorites import seed_movies
+    from tests.helpers.factories import stored_movies
 
     async def seed() -> None:
         async with MovieRec(Settings.load()):
-            await seed_movies()
+            await stored_movies()
 
     point_cli_at(monkeypatch, tmp_path, settings, redis=False)
     asyncio.run(seed())

@@ -10,9 +10,6 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from movierec import MovieRec, Principal
-from movierec.db.models import User
-
 GENRES = ("Action", "Comedy", "Drama", "Horror", "Sci-Fi")
 MOVIES_PER_GENRE = 12
 _WORDS = (
@@ -78,17 +75,3 @@ def write_movielens(folder: Path, users: int = 30, seed: int = 7) -> Path:
 def action_ids() -> list[int]:
     """TMDb ids of the Action movies."""
     return [tmdb_id(m) for m in movie_ids("Action")]
-
-
-async def new_user(mr: MovieRec, name: str = "alice") -> Principal:
-    """A stored account (no password needed here); its principal."""
-    user = await User.create(
-        username=name, username_key=name.lower(), email=f"{name}@example.org", password_hash="-"
-    )
-    return Principal.of(user)
-
-
-async def add_favorites(mr: MovieRec, user: Principal, ids: list[int]) -> None:
-    """Add favorites one after another (oldest first)."""
-    for ident in ids:
-        await mr.favorites.add(user, ident)

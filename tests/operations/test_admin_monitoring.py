@@ -15,7 +15,7 @@ from movierec.operations.timespec import parse_since
 from movierec.testing import FakeTMDb
 from movierec.types import Principal
 from movierec_server import create_app
-from tests.accounts_helpers import bearer, login, make_admin
+from tests.helpers.factories import bearer, signed_in, signed_in_admin
 
 
 def endpoint_of(path: str) -> str:
@@ -51,7 +51,7 @@ async def test_usage_counts_match_the_tmdb_servers_own_request_log(
     tmdb_mr: MovieRec, fake_tmdb: FakeTMDb
 ) -> None:
     await some_tmdb_traffic(tmdb_mr, fake_tmdb)
-    pair, _ = await make_admin(tmdb_mr)
+    pair, _ = await signed_in_admin(tmdb_mr)
     app = create_app(movierec=tmdb_mr)
     _, response = await app.asgi_client.get(
         "/admin/usage?since=1h&bucket=hour", headers=bearer(pair.access_token)
@@ -71,7 +71,7 @@ async def test_usage_counts_match_the_tmdb_servers_own_request_log(
 
 
 async def test_usage_is_for_admins_only(tmdb_mr: MovieRec) -> None:
-    pair = await login(tmdb_mr, "pleb")
+    pair = await signed_in(tmdb_mr, "pleb")
     app = create_app(movierec=tmdb_mr)
     _, anonymous = await app.asgi_client.get("/admin/usage")
     _, user = await app.asgi_client.get("/admin/usage", headers=bearer(pair.access_token))
@@ -83,7 +83,7 @@ async def test_usage_is_for_admins_only(tmdb_mr: MovieRec) -> None:
     ("query", "field"), [("since=yesterday", "since"), ("bucket=week", "bucket")]
 )
 async def test_bad_usage_queries_name_the_parameter(mr: MovieRec, query: str, field: str) -> None:
-    pair, _ = await make_admin(mr)
+    pair, _ = await signed_in_admin(mr)
     app = create_app(movierec=mr)
     _, response = await app.asgi_client.get(
         f"/admin/usage?{query}", headers=bearer(pair.access_token)
@@ -93,8 +93,8 @@ async def test_bad_usage_queries_name_the_parameter(mr: MovieRec, query: str, fi
 
 
 async def test_metrics_need_an_admin_token(mr: MovieRec) -> None:
-    pair, _ = await make_admin(mr)
-    user = await login(mr, "pleb")
+    pair, _ = await signed_in_admin(mr)
+    user = await signed_in(mr, "pleb")
     app = create_app(movierec=mr)
     _, anonymous = await app.asgi_client.get("/metrics")
     _, plain = await app.asgi_client.get("/metrics", headers=bearer(user.access_token))
@@ -123,10 +123,10 @@ async def test_who_may_read_metrics_is_the_librarys_rule(make_mr: Any) -> None:
 
 
 async def test_the_audit_log_shows_logins_newest_first_with_names(mr: MovieRec) -> None:
-    await login(mr, "alice")
+    await signed_in(mr, "alice")
     with pytest.raises(Exception):  # noqa: B017 - a failed login is audited too
         await mr.auth.login("alice", "wrong password here")
-    _, admin = await make_admin(mr)
+    _, admin = await signed_in_admin(mr)
     page = await mr.audit.search(admin, action="login")
     assert page.total == len(page.items) >= 3
     assert [e.created_at for e in page.items] == sorted(
@@ -144,7 +144,7 @@ async def test_the_audit_log_shows_logins_newest_first_with_names(mr: MovieRec) 
 async def test_the_audit_log_pages_and_filters_by_time(make_mr: Any) -> None:
     clock = ManualClock(1_800_000_000.0)
     mr = await make_mr(clock=clock)
-    _, admin = await make_admin(mr)
+    _, admin = await signed_in_admin(mr)
     for number in range(5):
         clock.advance(3600)
         await mr.audit.record("import", actor_id=admin.user_id, details={"n": number})
@@ -164,9 +164,9 @@ async def test_the_audit_log_is_for_admins_only(mr: MovieRec) -> None:
 
 
 async def test_the_audit_route_filters_and_refuses_non_admins(mr: MovieRec) -> None:
-    await login(mr, "alice")
-    user = await login(mr, "bob")
-    pair, _ = await make_admin(mr)
+    await signed_in(mr, "alice")
+    user = await signed_in(mr, "bob")
+    pair, _ = await signed_in_admin(mr)
     app = create_app(movierec=mr)
     headers = bearer(pair.access_token)
     _, response = await app.asgi_client.get(
@@ -205,7 +205,7 @@ async def test_usage_viewing_is_refused_to_plain_users_in_the_library(mr: MovieR
 
 @pytest.mark.parametrize("field", ["action", "actor"])
 async def test_audit_filters_with_nul_bytes_are_invalid_input(mr: MovieRec, field: str) -> None:
-    _, admin = await make_admin(mr)
+    _, admin = await signed_in_admin(mr)
     filters: dict[str, Any] = {field: "lo\x00gin"}
     with pytest.raises(InvalidInput):
         await mr.audit.search(admin, **filters)

@@ -9,21 +9,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
 from movierec import MovieRec, Settings
 from movierec.db.models import Favorite, Recommendation, User
-from movierec_cli.app import app
 from movierec_cli.commands.monitoring import sparkline
 from tests.helpers.background_tmdb import BackgroundTMDb
+from tests.helpers.factories import cli, cli_login, registered_user
 from tests.operations.test_admin_monitoring import fake_counts
-
-PASSWORD = "correct horse battery staple"
-runner = CliRunner()
-
-
-def invoke(*args: str, input: str | None = None) -> Result:
-    return runner.invoke(app, list(args), input=input)
 
 
 @pytest.fixture
@@ -69,7 +61,7 @@ def _prepare(settings: Settings) -> None:
 
     async def work() -> None:
         async with MovieRec(settings) as mr:
-            await mr.auth.register("root", "root@example.org", PASSWORD)
+            await registered_user(mr, "root")
             await mr.admin.promote("root")
             assert mr.tmdb is not None
             await mr.tmdb.trending("week")
@@ -77,7 +69,7 @@ def _prepare(settings: Settings) -> None:
             await mr.tmdb.search("the")
 
     asyncio.run(work())
-    login = invoke("login", "root", "--password-stdin", input=PASSWORD + "\n")
+    login = cli_login("root")
     assert login.exit_code == 0, login.output
 
 
@@ -85,7 +77,7 @@ def test_admin_usage_counts_match_the_tmdb_servers_log(
     cli_settings: Settings, tmdb: BackgroundTMDb
 ) -> None:
     _prepare(cli_settings)
-    result = invoke("admin", "usage", "--since", "2h", "--json")
+    result = cli("admin", "usage", "--since", "2h", "--json")
     assert result.exit_code == 0, result.output
     totals = {
         row["endpoint"]: row["calls"] + row["retries"]
@@ -97,7 +89,7 @@ def test_admin_usage_counts_match_the_tmdb_servers_log(
 
 def test_admin_usage_draws_a_table_with_a_sparkline(cli_settings: Settings) -> None:
     _prepare(cli_settings)
-    result = invoke("admin", "usage", "--bucket", "day")
+    result = cli("admin", "usage", "--bucket", "day")
     assert result.exit_code == 0, result.output
     assert "/search/movie" in result.stdout
     assert "█" in result.stdout
@@ -105,25 +97,25 @@ def test_admin_usage_draws_a_table_with_a_sparkline(cli_settings: Settings) -> N
 
 def test_admin_audit_lists_the_logins(cli_settings: Settings) -> None:
     _prepare(cli_settings)
-    result = invoke("admin", "audit", "--action", "login", "--actor", "root", "--json")
+    result = cli("admin", "audit", "--action", "login", "--actor", "root", "--json")
     assert result.exit_code == 0, result.output
     page = json.loads(result.stdout)
     assert page["total"] >= 1
     assert {item["actor"] for item in page["items"]} == {"root"}
-    table = invoke("admin", "audit", "--since", "1h")
+    table = cli("admin", "audit", "--since", "1h")
     assert table.exit_code == 0, table.output
     assert "login" in table.stdout
 
 
 def test_admin_audit_with_a_bad_since_is_one_red_line(cli_settings: Settings) -> None:
     _prepare(cli_settings)
-    result = invoke("admin", "audit", "--since", "whenever")
+    result = cli("admin", "audit", "--since", "whenever")
     assert result.exit_code == 2
     assert "since" in result.stderr
 
 
 def test_admin_monitoring_needs_a_login(cli_settings: Settings) -> None:
-    result = invoke("admin", "usage")
+    result = cli("admin", "usage")
     assert result.exit_code == 5
 
 
@@ -151,17 +143,17 @@ def test_admin_quality_reports_the_share_favorited_with_a_chart(cli_settings: Se
             )
 
     asyncio.run(log())
-    result = invoke("admin", "quality", "--days", "14", "--json")
+    result = cli("admin", "quality", "--days", "14", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert len(report["days"]) == 14
     totals = report["totals"]
     assert (totals["served"], totals["favorited"], totals["share"]) == (4, 1, 0.25)
-    table = invoke("admin", "quality", "--days", "14")
+    table = cli("admin", "quality", "--days", "14")
     assert table.exit_code == 0, table.output
     assert "25.0%" in table.stdout
     assert "█" in table.stdout
-    bad = invoke("admin", "quality", "--days", "0")
+    bad = cli("admin", "quality", "--days", "0")
     assert bad.exit_code == 2
 
 
@@ -181,7 +173,7 @@ def test_admin_audit_shows_hostile_details_inert(cli_settings: Settings) -> None
             await mr.audit.record("import", details={"note": HOSTILE})
 
     asyncio.run(record())
-    result = invoke("admin", "audit", "--action", "import")
+    result = cli("admin", "audit", "--action", "import")
     assert result.exit_code == 0, result.output
     for raw in ("\x1b", "\x07", "\u202e"):
         assert raw not in result.stdout

@@ -20,7 +20,7 @@ from movierec import Settings
 from movierec.db.models import RefreshToken
 from movierec.operations.tasks import TASK_NAME, beat_schedule, create_celery_app
 from movierec_cli.app import app
-from tests.helpers.accounts import make_user
+from tests.helpers.factories import stored_user
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,7 +143,7 @@ async def test_a_real_worker_runs_an_enqueued_prune(
     worker: Settings, make_mr: Any, tmp_path: Path
 ) -> None:
     await make_mr()
-    user = await make_user("carol")
+    user = await stored_user("carol")
     past = datetime.now(UTC) - timedelta(days=1)
     await RefreshToken.create(user=user, token_hash="a" * 64, family_id="f", expires_at=past)
     celery = create_celery_app(worker)

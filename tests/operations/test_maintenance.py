@@ -7,7 +7,7 @@ from typing import Any
 
 from movierec import ManualClock
 from movierec.db.models import ApiUsage, AuditEvent, LoginSession, Recommendation, RefreshToken
-from tests.helpers.accounts import make_user
+from tests.helpers.factories import stored_user
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
@@ -20,7 +20,7 @@ async def _token(user: Any, name: str, expires_at: datetime) -> None:
 
 async def test_prune_removes_only_expired_refresh_tokens(make_mr: Any) -> None:
     mr = await make_mr(clock=ManualClock(NOW.timestamp()))
-    user = await make_user("alice")
+    user = await stored_user("alice")
     await _token(user, "old", NOW - timedelta(seconds=1))
     await _token(user, "live", NOW + timedelta(days=1))
     assert await mr.maintenance.prune_refresh_tokens() == 1
@@ -48,7 +48,7 @@ async def test_prune_keeps_usage_and_audit_inside_their_retention(make_mr: Any) 
 
 async def test_the_prune_job_reports_what_it_removed(make_mr: Any) -> None:
     mr = await make_mr(clock=ManualClock(NOW.timestamp()))
-    user = await make_user("bob")
+    user = await stored_user("bob")
     await _token(user, "gone", NOW - timedelta(days=1))
     result = await mr.jobs.run("prune")
     assert result.job == "prune"
@@ -66,7 +66,7 @@ async def test_prune_keeps_the_serving_log_and_sessions_inside_their_retention(
     make_mr: Any,
 ) -> None:
     mr = await make_mr(clock=ManualClock(NOW.timestamp()), recommendation_log_retention_days=30)
-    user = await make_user("carol")
+    user = await stored_user("carol")
     for days in (31, 29):
         row = await Recommendation.create(user=user, movie_id=days, score=1.0, reason="r")
         row.created_at = NOW - timedelta(days=days)

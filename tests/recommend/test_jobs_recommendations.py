@@ -10,14 +10,15 @@ import pytest
 from movierec import MovieRec, Settings
 from movierec.operations.notify import LogNotifier
 from movierec.operations.tasks import TASK_NAME, create_celery_app
-from tests.helpers.taste_data import action_ids, add_favorites, new_user
+from tests.helpers.factories import add_favorites, stored_principal
+from tests.helpers.taste_data import action_ids
 from tests.operations.test_jobs import worker
 
 __all__ = ["worker"]
 
 
 async def test_the_refresh_job_recomputes_one_users_list(taste_mr: MovieRec) -> None:
-    alice = await new_user(taste_mr, "alice")
+    alice = await stored_principal("alice")
     await add_favorites(taste_mr, alice, action_ids()[:3])
     before = await taste_mr.recommend.for_user(alice)
     result = await taste_mr.jobs.run("refresh-recommendations", target_id=alice.user_id)
@@ -28,9 +29,9 @@ async def test_the_refresh_job_recomputes_one_users_list(taste_mr: MovieRec) -> 
 
 
 async def test_notify_sends_each_user_their_picks_once(taste_mr: MovieRec) -> None:
-    alice = await new_user(taste_mr, "alice")
+    alice = await stored_principal("alice")
     await add_favorites(taste_mr, alice, action_ids()[:3])
-    await new_user(taste_mr, "bob")  # cold start: still gets picks
+    await stored_principal("bob")  # cold start: still gets picks
     notifier = LogNotifier()
     taste_mr.notifier = notifier
     first = await taste_mr.jobs.run("notify-recommendations")
@@ -48,8 +49,8 @@ async def test_notify_sends_each_user_their_picks_once(taste_mr: MovieRec) -> No
 async def test_a_real_worker_refreshes_the_users_cached_lists(
     worker: Settings, taste_mr: MovieRec, tmp_path: Path
 ) -> None:
-    alice = await new_user(taste_mr, "alice")
-    bob = await new_user(taste_mr, "bob")
+    alice = await stored_principal("alice")
+    bob = await stored_principal("bob")
     await add_favorites(taste_mr, alice, action_ids()[:3])
     before = await taste_mr.recommend.for_user(alice)
     celery = create_celery_app(worker)

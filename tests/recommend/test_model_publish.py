@@ -23,16 +23,17 @@ from movierec.recommend.model import HybridModel
 from movierec.recommend.training import load_training
 from movierec_cli.app import app as cli_app
 from movierec_server import create_app
-from tests.accounts_helpers import bearer, login
 from tests.conftest import MakeMovieRec
 from tests.helpers.cli_env import point_cli_at
-from tests.helpers.taste_data import action_ids, add_favorites, new_user
+from tests.helpers.factories import add_favorites, bearer, signed_in, stored_principal
+from tests.helpers.taste_data import action_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 
 SECOND_PROCESS = """
 import asyncio, json, sys
 from movierec import MovieRec, Principal
+from tests.helpers.factories import add_favorites, bearer, signed_in, stored_principal
 
 async def main() -> None:
     async with MovieRec() as mr:
@@ -77,7 +78,7 @@ async def test_a_fit_round_trips_through_the_artifact_exactly(
 ) -> None:
     mr = await make_mr()
     await mr.catalog.import_movielens(taste_dir)
-    user = await new_user(mr)
+    user = await stored_principal()
     await add_favorites(mr, user, action_ids()[:4])
     await mr.recommend.fit_model()
     model = await mr.recommend.model()
@@ -147,7 +148,7 @@ async def test_fit_publishes_and_a_second_process_serves_the_same_list(
     make_mr: MakeMovieRec, taste_dir: Path, tmp_path: Path, settings: Settings
 ) -> None:
     mr = await _published_mr(make_mr, taste_dir, tmp_path)
-    user = await new_user(mr)
+    user = await stored_principal()
     await add_favorites(mr, user, action_ids()[:5])
     info = await mr.recommend.fit_model()
     assert info.items > 0
@@ -231,7 +232,7 @@ async def test_without_a_usable_version_serving_says_model_unavailable_and_never
     make_mr: MakeMovieRec, taste_dir: Path, tmp_path: Path
 ) -> None:
     mr = await _published_mr(make_mr, taste_dir, tmp_path)
-    user = await new_user(mr)
+    user = await stored_principal()
     with pytest.raises(ModelUnavailable, match="movierec model fit") as caught:
         await mr.recommend.for_user(user)
     assert caught.value.to_dict()["error"]["code"] == "model_unavailable"
@@ -279,7 +280,7 @@ async def test_a_server_with_no_published_model_answers_503_model_unavailable(
 ) -> None:
     mr = await _published_mr(make_mr, taste_dir, tmp_path)
     app = create_app(movierec=mr)
-    pair = await login(mr)
+    pair = await signed_in(mr)
     _, reply = await app.asgi_client.get(
         "/movies/recommendations", headers=bearer(pair.access_token)
     )
@@ -327,7 +328,7 @@ async def test_a_fit_reads_exactly_the_positive_ratings_and_favorites(
 ) -> None:
     mr = await make_mr()
     await mr.catalog.import_movielens(taste_dir)
-    user = await new_user(mr)
+    user = await stored_principal()
     await add_favorites(mr, user, action_ids()[:3])
     data = await load_training(mr.db.connection(), mr.db.kind)
     assert isinstance(data.raters, np.ndarray)

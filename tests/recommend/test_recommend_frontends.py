@@ -16,12 +16,10 @@ from movierec.db.models import Recommendation
 from movierec_cli.app import app as cli_app
 from movierec_server import create_app
 from tests.accounts.test_cli_accounts import config_dir
-from tests.accounts_helpers import bearer, login
-from tests.helpers.taste_data import action_ids, add_favorites, write_movielens
+from tests.helpers.factories import add_favorites, bearer, cli_login, registered_user, signed_in
+from tests.helpers.taste_data import action_ids, write_movielens
 
 __all__ = ["config_dir"]
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -32,7 +30,7 @@ def app(taste_mr: MovieRec) -> Sanic[Any, Any]:
 async def test_get_recommendations_returns_a_page_with_reasons(
     app: Sanic[Any, Any], taste_mr: MovieRec
 ) -> None:
-    pair = await login(taste_mr)
+    pair = await signed_in(taste_mr)
     principal = await taste_mr.auth.authenticate(pair.access_token)
     await add_favorites(taste_mr, principal, action_ids()[:5])
     _, first = await app.asgi_client.get(
@@ -54,7 +52,7 @@ async def test_get_recommendations_returns_a_page_with_reasons(
 async def test_dismissing_over_http_removes_the_movie(
     app: Sanic[Any, Any], taste_mr: MovieRec
 ) -> None:
-    pair = await login(taste_mr)
+    pair = await signed_in(taste_mr)
     headers = bearer(pair.access_token)
     _, listing = await app.asgi_client.get("/movies/recommendations", headers=headers)
     top = listing.json["items"][0]["movie"]["id"]
@@ -73,7 +71,7 @@ async def test_recommendations_need_a_token_and_valid_paging(
     _, anonymous = await app.asgi_client.get("/movies/recommendations")
     assert anonymous.status == 401
     assert anonymous.json["error"]["code"] == "unauthenticated"
-    pair = await login(taste_mr)
+    pair = await signed_in(taste_mr)
     for query, problem in (
         ("size=0", "must be an integer between 1 and 100"),
         ("size=101", "must be an integer between 1 and 100"),
@@ -111,11 +109,11 @@ def test_the_cli_lists_explains_dismisses_and_refreshes(cli_env: Settings, tmp_p
     async def prepare() -> None:
         async with MovieRec(cli_env) as mr:
             await mr.catalog.import_movielens(folder)
-            user = await mr.auth.register("carol", "carol@example.org", PASSWORD)
+            user = await registered_user(mr, "carol")
             await add_favorites(mr, Principal.of(user), action_ids()[:5])
 
     asyncio.run(prepare())
-    logged_in = runner.invoke(cli_app, ["login", "carol", "--password-stdin"], input=PASSWORD)
+    logged_in = cli_login("carol")
     assert logged_in.exit_code == 0, logged_in.output
 
     listed = runner.invoke(cli_app, ["recommend", "--json"])

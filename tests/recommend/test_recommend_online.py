@@ -10,8 +10,7 @@ import pytest
 from movierec import Forbidden, InvalidInput, ManualClock, MovieRec
 from movierec.db.models import CatalogRating, Favorite, Recommendation, User
 from movierec_server import create_app
-from tests.accounts_helpers import bearer, login, make_admin
-from tests.helpers.accounts import make_user
+from tests.helpers.factories import bearer, signed_in, signed_in_admin, stored_user
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 D1 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -36,8 +35,8 @@ async def synthetic_log() -> None:
     for movie, raters in {900: 5, 901: 4, 902: 3, 903: 2, 904: 1, 905: 1}.items():
         for rater in range(raters):
             await CatalogRating.create(rater=rater, movie_id=movie, rating=4.5, rated_at=D1)
-    alice = await make_user("alice")
-    bob = await make_user("bob")
+    alice = await stored_user("alice")
+    bob = await stored_user("bob")
     await _favorite(alice, 901, D1 - timedelta(days=10))  # before anything was shown
     await _serve(alice, [10, 11, 12, 13], D1 + timedelta(hours=9))
     await _serve(alice, [10], D1 + timedelta(hours=15))  # shown again the same day: once
@@ -62,7 +61,7 @@ async def test_online_quality_of_a_synthetic_log_gives_the_hand_computed_shares(
     clocked: MovieRec,
 ) -> None:
     await synthetic_log()
-    _, admin = await make_admin(clocked)
+    _, admin = await signed_in_admin(clocked)
     report = await clocked.recommend.quality(admin, days=30, window=7)
     assert (report.since, report.until, len(report.days)) == (date(2026, 2, 19), NOW.date(), 30)
     days = {row.day: row for row in report.days}
@@ -89,7 +88,7 @@ async def test_online_quality_of_a_synthetic_log_gives_the_hand_computed_shares(
 
 async def test_a_shorter_window_counts_fewer_hits(clocked: MovieRec) -> None:
     await synthetic_log()
-    _, admin = await make_admin(clocked)
+    _, admin = await signed_in_admin(clocked)
     report = await clocked.recommend.quality(admin, days=30, window=1)
     first = next(row.tally for row in report.days if row.day == D1.date())
     # alice's favorite of 11 came 2 days after the showing: only bob's 20 is a hit now
@@ -99,11 +98,11 @@ async def test_a_shorter_window_counts_fewer_hits(clocked: MovieRec) -> None:
 
 
 async def test_online_quality_is_for_admins_and_checks_its_arguments(clocked: MovieRec) -> None:
-    pair = await login(clocked, "pleb")
+    pair = await signed_in(clocked, "pleb")
     viewer = await clocked.auth.authenticate(pair.access_token)
     with pytest.raises(Forbidden):
         await clocked.recommend.quality(viewer)
-    _, admin = await make_admin(clocked)
+    _, admin = await signed_in_admin(clocked)
     for bad in ({"days": 0}, {"days": 400}, {"window": 0}, {"window": True}):
         with pytest.raises(InvalidInput):
             await clocked.recommend.quality(admin, **bad)
@@ -111,8 +110,8 @@ async def test_online_quality_is_for_admins_and_checks_its_arguments(clocked: Mo
 
 async def test_quality_over_http_is_the_library_report_and_admin_only(clocked: MovieRec) -> None:
     await synthetic_log()
-    pair, admin = await make_admin(clocked)
-    user = await login(clocked, "pleb")
+    pair, admin = await signed_in_admin(clocked)
+    user = await signed_in(clocked, "pleb")
     app = create_app(movierec=clocked)
     _, response = await app.asgi_client.get(
         "/admin/recommendations/quality?days=30", headers=bearer(pair.access_token)

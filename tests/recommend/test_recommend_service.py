@@ -11,7 +11,8 @@ from movierec.clock import ManualClock
 from movierec.db.models import Dismissal, Recommendation, User
 from movierec.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from tests.conftest import MakeMovieRec
-from tests.helpers.taste_data import action_ids, add_favorites, movie_ids, new_user, tmdb_id
+from tests.helpers.factories import add_favorites, stored_principal
+from tests.helpers.taste_data import action_ids, movie_ids, tmdb_id
 
 ACTION_GENRE = 28
 
@@ -19,7 +20,7 @@ ACTION_GENRE = 28
 async def test_a_user_with_five_favorites_gets_twenty_explained_recommendations(
     taste_mr: MovieRec,
 ) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     favorites = action_ids()[:5]
     await add_favorites(taste_mr, user, favorites)
     dismissed = action_ids()[5]
@@ -42,7 +43,7 @@ async def test_a_user_with_five_favorites_gets_twenty_explained_recommendations(
 
 
 async def test_the_list_is_diversified_across_genres(taste_mr: MovieRec) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     await add_favorites(taste_mr, user, action_ids()[:5])
     top = (await taste_mr.recommend.for_user(user, size=10)).items
     genres = {g for item in top for g in item.movie.genre_ids}
@@ -53,7 +54,7 @@ async def test_the_list_is_diversified_across_genres(taste_mr: MovieRec) -> None
 
 
 async def test_a_user_without_favorites_gets_the_cold_start_list(taste_mr: MovieRec) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     listing = await taste_mr.recommend.for_user(user, size=20)
     assert listing.cold_start is True
     assert len(listing.items) == 20
@@ -62,7 +63,7 @@ async def test_a_user_without_favorites_gets_the_cold_start_list(taste_mr: Movie
 
 
 async def test_preferred_genres_lead_the_cold_start_reasons(taste_mr: MovieRec) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     await User.filter(id=user.user_id).update(preferences={"genres": [27]})
     listing = await taste_mr.recommend.for_user(user, size=20)
     horror = {tmdb_id(m) for m in movie_ids("Horror")}
@@ -74,7 +75,7 @@ async def test_preferred_genres_lead_the_cold_start_reasons(taste_mr: MovieRec) 
 async def test_the_second_call_is_cached_and_a_new_favorite_invalidates_it(
     taste_mr: MovieRec,
 ) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     await add_favorites(taste_mr, user, action_ids()[:3])
     first = await taste_mr.recommend.for_user(user)
     second = await taste_mr.recommend.for_user(user)
@@ -90,7 +91,7 @@ async def test_the_second_call_is_cached_and_a_new_favorite_invalidates_it(
 
 
 async def test_changing_preferences_invalidates_the_cached_list(taste_mr: MovieRec) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     assert (await taste_mr.recommend.for_user(user)).cached is False
     await User.filter(id=user.user_id).update(preferences={"genres": [35]})
     assert (await taste_mr.recommend.for_user(user)).cached is False
@@ -100,7 +101,7 @@ async def test_the_cached_list_expires_after_the_ttl(make_mr: object, taste_dir:
     clock = ManualClock()
     mr: MovieRec = await make_mr(clock=clock)  # type: ignore[operator]
     await mr.catalog.import_movielens(taste_dir)  # type: ignore[arg-type]
-    user = await new_user(mr)
+    user = await stored_principal()
     await mr.recommend.for_user(user)
     assert (await mr.recommend.for_user(user)).cached is True
     clock.advance(mr.settings.ttl_recommendations + 1)
@@ -108,7 +109,7 @@ async def test_the_cached_list_expires_after_the_ttl(make_mr: object, taste_dir:
 
 
 async def test_each_served_page_is_logged_once(taste_mr: MovieRec) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     await add_favorites(taste_mr, user, action_ids()[:5])
     listing = await taste_mr.recommend.for_user(user, size=10)
     await taste_mr.recommend.for_user(user, size=10)
@@ -121,7 +122,7 @@ async def test_each_served_page_is_logged_once(taste_mr: MovieRec) -> None:
 
 
 async def test_a_dismissed_movie_disappears_at_once_and_for_good(taste_mr: MovieRec) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     await add_favorites(taste_mr, user, action_ids()[:5])
     top = (await taste_mr.recommend.for_user(user)).items[0].movie.id
     first = await taste_mr.recommend.dismiss(user, top)
@@ -133,7 +134,7 @@ async def test_a_dismissed_movie_disappears_at_once_and_for_good(taste_mr: Movie
 
 
 async def test_refresh_all_recomputes_every_users_list_with_progress(taste_mr: MovieRec) -> None:
-    users = [await new_user(taste_mr, f"user{n}") for n in range(3)]
+    users = [await stored_principal(f"user{n}") for n in range(3)]
     await add_favorites(taste_mr, users[0], action_ids()[:2])
     seen: list[tuple[int, int | None, str]] = []
     report = await taste_mr.recommend.refresh_all(
@@ -147,7 +148,7 @@ async def test_refresh_all_recomputes_every_users_list_with_progress(taste_mr: M
 
 
 async def test_bad_page_size_and_unknown_users_are_refused(taste_mr: MovieRec) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     with pytest.raises(InvalidInput):
         await taste_mr.recommend.for_user(user, size=0)
     with pytest.raises(InvalidInput):
@@ -159,28 +160,28 @@ async def test_bad_page_size_and_unknown_users_are_refused(taste_mr: MovieRec) -
 
 
 async def test_a_page_past_the_end_is_empty(taste_mr: MovieRec) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     listing = await taste_mr.recommend.for_user(user, page=40, size=50)
     assert listing.items == []
     assert listing.total > 0
 
 
 async def test_the_refresh_job_runs_refresh_all_for_the_scheduler(taste_mr: MovieRec) -> None:
-    user = await new_user(taste_mr)
+    user = await stored_principal()
     outcome = await taste_mr.jobs.run("refresh-recommendations")
     assert outcome.result["refreshed"] == 1
     assert (await taste_mr.recommend.for_user(user)).cached is True
 
 
 async def test_without_any_movie_source_the_error_says_how_to_get_one(mr: MovieRec) -> None:
-    user = await new_user(mr)
+    user = await stored_principal()
     with pytest.raises(ServiceUnavailable, match="catalog import"):
         await mr.recommend.for_user(user)
 
 
 async def test_refresh_all_counts_a_failing_user_and_goes_on(mr: MovieRec) -> None:
-    await new_user(mr, "one")
-    await new_user(mr, "two")
+    await stored_principal("one")
+    await stored_principal("two")
     report = await mr.recommend.refresh_all()
     assert (report.users, report.refreshed, report.failed) == (2, 0, 2)
 
@@ -190,7 +191,7 @@ async def test_only_existing_movies_can_be_dismissed_and_only_so_many(
 ) -> None:
     mr = await make_mr(dismissals_max_per_user=2)
     await mr.catalog.import_movielens(taste_dir)
-    user = await new_user(mr)
+    user = await stored_principal()
     with pytest.raises(NotFound):
         await mr.recommend.dismiss(user, 2**31 - 1)  # no such movie
     assert await Dismissal.filter(user_id=user.user_id).count() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from movierec import MovieRec, Principal
 from movierec.testing import FakeTMDb
 from tests.conftest import MakeMovieRec
-from tests.helpers.taste_data import add_favorites, new_user
+from tests.helpers.factories import add_favorites, stored_principal
 
 FAVORITES = [603, 550, 680, 278, 11]  # The Matrix, Fight Club, Pulp Fiction, Shawshank, Star Wars
 
@@ -21,7 +21,7 @@ async def test_with_tmdb_five_favorites_give_twenty_explained_recommendations(
     make_mr: MakeMovieRec, fake_tmdb: FakeTMDb
 ) -> None:
     mr = await make_mr(**fake_tmdb.settings_overrides())
-    user = await new_user(mr)
+    user = await stored_principal()
     await like(mr, user, FAVORITES)
     await mr.recommend.dismiss(user, 604)
 
@@ -47,7 +47,7 @@ async def test_with_tmdb_a_new_user_gets_trending_with_reasons(
     make_mr: MakeMovieRec, fake_tmdb: FakeTMDb
 ) -> None:
     mr = await make_mr(**fake_tmdb.settings_overrides())
-    user = await new_user(mr)
+    user = await stored_principal()
     listing = await mr.recommend.for_user(user, size=20)
     assert listing.cold_start is True
     assert len(listing.items) == 20
@@ -59,7 +59,7 @@ async def test_with_tmdb_down_the_list_still_comes_from_what_is_known(
     make_mr: MakeMovieRec, fake_tmdb: FakeTMDb
 ) -> None:
     mr = await make_mr(**fake_tmdb.settings_overrides(), tmdb_max_retries=0)
-    user = await new_user(mr)
+    user = await stored_principal()
     await like(mr, user, FAVORITES[:2])
     await mr.movies.trending("week")  # movies seen on TMDb are kept locally
     fake_tmdb.fail_next(100, status=503)

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from tests.helpers.background_tmdb import BackgroundTMDb
-from tests.helpers.client import Account, has_route, register
-from tests.helpers.served import ServedApp, Stack
+from tests.helpers.factories import HttpAccount, http_account
+from tests.helpers.served import ServedApp, Stack, has_route
 
 pytestmark = pytest.mark.services_only
 
@@ -107,7 +107,7 @@ def test_racing_refreshes_of_one_token_rotate_it_exactly_once(
     served_two_workers: ServedApp, module_stack: Stack
 ) -> None:
     require(served_two_workers, "/auth/refresh")
-    account: Account = register(served_two_workers.url)
+    account: HttpAccount = http_account(served_two_workers.url)
     assert account.refresh_token
 
     def refresh(client: httpx.Client, i: int) -> httpx.Response:
@@ -136,7 +136,7 @@ def test_a_storm_of_favorite_adds_and_removes_leaves_one_row_per_movie(
     require(served_two_workers, "/favorites")
     if module_tmdb is None:
         pytest.skip("movierec.testing.FakeTMDb is not there yet")
-    account = register(served_two_workers.url)
+    account = http_account(served_two_workers.url)
     movie_ids = sorted(module_tmdb.fake.movies)[:4]
 
     def storm(client: httpx.Client, i: int) -> httpx.Response:

@@ -15,7 +15,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.helpers.client import register
+from tests.helpers.factories import http_account
 from tests.helpers.private_pg import PrivateCluster, available
 from tests.helpers.served import JWT_SECRET, ServedApp
 from tests.helpers.traffic import Traffic, failures, summary
@@ -63,7 +63,7 @@ def test_a_postgres_restart_gives_at_most_a_few_seconds_of_503s(
     app = ServedApp(env, workers=2, log_path=tmp_path / "log")
     app.start()
     try:
-        account = register(app.url)
+        account = http_account(app.url)
         headers = {"Authorization": f"Bearer {account.access_token}"}
         traffic = Traffic(app.url, ["/favorites", "/me", "/ready"], headers, threads=4).start()
         time.sleep(1.0)

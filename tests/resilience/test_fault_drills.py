@@ -22,8 +22,8 @@ import pytest
 from tests.conftest import PG_ADMIN_DSN
 from tests.helpers.background_proxy import BackgroundProxy
 from tests.helpers.background_tmdb import BackgroundTMDb, tmdb_env
-from tests.helpers.client import Account, has_route, register
-from tests.helpers.served import ServedApp, Stack
+from tests.helpers.factories import HttpAccount, http_account
+from tests.helpers.served import ServedApp, Stack, has_route
 from tests.helpers.spec_walk import operations
 from tests.helpers.traffic import Traffic, failures, summary
 
@@ -73,7 +73,7 @@ def start_traffic(app: ServedApp) -> list[Traffic]:
     """Public traffic, and signed-in traffic once accounts are served."""
     traffic = [Traffic(app.url, [*get_paths(app.url, secured=False)], threads=3).start()]
     if has_route(app.url, "/auth/register"):
-        account: Account = register(app.url)
+        account: HttpAccount = http_account(app.url)
         secured = get_paths(app.url, secured=True)
         if secured:
             traffic.append(Traffic(app.url, secured, account.headers, threads=2).start())

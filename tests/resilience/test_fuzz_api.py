@@ -25,8 +25,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.helpers.client import Account, has_route, register
-from tests.helpers.served import ServedApp
+from tests.helpers.factories import HttpAccount, http_account
+from tests.helpers.served import ServedApp, has_route
 
 pytestmark = pytest.mark.services_only
 
@@ -50,11 +50,11 @@ def api_schema(served: ServedApp) -> Any:
 
 
 @pytest.fixture(scope="module")
-def account(served: ServedApp) -> Account | None:
+def account(served: ServedApp) -> HttpAccount | None:
     """A signed-in user, once accounts are served."""
     if not has_route(served.url, "/auth/register"):
         return None
-    return register(served.url)
+    return http_account(served.url)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ LONG = settings(
 )
 
 
-def _run(case: schemathesis.Case[Any], http: requests.Session, account: Account | None) -> None:
+def _run(case: schemathesis.Case[Any], http: requests.Session, account: HttpAccount | None) -> None:
     case.call_and_validate(session=http, checks=CHECKS, timeout=30)
     if account is None or (case.method.upper(), case.path) in SESSION_ENDING:
         return
@@ -92,7 +92,7 @@ def _run(case: schemathesis.Case[Any], http: requests.Session, account: Account 
 @schema.parametrize()
 @BOUNDED
 def test_every_route_answers_as_documented_with_and_without_a_token(
-    case: schemathesis.Case[Any], http: requests.Session, account: Account | None
+    case: schemathesis.Case[Any], http: requests.Session, account: HttpAccount | None
 ) -> None:
     _run(case, http, account)
 
@@ -101,6 +101,6 @@ def test_every_route_answers_as_documented_with_and_without_a_token(
 @schema.parametrize()
 @LONG
 def test_every_route_answers_as_documented_under_a_long_fuzz(
-    case: schemathesis.Case[Any], http: requests.Session, account: Account | None
+    case: schemathesis.Case[Any], http: requests.Session, account: HttpAccount | None
 ) -> None:
     _run(case, http, account)

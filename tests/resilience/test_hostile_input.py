@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers.client import Account, has_route, register
 from tests.helpers.dbstate import fingerprint
-from tests.helpers.served import ServedApp
+from tests.helpers.factories import HttpAccount, http_account
+from tests.helpers.served import ServedApp, has_route
 from tests.helpers.spec_walk import Operation, operations
 
 pytestmark = pytest.mark.services_only
@@ -47,8 +47,8 @@ def spec(served: ServedApp) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def account(served: ServedApp) -> Account | None:
-    return register(served.url) if has_route(served.url, "/auth/register") else None
+def account(served: ServedApp) -> HttpAccount | None:
+    return http_account(served.url) if has_route(served.url, "/auth/register") else None
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def client(served: ServedApp) -> Iterator[httpx.Client]:
 class Drill:
     """Sends requests, checks each answer, and collects every problem for one report."""
 
-    def __init__(self, client: httpx.Client, dsn: str, account: Account | None) -> None:
+    def __init__(self, client: httpx.Client, dsn: str, account: HttpAccount | None) -> None:
         self.client = client
         self.dsn = dsn
         self.account = account
@@ -106,7 +106,7 @@ class Drill:
 
 
 @pytest.fixture
-def drill(client: httpx.Client, module_stack: Any, account: Account | None) -> Drill:
+def drill(client: httpx.Client, module_stack: Any, account: HttpAccount | None) -> Drill:
     return Drill(client, module_stack.database_url, account)
 
 

@@ -23,7 +23,7 @@ import pytest
 
 from movierec import MovieRec, Settings
 from movierec.operations.tasks import TASK_NAME, create_celery_app
-from tests.accounts_helpers import bearer, login
+from tests.helpers.factories import bearer, signed_in
 from tests.helpers.served import ROOT, ServedApp, Stack
 
 pytestmark = [pytest.mark.services_only, pytest.mark.slow]
@@ -68,7 +68,7 @@ def test_a_fit_on_the_worker_reaches_both_servers_without_a_restart(
 ) -> None:
     async def token() -> str:
         async with MovieRec(stack.settings()) as mr:
-            return (await login(mr)).access_token
+            return (await signed_in(mr)).access_token
 
     access = asyncio.run(token())
     env = stack.env(MOVIEREC_MODEL_CHECK_SECONDS="1")
