@@ -317,6 +317,29 @@ async def mr(make_mr: MakeMovieRec) -> MovieRec:
     return await make_mr()
 
 
+# --- the CLI and the job worker, on this test's backend
+
+
+@pytest.fixture
+def config_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings, mr: MovieRec
+) -> Path:
+    """The CLI's environment on this test's backend (``mr`` cleans the database after)."""
+    from tests.helpers.cli_env import point_cli_at
+
+    point_cli_at(monkeypatch, tmp_path, settings)
+    return tmp_path / "config"
+
+
+@pytest.fixture
+def worker(settings: Settings, tmp_path: Path) -> Iterator[Settings]:
+    """A real ``celery worker`` process on this test's database and a private queue."""
+    from tests.helpers.celery_worker import celery_worker
+
+    with celery_worker(settings, tmp_path) as worker_settings:
+        yield worker_settings
+
+
 # --- discovery: the TMDb-shaped server (movierec.testing.FakeTMDb)
 
 from movierec.testing import FakeTMDb  # noqa: E402 - kept with the fixtures that use it

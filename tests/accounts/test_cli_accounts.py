@@ -7,20 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-import pytest
-
-from movierec import MovieRec, Settings
-from tests.helpers.cli_env import point_cli_at
 from tests.helpers.factories import PASSWORD, cli, cli_login, cli_registered
-
-
-@pytest.fixture
-def config_dir(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings, mr: MovieRec
-) -> Path:
-    """The CLI's environment on this test's backend (``mr`` cleans the database after)."""
-    point_cli_at(monkeypatch, tmp_path, settings)
-    return tmp_path / "config"
 
 
 def test_a_newcomer_registers_logs_in_edits_the_profile_and_logs_out(config_dir: Path) -> None:

@@ -8,9 +8,7 @@ import redis as sync_redis
 from movierec import MovieRec, RateLimited, Settings, Unauthenticated
 from tests.conftest import MakeMovieRec
 from tests.helpers.factories import PASSWORD, registered_user, signed_in
-from tests.helpers.private_redis import PrivateRedis, private_redis
-
-__all__ = ["private_redis"]  # the fixture
+from tests.helpers.private_redis import PrivateRedis
 
 
 async def _lock_out(mr: MovieRec, name: str = "carol") -> None:

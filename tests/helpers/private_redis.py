@@ -5,14 +5,12 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 import redis as sync_redis
 
-__all__ = ["PrivateRedis", "private_redis"]
+__all__ = ["PrivateRedis"]
 
 
 def _free_port() -> int:
@@ -80,14 +78,3 @@ class PrivateRedis:
         """Stop and start: an empty Redis on the same address, as after a crash."""
         self.stop()
         self.start()
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    """A private Redis for this test, stopped after it."""
-    server = PrivateRedis(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()

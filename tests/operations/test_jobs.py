@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis as sync_redis
 from typer.testing import CliRunner
 
 from movierec import Settings
@@ -23,7 +17,6 @@ from movierec_cli.app import app
 from tests.helpers.factories import stored_user
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -73,65 +66,6 @@ def test_the_beat_schedule_runs_each_periodic_job_on_the_configured_queue() -> N
     assert schedule["prune"]["args"] == ("prune",)
     assert schedule["prune"]["options"]["queue"] == "q1"
     assert schedule["prune"]["schedule"].total_seconds() == 24 * 3600
-
-
-@pytest.fixture
-def worker(settings: Settings, tmp_path: Path) -> Iterator[Settings]:
-    """A real ``celery worker`` process on this test's database and a private queue."""
-    assert settings.redis_url is not None
-    queue = f"mrt-jobs-{uuid.uuid4().hex[:8]}"
-    worker_settings = settings.model_copy(update={"celery_queue": queue})
-    env = {key: value for key, value in os.environ.items() if not key.startswith("MOVIEREC_")}
-    env.update(
-        {
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "cli"), str(ROOT / "server")]),
-            "MOVIEREC_DATABASE_URL": str(settings.database_url),
-            "MOVIEREC_REDIS_URL": settings.redis_url,
-            "MOVIEREC_CACHE_PREFIX": settings.cache_prefix,
-            "MOVIEREC_CELERY_QUEUE": queue,
-            "MOVIEREC_DATA_DIR": str(tmp_path / "worker-data"),
-            "MOVIEREC_CONFIG_DIR": str(tmp_path / "worker-config"),
-            "MOVIEREC_JWT_SECRET": str(settings.jwt_secret),
-        }
-    )
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "movierec.operations.tasks",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel",
-            "info",
-        ],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield worker_settings
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        client = sync_redis.Redis.from_url(settings.redis_url)
-        for key in client.scan_iter(match=f"*{queue}*", count=1000):
-            client.delete(key)
-        client.close()
 
 
 def _log_tail(tmp_path: Path) -> str:

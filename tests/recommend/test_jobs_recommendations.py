@@ -12,9 +12,6 @@ from movierec.operations.notify import LogNotifier
 from movierec.operations.tasks import TASK_NAME, create_celery_app
 from tests.helpers.factories import add_favorites, stored_principal
 from tests.helpers.taste_data import action_ids
-from tests.operations.test_jobs import worker
-
-__all__ = ["worker"]
 
 
 async def test_the_refresh_job_recomputes_one_users_list(taste_mr: MovieRec) -> None:

@@ -15,11 +15,8 @@ from movierec import MovieRec, Principal, Settings
 from movierec.db.models import Recommendation
 from movierec_cli.app import app as cli_app
 from movierec_server import create_app
-from tests.accounts.test_cli_accounts import config_dir
 from tests.helpers.factories import add_favorites, bearer, cli_login, registered_user, signed_in
 from tests.helpers.taste_data import action_ids, write_movielens
-
-__all__ = ["config_dir"]
 
 
 @pytest.fixture
