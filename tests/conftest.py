@@ -28,6 +28,7 @@ from movierec.clock import Clock
 
 if TYPE_CHECKING:
     from tests.helpers.background_proxy import BackgroundProxy
+    from tests.helpers.private_redis import PrivateRedis
 
 REQUIRE_SERVICES = os.environ.get("MOVIEREC_REQUIRE_SERVICES", "") == "1"
 PG_ADMIN_DSN = os.environ.get("MOVIEREC_TEST_PG", "postgres://postgres@127.0.0.1:5432/test")
@@ -283,9 +284,24 @@ def module_backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="module")
 def module_settings(
     module_backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> Settings:
-    """Settings for one module: its own data folder and cache namespace."""
-    return _settings(module_backend, tmp_path_factory.mktemp("module"), request)
+) -> Iterator[Settings]:
+    """Settings for one module: its own data folder, cache namespace and database.
+
+    On PostgreSQL the module gets a database of its own (created and dropped here), so rows
+    its shared tests write never meet a test with its own ``mr`` (which works in the run's
+    database and empties it after), nor the other way round.
+    """
+    settings = _settings(module_backend, tmp_path_factory.mktemp("module"), request)
+    if settings.database_kind != "postgres":
+        yield settings
+        return
+    from tests.helpers.served import create_database, drop_database
+
+    name = create_database(PG_ADMIN_DSN, f"movierec_test_{RUN_ID}_module")
+    try:
+        yield settings.model_copy(update={"database_url": _pg_dsn(name)})
+    finally:
+        drop_database(PG_ADMIN_DSN, name)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -317,7 +333,7 @@ async def mr(make_mr: MakeMovieRec) -> MovieRec:
     return await make_mr()
 
 
-# --- the CLI and the job worker, on this test's backend
+# --- the CLI, the job worker and a private Redis, on this test's backend
 
 
 @pytest.fixture
@@ -338,6 +354,19 @@ def worker(settings: Settings, tmp_path: Path) -> Iterator[Settings]:
 
     with celery_worker(settings, tmp_path) as worker_settings:
         yield worker_settings
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A private Redis for this test (one it may stop and restart), stopped after it."""
+    from tests.helpers.private_redis import PrivateRedis
+
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 # --- discovery: the TMDb-shaped server (movierec.testing.FakeTMDb)

@@ -1,4 +1,10 @@
-"""``/favorites`` over HTTP: status codes, privacy, validation, import and export."""
+"""``/favorites`` over HTTP: status codes, privacy, validation, import and export.
+
+Tests that add favorites get an app of their own (``app``). Tests that only read or are
+refused (``@shared``) share one app per backend for the module (``reader_app``, with the
+catalog seeded once and ``reader`` signed in once); none of them stores a favorite, so each
+can still check that nothing was stored.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import io
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from sanic import Sanic
 
 from movierec import MovieRec
@@ -20,6 +27,30 @@ from tests.helpers.factories import bearer, signed_in, stored_movies
 async def app(mr: MovieRec) -> Sanic[Any, Any]:
     await stored_movies()
     return create_app(movierec=mr)
+
+
+#: Tests on the module's shared app (they run in the module's event loop).
+shared = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def reader_app(module_mr: MovieRec, module_app: Sanic[Any, Any]) -> Sanic[Any, Any]:
+    """The module's app over the seeded catalog; no test using it stores a favorite."""
+    with module_mr.db.activate():
+        await stored_movies()
+    return module_app
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def reader(module_mr: MovieRec) -> dict[str, str]:
+    """The bearer header of a user signed in once for the module."""
+    return bearer((await signed_in(module_mr, "reader")).access_token)
+
+
+async def stored_favorites(mr: MovieRec) -> int:
+    """How many favorite rows ``mr``'s database holds."""
+    with mr.db.activate():
+        return await Favorite.all().count()
 
 
 async def add(app: Sanic[Any, Any], headers: dict[str, str], *movie_ids: int) -> None:
@@ -75,8 +106,11 @@ async def test_checking_and_removing_one_favorite(
     assert again.json["error"]["code"] == "not_found"
 
 
-async def test_every_route_needs_a_bearer_token(app: Sanic[Any, Any]) -> None:
-    client = app.asgi_client
+@shared
+async def test_every_route_needs_a_bearer_token(
+    reader_app: Sanic[Any, Any], module_mr: MovieRec
+) -> None:
+    client = reader_app.asgi_client
     calls = [
         client.get("/favorites/"),
         client.post("/favorites/", json={"movie_id": 603}),
@@ -89,7 +123,7 @@ async def test_every_route_needs_a_bearer_token(app: Sanic[Any, Any]) -> None:
         _, reply = await call
         assert reply.status == 401
         assert reply.json["error"]["code"] == "unauthenticated"
-    assert await Favorite.all().count() == 0
+    assert await stored_favorites(module_mr) == 0
 
 
 async def test_a_user_cannot_see_or_delete_another_users_favorites(
@@ -147,15 +181,16 @@ BAD_BODIES: list[dict[str, Any]] = [
 ]
 
 
+@shared
 async def test_bad_movie_ids_are_json_400s_and_store_nothing(
-    app: Sanic[Any, Any], alice: dict[str, str]
+    reader_app: Sanic[Any, Any], reader: dict[str, str], module_mr: MovieRec
 ) -> None:
     for body in BAD_BODIES:
-        _, reply = await app.asgi_client.post("/favorites/", json=body, headers=alice)
+        _, reply = await reader_app.asgi_client.post("/favorites/", json=body, headers=reader)
         assert reply.status == 400, (body, reply.json)
         assert reply.json["error"]["code"] == "invalid_input"
         assert "<script>" not in reply.text
-    assert await Favorite.all().count() == 0
+    assert await stored_favorites(module_mr) == 0
 
 
 BAD_PATHS = [
@@ -168,19 +203,25 @@ BAD_PATHS = [
 ]
 
 
+@shared
 async def test_bad_ids_in_the_path_are_json_errors(
-    app: Sanic[Any, Any], alice: dict[str, str]
+    reader_app: Sanic[Any, Any], reader: dict[str, str]
 ) -> None:
     for path, status in BAD_PATHS:
-        for method in (app.asgi_client.get, app.asgi_client.delete):
-            _, reply = await method(path, headers=alice)
+        for method in (reader_app.asgi_client.get, reader_app.asgi_client.delete):
+            _, reply = await method(path, headers=reader)
             assert reply.status == status, path
             assert reply.json["error"]["code"] in ("invalid_input", "not_found")
             assert "<script>" not in reply.text
 
 
-async def test_an_unknown_movie_is_a_404(app: Sanic[Any, Any], alice: dict[str, str]) -> None:
-    _, reply = await app.asgi_client.post("/favorites/", json={"movie_id": 999999}, headers=alice)
+@shared
+async def test_an_unknown_movie_is_a_404(
+    reader_app: Sanic[Any, Any], reader: dict[str, str]
+) -> None:
+    _, reply = await reader_app.asgi_client.post(
+        "/favorites/", json={"movie_id": 999999}, headers=reader
+    )
     assert reply.status == 404
 
 
@@ -226,9 +267,12 @@ async def test_listing_pages_by_number_and_cursor_and_filters_by_genre(
     assert sorted(i["movie_id"] for i in drama.json["items"]) == [13, 550]
 
 
-async def test_bad_list_parameters_are_400(app: Sanic[Any, Any], alice: dict[str, str]) -> None:
+@shared
+async def test_bad_list_parameters_are_400(
+    reader_app: Sanic[Any, Any], reader: dict[str, str]
+) -> None:
     for query in ("size=0", "size=101", "page=0", "page=x", "genre=abc", "cursor=zz"):
-        _, reply = await app.asgi_client.get(f"/favorites/?{query}", headers=alice)
+        _, reply = await reader_app.asgi_client.get(f"/favorites/?{query}", headers=reader)
         assert reply.status == 400, query
         assert reply.json["error"]["code"] == "invalid_input"
 
@@ -286,7 +330,10 @@ async def test_a_failed_import_is_400_with_the_report_and_stores_nothing(
     assert done.json["added"] == 1
 
 
-async def test_bad_import_bodies_are_rejected(app: Sanic[Any, Any], alice: dict[str, str]) -> None:
+@shared
+async def test_bad_import_bodies_are_rejected(
+    reader_app: Sanic[Any, Any], reader: dict[str, str], module_mr: MovieRec
+) -> None:
     bodies: list[dict[str, Any]] = [
         {"format": "xml", "content": "[]"},
         {"format": "json"},
@@ -295,16 +342,17 @@ async def test_bad_import_bodies_are_rejected(app: Sanic[Any, Any], alice: dict[
         {"format": "json", "content": '[{"title": "bad\\u0000title"}]'},
     ]
     for body in bodies:
-        _, reply = await app.asgi_client.post("/favorites/import", json=body, headers=alice)
+        _, reply = await reader_app.asgi_client.post("/favorites/import", json=body, headers=reader)
         assert reply.status in (400, 413), body["format"]
         assert "error" in reply.json
-    assert await Favorite.all().count() == 0
+    assert await stored_favorites(module_mr) == 0
 
 
+@shared
 async def test_the_openapi_document_describes_the_favorites_routes(
-    app: Sanic[Any, Any],
+    reader_app: Sanic[Any, Any],
 ) -> None:
-    _, reply = await app.asgi_client.get("/openapi.json")
+    _, reply = await reader_app.asgi_client.get("/openapi.json")
     paths = reply.json["paths"]
     assert {"/favorites", "/favorites/export", "/favorites/import"} <= {
         p.rstrip("/") or p for p in paths

@@ -17,9 +17,7 @@ from movierec import ServiceUnavailable, Settings, cached_trending
 from movierec.cache import RedisCache, oneshot
 from movierec.cache.oneshot import UNSUPPORTED, get_once
 from movierec.discovery.checks import PAGE_SHAPE, trending_key
-from tests.helpers.private_redis import PrivateRedis, private_redis
-
-__all__ = ["private_redis"]  # the fixture
+from tests.helpers.private_redis import PrivateRedis
 
 pytestmark = pytest.mark.services_only
 

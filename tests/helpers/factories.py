@@ -86,9 +86,10 @@ async def signed_in(mr: MovieRec, username: str = "alice", password: str = PASSW
 
 
 async def signed_in_admin(mr: MovieRec, username: str = "root") -> tuple[TokenPair, Principal]:
-    """A new account promoted to admin, logged in; its tokens and its ``Principal``."""
-    await registered_user(mr, username)
-    await mr.admin.promote(username)
+    """An admin logged in (registered and promoted first if new); tokens and ``Principal``."""
+    if await mr.auth.find_user(username) is None:
+        await registered_user(mr, username)
+        await mr.admin.promote(username)
     pair = await mr.auth.login(username, PASSWORD)
     return pair, await mr.auth.authenticate(pair.access_token)
 

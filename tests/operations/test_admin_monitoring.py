@@ -1,4 +1,9 @@
-"""Admins watch TMDb usage and read the audit log, over HTTP and the library."""
+"""Admins watch TMDb usage and read the audit log, over HTTP and the library.
+
+Tests that only read or are refused (``@shared``) share one ``MovieRec`` and app per backend
+for the module (``module_mr``, ``module_app``); tests that write what they then count (audit
+entries, TMDb traffic) or need their own settings or clock keep their own.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sanic import Sanic
 
 from movierec import Forbidden, InvalidInput, ManualClock, MovieRec
 from movierec.clock import utc_datetime
@@ -37,6 +43,10 @@ async def some_tmdb_traffic(mr: MovieRec, fake: FakeTMDb) -> None:
     fake.fail_next(1, status=503)
     await mr.tmdb.search("a")
     await mr.tmdb.details(week.items[0].id)
+
+
+#: Tests on the module's shared ``MovieRec`` and app (they run in the module's event loop).
+shared = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest.fixture
@@ -82,23 +92,28 @@ async def test_usage_is_for_admins_only(tmdb_mr: MovieRec) -> None:
 @pytest.mark.parametrize(
     ("query", "field"), [("since=yesterday", "since"), ("bucket=week", "bucket")]
 )
-async def test_bad_usage_queries_name_the_parameter(mr: MovieRec, query: str, field: str) -> None:
-    pair, _ = await signed_in_admin(mr)
-    app = create_app(movierec=mr)
-    _, response = await app.asgi_client.get(
+@shared
+async def test_bad_usage_queries_name_the_parameter(
+    module_mr: MovieRec, module_app: Sanic[Any, Any], query: str, field: str
+) -> None:
+    pair, _ = await signed_in_admin(module_mr)
+    _, response = await module_app.asgi_client.get(
         f"/admin/usage?{query}", headers=bearer(pair.access_token)
     )
     assert response.status == 400
     assert field in response.json["error"]["details"]["fields"]
 
 
-async def test_metrics_need_an_admin_token(mr: MovieRec) -> None:
-    pair, _ = await signed_in_admin(mr)
-    user = await signed_in(mr, "pleb")
-    app = create_app(movierec=mr)
-    _, anonymous = await app.asgi_client.get("/metrics")
-    _, plain = await app.asgi_client.get("/metrics", headers=bearer(user.access_token))
-    _, admin = await app.asgi_client.get("/metrics", headers=bearer(pair.access_token))
+@shared
+async def test_metrics_need_an_admin_token(
+    module_mr: MovieRec, module_app: Sanic[Any, Any]
+) -> None:
+    pair, _ = await signed_in_admin(module_mr)
+    user = await signed_in(module_mr, "pleb")
+    client = module_app.asgi_client
+    _, anonymous = await client.get("/metrics")
+    _, plain = await client.get("/metrics", headers=bearer(user.access_token))
+    _, admin = await client.get("/metrics", headers=bearer(pair.access_token))
     assert (anonymous.status, plain.status, admin.status) == (401, 403, 200)
     assert "movierec_http_requests_total" in admin.text
 
@@ -157,10 +172,11 @@ async def test_the_audit_log_pages_and_filters_by_time(make_mr: Any) -> None:
     assert [e.details["n"] for e in recent.items] == [4, 3]
 
 
-async def test_the_audit_log_is_for_admins_only(mr: MovieRec) -> None:
+@shared
+async def test_the_audit_log_is_for_admins_only(module_mr: MovieRec) -> None:
     viewer = Principal(user_id=1, username="pleb", role="user")
     with pytest.raises(Forbidden):
-        await mr.audit.search(viewer)
+        await module_mr.audit.search(viewer)
 
 
 async def test_the_audit_route_filters_and_refuses_non_admins(mr: MovieRec) -> None:
@@ -198,14 +214,18 @@ def test_since_accepts_spans_and_iso_dates() -> None:
         parse_since("last tuesday", clock)
 
 
-async def test_usage_viewing_is_refused_to_plain_users_in_the_library(mr: MovieRec) -> None:
+@shared
+async def test_usage_viewing_is_refused_to_plain_users_in_the_library(module_mr: MovieRec) -> None:
     with pytest.raises(Forbidden):
-        await mr.monitoring.usage(Principal(user_id=1, username="u"))
+        await module_mr.monitoring.usage(Principal(user_id=1, username="u"))
 
 
 @pytest.mark.parametrize("field", ["action", "actor"])
-async def test_audit_filters_with_nul_bytes_are_invalid_input(mr: MovieRec, field: str) -> None:
-    _, admin = await signed_in_admin(mr)
+@shared
+async def test_audit_filters_with_nul_bytes_are_invalid_input(
+    module_mr: MovieRec, field: str
+) -> None:
+    _, admin = await signed_in_admin(module_mr)
     filters: dict[str, Any] = {field: "lo\x00gin"}
     with pytest.raises(InvalidInput):
-        await mr.audit.search(admin, **filters)
+        await module_mr.audit.search(admin, **filters)

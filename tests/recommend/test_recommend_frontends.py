@@ -1,4 +1,9 @@
-"""Recommendations over HTTP and in the terminal."""
+"""Recommendations over HTTP and in the terminal.
+
+The tests that are refused or read the OpenAPI document (``@shared``) share one app per
+backend for the module (``module_app``, no catalog: they are answered before any is read);
+the others get the taste catalog and an app of their own.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,10 @@ from tests.helpers.taste_data import action_ids, write_movielens
 @pytest.fixture
 def app(taste_mr: MovieRec) -> Sanic[Any, Any]:
     return create_app(movierec=taste_mr)
+
+
+#: Tests on the module's shared app (they run in the module's event loop).
+shared = pytest.mark.asyncio(loop_scope="module")
 
 
 async def test_get_recommendations_returns_a_page_with_reasons(
@@ -62,13 +71,15 @@ async def test_dismissing_over_http_removes_the_movie(
     assert top not in {item["movie"]["id"] for item in after.json["items"]}
 
 
+@shared
 async def test_recommendations_need_a_token_and_valid_paging(
-    app: Sanic[Any, Any], taste_mr: MovieRec
+    module_app: Sanic[Any, Any], module_mr: MovieRec
 ) -> None:
+    app = module_app
     _, anonymous = await app.asgi_client.get("/movies/recommendations")
     assert anonymous.status == 401
     assert anonymous.json["error"]["code"] == "unauthenticated"
-    pair = await signed_in(taste_mr)
+    pair = await signed_in(module_mr)
     for query, problem in (
         ("size=0", "must be an integer between 1 and 100"),
         ("size=101", "must be an integer between 1 and 100"),
@@ -81,11 +92,13 @@ async def test_recommendations_need_a_token_and_valid_paging(
         assert bad.status == 400, query
         assert bad.json["error"]["code"] == "invalid_input"
         assert bad.json["error"]["details"]["fields"] == {query.split("=")[0]: problem}
-    assert await Recommendation.all().count() == 0
+    with module_mr.db.activate():
+        assert await Recommendation.all().count() == 0
 
 
-async def test_the_routes_are_documented(app: Sanic[Any, Any]) -> None:
-    _, spec = await app.asgi_client.get("/openapi.json")
+@shared
+async def test_the_routes_are_documented(module_app: Sanic[Any, Any]) -> None:
+    _, spec = await module_app.asgi_client.get("/openapi.json")
     paths = spec.json["paths"]
     assert "get" in paths["/movies/recommendations"]
     assert any(p.startswith("/movies/recommendations/") and "dismiss" in p for p in paths)

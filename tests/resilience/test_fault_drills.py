@@ -9,7 +9,6 @@ by itself, without a restart.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -218,40 +217,3 @@ def test_tmdb_too_slow_is_a_clear_503_within_the_retry_budget(
     assert response.status_code == 503, response.text
     assert response.json()["error"]["code"] == "upstream_unavailable"
     assert seconds < 3 + 2  # the retry budget, plus slack for a loaded machine
-
-
-# --- graceful stop
-
-
-def test_sigterm_mid_load_lets_the_requests_in_flight_finish(
-    stack: Stack, tmdb: BackgroundTMDb | None, tmp_path: Path
-) -> None:
-    if tmdb is None:
-        pytest.skip("movierec.testing.FakeTMDb is not there yet")
-    app = ServedApp(stack.env(**tmdb.env()), workers=2, log_path=tmp_path / "log")
-    app.start()
-    try:
-        if not has_route(app.url, "/movies/search"):
-            pytest.skip("discovery routes are not served yet")
-        tmdb.fake.slow(2.0)
-        outcomes: list[Any] = []
-
-        def one(n: int) -> None:
-            try:
-                outcomes.append(httpx.get(f"{app.url}/movies/search?q=drain{n}", timeout=30))
-            except httpx.HTTPError as exc:
-                outcomes.append(exc)
-
-        threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
-        for thread in threads:
-            thread.start()
-        assert wait_for(lambda: len(tmdb.fake.requests) >= 8, timeout=10)
-        app.terminate()
-        for thread in threads:
-            thread.join(30)
-        exit_code = app.wait(30)
-    finally:
-        app.stop()
-    statuses = [o.status_code if isinstance(o, httpx.Response) else repr(o) for o in outcomes]
-    assert statuses == [200] * 8, statuses
-    assert exit_code == 0, app.log()
