@@ -41,9 +41,17 @@ if typing.TYPE_CHECKING:
     from movierec.catalog import TMDB_GENRES, CatalogImportReport
     from movierec.clock import Clock, ManualClock, SystemClock
     from movierec.config import Settings
+    from movierec.config_sources import CacheAddress, cache_address
     from movierec.core import MovieRec
     from movierec.db import migrate_database
-    from movierec.discovery import GenreList, MovieInfo, TrendingWindow, cached_trending
+    from movierec.discovery import (
+        CachedMoviePage,
+        GenreList,
+        MovieInfo,
+        TrendingWindow,
+        cached_trending,
+        cached_trending_data,
+    )
     from movierec.errors import (
         AmbiguousTitle,
         AuthError,
@@ -137,6 +145,8 @@ __all__ = [
     "AuditEntry",
     "AuditPage",
     "AuthError",
+    "CacheAddress",
+    "CachedMoviePage",
     "CatalogImportReport",
     "Clock",
     "ConfigurationError",
@@ -214,7 +224,9 @@ __all__ = [
     "Year",
     "__version__",
     "bucket_start",
+    "cache_address",
     "cached_trending",
+    "cached_trending_data",
     "checked",
     "classify_error",
     "detect_format",
@@ -304,6 +316,8 @@ _WHERE = {
     "RegisterInput": "movierec.accounts",
     "ServiceUnavailable": "movierec.errors",
     "Settings": "movierec.config",
+    "CacheAddress": "movierec.config_sources",
+    "CachedMoviePage": "movierec.discovery",
     "SystemClock": "movierec.clock",
     "TitleMatch": "movierec.favorites",
     "TokenPair": "movierec.accounts",
@@ -321,6 +335,8 @@ _WHERE = {
     "Year": "movierec.types",
     "bucket_start": "movierec.operations",
     "cached_trending": "movierec.discovery",
+    "cached_trending_data": "movierec.discovery",
+    "cache_address": "movierec.config_sources",
     "checked": "movierec.types",
     "classify_error": "movierec.boundary",
     "detect_format": "movierec.favorites",

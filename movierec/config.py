@@ -12,12 +12,10 @@ fields also accept TMDb's own names (``TMDB_API_KEY``, ``TMDB_READ_ACCESS_TOKEN`
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import platformdirs
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,28 +25,18 @@ from pydantic import (
     model_validator,
 )
 
+from movierec.config_sources import (
+    ENV_PREFIX,
+    REDIS_SCHEMES,
+    config_file_values,
+    default_config_dir,
+    default_data_dir,
+    env_value,
+    prefixes_overlap,
+)
 from movierec.errors import ConfigurationError
 
 __all__ = ["Settings", "default_config_dir", "default_data_dir"]
-
-APP_NAME = "movierec"
-ENV_PREFIX = "MOVIEREC_"
-_TMDB_ALIASES = {
-    "tmdb_api_key": "TMDB_API_KEY",
-    "tmdb_read_access_token": "TMDB_READ_ACCESS_TOKEN",
-    "tmdb_base_url": "TMDB_BASE_URL",
-    "tmdb_image_base_url": "TMDB_IMAGE_BASE_URL",
-}
-
-
-def default_data_dir() -> Path:
-    """The per-user data folder (SQLite database, JWT secret, downloaded data sets)."""
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
-
-
-def default_config_dir() -> Path:
-    """The per-user config folder (config.toml, the CLI's saved login)."""
-    return platformdirs.user_config_path(APP_NAME, appauthor=False)
 
 
 class Settings(BaseModel):
@@ -221,7 +209,7 @@ class Settings(BaseModel):
         if value in (None, ""):
             return None
         assert value is not None
-        if not value.startswith(("redis://", "rediss://", "unix://")):
+        if not value.startswith(REDIS_SCHEMES):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
@@ -259,7 +247,7 @@ class Settings(BaseModel):
     @model_validator(mode="after")
     def _check_prefixes(self) -> Settings:
         coordination = self.resolved_coordination_prefix
-        if coordination.startswith(self.cache_prefix) or self.cache_prefix.startswith(coordination):
+        if prefixes_overlap(self.cache_prefix, coordination):
             raise ValueError(
                 "coordination_prefix must not overlap cache_prefix "
                 "(clearing the cache would clear lockouts and rate limits)"
@@ -324,15 +312,7 @@ class Settings(BaseModel):
         Raises :class:`ConfigurationError` with one line naming the bad setting.
         """
         environ = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        path = config_file or environ.get(f"{ENV_PREFIX}CONFIG")
-        if path is None:
-            candidate = Path(environ.get(f"{ENV_PREFIX}CONFIG_DIR") or default_config_dir())
-            path = candidate / "config.toml"
-            explicit = False
-        else:
-            explicit = True
-        values.update(_read_toml(Path(path), required=explicit))
+        values: dict[str, Any] = config_file_values(environ, config_file)
         values.update(_read_env(environ))
         values.update(overrides)
         try:
@@ -343,30 +323,11 @@ class Settings(BaseModel):
             ) from None
 
 
-def _read_toml(path: Path, *, required: bool) -> dict[str, Any]:
-    if not path.is_file():
-        if required:
-            raise ConfigurationError(f"MOVIEREC_CONFIG: no config file at {path}")
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"config file {path}: {exc}") from None
-    section = data.get("movierec", data)
-    if not isinstance(section, dict):
-        raise ConfigurationError(f"config file {path}: [movierec] must be a table")
-    return dict(section)
-
-
 def _read_env(environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, field in Settings.model_fields.items():
-        raw = environ.get(ENV_PREFIX + name.upper())
-        if raw is None and name in _TMDB_ALIASES:
-            raw = environ.get(_TMDB_ALIASES[name])
+        raw = env_value(environ, name, default_is_none=field.default is None)
         if raw is None:
-            continue
-        if raw == "" and field.default is None:
             continue
         origin = getattr(field.annotation, "__origin__", None)
         if origin is tuple:

@@ -36,8 +36,8 @@ def _checked_as(kind: str) -> Callable[[Context, Parameter, Any], Any]:
     """
 
     def check(ctx: Context, param: Parameter, value: Any) -> Any:
-        if value is None or ctx.resilient_parsing:
-            return value
+        if value is None or ctx.resilient_parsing or value == param.default:
+            return value  # the default is in bounds (and checking it would load pydantic)
         import movierec
 
         try:

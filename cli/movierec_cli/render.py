@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 __all__ = [
     "console",
     "error_console",
+    "page_caption",
+    "place_caption",
     "print_error",
     "print_json",
     "print_message",
@@ -94,9 +96,14 @@ def print_table(
 
 def page_caption(page: Page[Any], noun: str, *notes: str) -> str:
     """The footer of every paged table: where this page sits, the total, then ``notes``."""
-    where = f"{page.total} {noun}"
-    if page.page is not None:
-        where = f"page {page.page} of {page.total_pages} - {where}"
+    return place_caption(page.page, page.total_pages, page.total, noun, *notes)
+
+
+def place_caption(page: int | None, total_pages: int, total: int, noun: str, *notes: str) -> str:
+    """:func:`page_caption` from the page's numbers (a page held as plain values)."""
+    where = f"{total} {noun}"
+    if page is not None:
+        where = f"page {page} of {total_pages} - {where}"
     return " · ".join([where, *(note for note in notes if note)])
 
 

@@ -7,8 +7,10 @@ never care which provider a movie came from.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from movierec.types import Genre
+if TYPE_CHECKING:
+    from movierec.types import Genre
 
 __all__ = ["MOVIELENS_TO_TMDB", "TMDB_GENRES", "genre_key", "genre_names", "map_movielens_genres"]
 
@@ -76,4 +78,6 @@ def genre_key(genre_ids: Iterable[int]) -> str:
 
 def genre_names(genre_ids: Iterable[int]) -> tuple[Genre, ...]:
     """``Genre`` values for known ids, in the given order."""
+    from movierec.types import Genre  # here: the genre names alone need no pydantic
+
     return tuple(Genre(id=i, name=TMDB_GENRES[i]) for i in genre_ids if i in TMDB_GENRES)

@@ -14,17 +14,19 @@ import typing
 from movierec._lazy import lazy_names as _lazy_names
 
 if typing.TYPE_CHECKING:
-    from movierec.discovery.cached import cached_trending
+    from movierec.discovery.cached import CachedMoviePage, cached_trending, cached_trending_data
     from movierec.discovery.providers import MovieProvider, TrendingWindow
     from movierec.discovery.service import GenreList, MovieInfo, MovieService
 
 __all__ = [
+    "CachedMoviePage",
     "GenreList",
     "MovieInfo",
     "MovieProvider",
     "MovieService",
     "TrendingWindow",
     "cached_trending",
+    "cached_trending_data",
 ]
 
 _WHERE = {
@@ -33,7 +35,9 @@ _WHERE = {
     "MovieService": "movierec.discovery.service",
     "MovieProvider": "movierec.discovery.providers",
     "TrendingWindow": "movierec.discovery.providers",
+    "CachedMoviePage": "movierec.discovery.cached",
     "cached_trending": "movierec.discovery.cached",
+    "cached_trending_data": "movierec.discovery.cached",
 }
 
 

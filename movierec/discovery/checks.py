@@ -6,11 +6,13 @@ Shared by :class:`~movierec.discovery.MovieService` and the read-only fast path
 
 from __future__ import annotations
 
+from movierec.discovery.keys import PAGE_SHAPE, trending_key
 from movierec.discovery.providers import TrendingWindow
 from movierec.errors import InvalidInput
 from movierec.types import GenreId, MovieId, PageNo, Year, checked
 
 __all__ = [
+    "PAGE_SHAPE",
     "check_genre_id",
     "check_movie_id",
     "check_page",
@@ -65,12 +67,3 @@ def check_query(query: str) -> str:
 def check_year(year: int | None) -> int | None:
     """A :data:`~movierec.types.Year`, or ``None``."""
     return None if year is None else int(checked(Year, "year", year))
-
-
-PAGE_SHAPE = "page2"  # in cached pages' keys: a page cached in an older shape is not read
-
-
-def trending_key(source: str, window: TrendingWindow, page: int, language: str) -> str:
-    """The cache key of one trending page of ``source`` (``tmdb`` or ``catalog``), before
-    the page shape the service appends (``PAGE_SHAPE``)."""
-    return f"{source}:trending:{window}:{page}:{language}"

@@ -13,11 +13,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
+from movierec_cli import render
+from movierec_cli.commands.movies import print_movies
 from tests.conftest import MakeMovieRec
 from tests.helpers.movielens_catalog import write_movielens
+
+if TYPE_CHECKING:
+    from movierec import CachedMoviePage
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("numpy", "scipy", "tortoise", "aiohttp", "redis", "pydantic", "sanic", "asyncpg")
@@ -118,8 +124,9 @@ def test_the_listed_help_lines_are_the_commands_own() -> None:
 
 @pytest.mark.services_only
 async def test_a_warm_trending_opens_no_database_and_loads_no_recommender(
-    make_mr: MakeMovieRec, tmp_path: Path
+    make_mr: MakeMovieRec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(render.console, "width", 100)  # the child's COLUMNS
     mr = await make_mr()
     await mr.catalog.import_movielens(write_movielens(tmp_path / "ml-tiny"))
     settings = mr.settings
@@ -139,8 +146,20 @@ async def test_a_warm_trending_opens_no_database_and_loads_no_recommender(
     # nor redis-py (one GET: movierec.cache.oneshot), Typer's pydantic adapters
     # (movierec_cli.helpshape.PlainValue) or Rich's progress bars
     assert sorted(warm_modules & {"redis", "typer._adapters", "rich.progress"}) == []
+    # nor pydantic: the settings it needs are read without it (movierec.config_sources)
+    # and the page is printed as the plain values the library stored
+    assert sorted(warm_modules & {"pydantic", "pydantic_core", "movierec.config"}) == []
     assert json.loads(warm)["items"] == json.loads(cold)["items"]
     assert (json.loads(cold)["cached"], json.loads(warm)["cached"]) == (False, True)
-    table_modules, table = _running(["trending"], env)  # the table names genres too
-    assert sorted(table_modules & {"tortoise", "asyncpg", "numpy", "scipy", "aiohttp"}) == []
+    # the same page through the full path (MovieRec, MoviePage validated), as JSON
+    full = await mr.movies.trending()
+    assert full.cached
+    assert json.loads(warm) == full.model_dump(mode="json")
+    table_modules, table = _running(["trending"], {**env, "COLUMNS": "100"})
+    assert sorted(table_modules & {*HEAVY, "pydantic_core"}) == []
     assert json.loads(warm)["items"][0]["title"] in table
+    # and as a table: the full path's page drawn by the CLI prints the same bytes
+    with render.console.capture() as drawn:
+        print_movies("Trending this week", cast("CachedMoviePage", full.model_dump(mode="json")))
+    assert "cached" in drawn.get()
+    assert drawn.get().rstrip("\n") == table.rstrip("\n")

@@ -3,38 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 if TYPE_CHECKING:
-    from movierec import MovieInfo, MoviePage, MovieRec, Settings
+    from movierec import CachedMoviePage, MovieInfo, MoviePage, MovieRec, Settings
 from movierec_cli.options import JsonOption, PageOption, YearOption, movie_id_argument
-from movierec_cli.render import page_caption, print_json, print_table
-from movierec_cli.runner import load_settings, run, run_async
+from movierec_cli.render import place_caption, print_json, print_table
+from movierec_cli.runner import run, run_async
 
 
-def _caption(page: MoviePage) -> str:
-    return page_caption(
-        page,
+def _caption(page: CachedMoviePage) -> str:
+    return place_caption(
+        page["page"],
+        page["total_pages"],
+        page["total"],
         "results",
-        f"source: {page.source}" + (", cached" if page.cached else ""),
-        "STALE: the provider is failing, this is the last good copy" if page.stale else "",
-        page.note or "",
+        f"source: {page['source']}" + (", cached" if page["cached"] else ""),
+        "STALE: the provider is failing, this is the last good copy" if page["stale"] else "",
+        page["note"] or "",
     )
 
 
-def _genres(ids: tuple[int, ...]) -> str:
+def _genres(ids: list[int]) -> str:
     from movierec import TMDB_GENRES
 
     return ", ".join(TMDB_GENRES.get(i, str(i)) for i in ids)
 
 
-def print_movies(title: str, page: MoviePage) -> None:
-    """A page of movies as a table."""
+def print_movies(title: str, page: CachedMoviePage) -> None:
+    """A page of movies as a table, from its plain values (a cached page's, or a
+    ``MoviePage``'s ``model_dump(mode="json")``: one renderer, so both print alike)."""
     rows = [
-        (m.id, m.title, m.year, _genres(m.genre_ids), f"{m.vote_average:.1f}", m.vote_count)
-        for m in page.items
+        (
+            m["id"],
+            m["title"],
+            m["release_year"],
+            _genres(m["genre_ids"]),
+            f"{m['vote_average']:.1f}",
+            m["vote_count"],
+        )
+        for m in page["items"]
     ]
     columns = ("id", "title", "year", "genres", "rating", "votes")
     print_table(title, columns, rows, caption=_caption(page))
@@ -47,14 +57,15 @@ def show_page(
     settings: Settings | None = None,
 ) -> None:
     """Run ``load`` against an open ``MovieRec`` and print its page."""
-    _print_page(title, run(load, settings), as_json)
+    result = run(load, settings)
+    _print_page(title, cast("CachedMoviePage", result.model_dump(mode="json")), as_json)
 
 
-def _print_page(title: str, result: MoviePage, as_json: bool) -> None:
+def _print_page(title: str, page: CachedMoviePage, as_json: bool) -> None:
     if as_json:
-        print_json(result)
+        print_json(page)
     else:
-        print_movies(title, result)
+        print_movies(title, page)
 
 
 def trending(
@@ -67,12 +78,14 @@ def trending(
     Example: movierec trending --window day
     """
 
-    settings = load_settings()
+    async def cached() -> CachedMoviePage | None:
+        # Only the cache's settings, and the page as stored: no pydantic, no Settings model.
+        from movierec import cache_address, cached_trending_data
 
-    async def cached() -> MoviePage | None:
-        from movierec import cached_trending
-
-        return await cached_trending(settings, window, page)
+        address = cache_address()
+        if address is None:  # a value it reads is not plainly valid: Settings reports it
+            return None
+        return await cached_trending_data(address, window, page)
 
     # A page already in the shared cache needs nothing else opened (no database).
     title = f"Trending this {window}"
@@ -84,7 +97,7 @@ def trending(
     async def work(mr: MovieRec) -> MoviePage:
         return await mr.movies.trending(window=window, page=page)
 
-    show_page(title, work, json, settings)
+    show_page(title, work, json)
 
 
 def search(
