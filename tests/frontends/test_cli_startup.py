@@ -126,7 +126,9 @@ def test_the_listed_help_lines_are_the_commands_own() -> None:
 async def test_a_warm_trending_opens_no_database_and_loads_no_recommender(
     make_mr: MakeMovieRec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(render.console, "width", 100)  # the child's COLUMNS
+    # the child's COLUMNS; "_width", not the "width" property, so undoing restores None
+    # (auto-detect) instead of pinning the width read before the test
+    monkeypatch.setattr(render.console, "_width", 100)
     mr = await make_mr()
     await mr.catalog.import_movielens(write_movielens(tmp_path / "ml-tiny"))
     settings = mr.settings
