@@ -39,6 +39,6 @@ class BackgroundTMDb:
         self._loop.close()
 
 
-def tmdb_env(fake: BackgroundTMDb | None) -> dict[str, str]:
-    """A served app's TMDb settings: the fake's, when there is one."""
-    return fake.env() if fake is not None else {}
+def tmdb_env(fake: BackgroundTMDb) -> dict[str, str]:
+    """A served app's TMDb settings: the fake's."""
+    return fake.env()

@@ -218,9 +218,3 @@ class Stack:
             **overrides,
         }
         return Settings.model_validate(values)
-
-
-def has_route(base_url: str, path: str) -> bool:
-    """Whether the served spec documents ``path`` (areas land one by one)."""
-    spec = httpx.get(base_url + "/openapi.json", timeout=10).json()
-    return path in spec.get("paths", {})

@@ -57,12 +57,8 @@ def stack(services: Services, tmp_path: Path) -> Iterator[Stack]:
     yield from _make_stack(services, tmp_path)
 
 
-def _fake_tmdb() -> Iterator[BackgroundTMDb | None]:
-    try:
-        fake = BackgroundTMDb()
-    except ImportError:  # movierec.testing not there yet: the offline catalog serves
-        yield None
-        return
+def _fake_tmdb() -> Iterator[BackgroundTMDb]:
+    fake = BackgroundTMDb()
     try:
         yield fake
     finally:
@@ -70,20 +66,18 @@ def _fake_tmdb() -> Iterator[BackgroundTMDb | None]:
 
 
 @pytest.fixture(scope="module")
-def module_tmdb() -> Iterator[BackgroundTMDb | None]:
+def module_tmdb() -> Iterator[BackgroundTMDb]:
     """A fake TMDb shared by the tests of one module."""
     yield from _fake_tmdb()
 
 
 @pytest.fixture
-def tmdb() -> Iterator[BackgroundTMDb | None]:
+def tmdb() -> Iterator[BackgroundTMDb]:
     """A fake TMDb for one test (its faults never leak into another)."""
     yield from _fake_tmdb()
 
 
-def _serve(
-    stack: Stack, fake: BackgroundTMDb | None, log_dir: Path, workers: int
-) -> Iterator[ServedApp]:
+def _serve(stack: Stack, fake: BackgroundTMDb, log_dir: Path, workers: int) -> Iterator[ServedApp]:
     app = ServedApp(stack.env(**tmdb_env(fake)), workers=workers, log_path=log_dir / "log")
     app.start()
     try:
@@ -95,7 +89,7 @@ def _serve(
 @pytest.fixture(scope="module")
 def served(
     module_stack: Stack,
-    module_tmdb: BackgroundTMDb | None,
+    module_tmdb: BackgroundTMDb,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ServedApp]:
     """One served app (single worker) on the module's stack and fake TMDb."""
@@ -105,7 +99,7 @@ def served(
 @pytest.fixture(scope="module")
 def served_two_workers(
     module_stack: Stack,
-    module_tmdb: BackgroundTMDb | None,
+    module_tmdb: BackgroundTMDb,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ServedApp]:
     """Two worker processes on the module's stack and fake TMDb (races across processes)."""

@@ -22,7 +22,7 @@ import pytest
 
 from tests.helpers.background_tmdb import BackgroundTMDb
 from tests.helpers.factories import HttpAccount, http_account
-from tests.helpers.served import ServedApp, Stack, has_route
+from tests.helpers.served import ServedApp, Stack
 
 pytestmark = pytest.mark.services_only
 
@@ -54,15 +54,9 @@ def sql(stack: Stack, query: str, *args: Any) -> list[asyncpg.Record]:
     return asyncio.run(run())
 
 
-def require(app: ServedApp, path: str) -> None:
-    if not has_route(app.url, path):
-        pytest.skip(f"{path} is not served yet")
-
-
 def test_one_username_registered_by_many_clients_at_once_has_exactly_one_account(
     served_two_workers: ServedApp, module_stack: Stack
 ) -> None:
-    require(served_two_workers, "/auth/register")
     name = f"race{uuid.uuid4().hex[:8]}"
 
     def register_once(client: httpx.Client, i: int) -> httpx.Response:
@@ -86,7 +80,6 @@ def test_one_username_registered_by_many_clients_at_once_has_exactly_one_account
 def test_one_email_registered_by_many_clients_at_once_has_exactly_one_account(
     served_two_workers: ServedApp, module_stack: Stack
 ) -> None:
-    require(served_two_workers, "/auth/register")
     email = f"shared{uuid.uuid4().hex[:8]}@example.com"
 
     def register_once(client: httpx.Client, i: int) -> httpx.Response:
@@ -106,7 +99,6 @@ def test_one_email_registered_by_many_clients_at_once_has_exactly_one_account(
 def test_racing_refreshes_of_one_token_rotate_it_exactly_once(
     served_two_workers: ServedApp, module_stack: Stack
 ) -> None:
-    require(served_two_workers, "/auth/refresh")
     account: HttpAccount = http_account(served_two_workers.url)
     assert account.refresh_token
 
@@ -131,11 +123,8 @@ def test_racing_refreshes_of_one_token_rotate_it_exactly_once(
 
 
 def test_a_storm_of_favorite_adds_and_removes_leaves_one_row_per_movie(
-    served_two_workers: ServedApp, module_stack: Stack, module_tmdb: BackgroundTMDb | None
+    served_two_workers: ServedApp, module_stack: Stack, module_tmdb: BackgroundTMDb
 ) -> None:
-    require(served_two_workers, "/favorites")
-    if module_tmdb is None:
-        pytest.skip("movierec.testing.FakeTMDb is not there yet")
     account = http_account(served_two_workers.url)
     movie_ids = sorted(module_tmdb.fake.movies)[:4]
 

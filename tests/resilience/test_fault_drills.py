@@ -22,7 +22,7 @@ from tests.conftest import PG_ADMIN_DSN
 from tests.helpers.background_proxy import BackgroundProxy
 from tests.helpers.background_tmdb import BackgroundTMDb, tmdb_env
 from tests.helpers.factories import HttpAccount, http_account
-from tests.helpers.served import ServedApp, Stack, has_route
+from tests.helpers.served import ServedApp, Stack
 from tests.helpers.spec_walk import operations
 from tests.helpers.traffic import Traffic, failures, summary
 
@@ -69,14 +69,15 @@ def app_via_proxy(
 
 
 def start_traffic(app: ServedApp) -> list[Traffic]:
-    """Public traffic, and signed-in traffic once accounts are served."""
-    traffic = [Traffic(app.url, [*get_paths(app.url, secured=False)], threads=3).start()]
-    if has_route(app.url, "/auth/register"):
-        account: HttpAccount = http_account(app.url)
-        secured = get_paths(app.url, secured=True)
-        if secured:
-            traffic.append(Traffic(app.url, secured, account.headers, threads=2).start())
-    return traffic
+    """Public traffic and signed-in traffic, over every documented GET."""
+    public, secured = get_paths(app.url, secured=False), get_paths(app.url, secured=True)
+    assert public, "the spec documents no public GET"
+    assert secured, "the spec documents no signed-in GET"
+    account: HttpAccount = http_account(app.url)
+    return [
+        Traffic(app.url, public, threads=3).start(),
+        Traffic(app.url, secured, account.headers, threads=2).start(),
+    ]
 
 
 def stop_traffic(traffic: list[Traffic]) -> list[Any]:
@@ -125,7 +126,7 @@ def kill_connections(stack: Stack) -> int:
 
 
 @pytest.fixture
-def app_on_stack(stack: Stack, tmdb: BackgroundTMDb | None, tmp_path: Path) -> Iterator[ServedApp]:
+def app_on_stack(stack: Stack, tmdb: BackgroundTMDb, tmp_path: Path) -> Iterator[ServedApp]:
     app = ServedApp(stack.env(**tmdb_env(tmdb)), workers=1, log_path=tmp_path / "log")
     app.start()
     yield app
@@ -173,15 +174,10 @@ TMDB_LIMITS = {
 
 
 @pytest.fixture
-def app_on_tmdb(stack: Stack, tmdb: BackgroundTMDb | None, tmp_path: Path) -> Iterator[ServedApp]:
+def app_on_tmdb(stack: Stack, tmdb: BackgroundTMDb, tmp_path: Path) -> Iterator[ServedApp]:
     """A served app with short TMDb timeouts and a 1 s trending TTL."""
-    if tmdb is None:
-        pytest.skip("movierec.testing.FakeTMDb is not there yet")
     app = ServedApp(stack.env(**tmdb.env(), **TMDB_LIMITS), log_path=tmp_path / "log")
     app.start()
-    if not has_route(app.url, "/movies/search"):
-        app.stop()
-        pytest.skip("discovery routes are not served yet")
     yield app
     app.stop()
 
