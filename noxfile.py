@@ -27,9 +27,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the library, both frontends and the tests, and the import contracts."""
+    """mypy --strict on the library, the frontends, the tests and tools/; the import contracts."""
     session.install("-e", ".[dev]")
-    session.run("mypy", "movierec", "cli/movierec_cli", "server/movierec_server", "tests")
+    session.run("mypy", "movierec", "cli/movierec_cli", "server/movierec_server", "tests", "tools")
     session.run("lint-imports")
 
 

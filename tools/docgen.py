@@ -106,11 +106,11 @@ SETTING_HELP: dict[str, str] = {
 
 
 def _env_names(name: str) -> str:
-    from movierec.config import _TMDB_ALIASES, ENV_PREFIX
+    from movierec.config_sources import ENV_PREFIX, TMDB_ALIASES
 
     names = [f"`{ENV_PREFIX}{name.upper()}`"]
-    if name in _TMDB_ALIASES:
-        names.append(f"`{_TMDB_ALIASES[name]}`")
+    if name in TMDB_ALIASES:
+        names.append(f"`{TMDB_ALIASES[name]}`")
     return "<br>".join(names)
 
 
