@@ -24,7 +24,7 @@ from movierec.cache.base import Cache
 from movierec.clock import Clock, SystemClock
 from movierec.errors import MovieRecError, ServiceUnavailable, UpstreamError
 
-__all__ = ["CachedLoader", "Loaded"]
+__all__ = ["CachedLoader", "Loaded", "Stored", "stored"]
 
 Loader = Callable[[], Awaitable[Any]]
 _refresh_ahead: ContextVar[float] = ContextVar("movierec_refresh_ahead", default=0.0)
@@ -37,6 +37,26 @@ class Loaded:
     value: Any
     cached: bool
     stale: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A cache entry the loader wrote: the value and when it stops being fresh."""
+
+    value: Any
+    fresh_until: float
+
+    def fresh_at(self, now: float) -> bool:
+        """True while ``now`` is before :attr:`fresh_until`."""
+        return self.fresh_until > now
+
+
+def stored(raw: object) -> Stored | None:
+    """A raw cache value as the loader's envelope ``{"v": value, "t": fresh_until}``, or
+    ``None`` when it is not one (another writer's value, a damaged entry)."""
+    if isinstance(raw, dict) and "v" in raw and isinstance(raw.get("t"), int | float):
+        return Stored(raw["v"], float(raw["t"]))
+    return None
 
 
 class CachedLoader:
@@ -66,14 +86,11 @@ class CachedLoader:
         finally:
             _refresh_ahead.reset(token)
 
-    async def _read(self, key: str) -> dict[str, Any] | None:
+    async def _read(self, key: str) -> Stored | None:
         try:
-            envelope = await self.cache.get(key)
+            return stored(await self.cache.get(key))
         except ServiceUnavailable:
             return None
-        if isinstance(envelope, dict) and "v" in envelope and "t" in envelope:
-            return envelope
-        return None
 
     async def get_or_load(
         self,
@@ -89,16 +106,16 @@ class CachedLoader:
         ``stale_on`` lists the loader errors that fall back to a stale copy when one
         exists; otherwise the error propagates.
         """
-        envelope = await self._read(key)
-        if envelope is not None and float(envelope["t"]) > self.clock.now() + _refresh_ahead.get():
-            return Loaded(envelope["v"], cached=True)
+        entry = await self._read(key)
+        if entry is not None and entry.fresh_at(self.clock.now() + _refresh_ahead.get()):
+            return Loaded(entry.value, cached=True)
         pending = self._inflight.get(key)
         if pending is not None:
             return await asyncio.shield(pending)
         future: asyncio.Future[Loaded] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            result = await self._load(key, loader, ttl, stale_ttl, stale_on, envelope)
+            result = await self._load(key, loader, ttl, stale_ttl, stale_on, entry)
         except BaseException as exc:
             if not future.done():
                 future.set_exception(exc)
@@ -117,7 +134,7 @@ class CachedLoader:
         ttl: float,
         stale_ttl: float,
         stale_on: tuple[type[BaseException], ...],
-        envelope: dict[str, Any] | None,
+        entry: Stored | None,
     ) -> Loaded:
         lock_key = f"lock:{key}"
         locked = False
@@ -131,8 +148,8 @@ class CachedLoader:
             try:
                 value = await loader()
             except stale_on:
-                if envelope is not None:
-                    return Loaded(envelope["v"], cached=True, stale=True)
+                if entry is not None:
+                    return Loaded(entry.value, cached=True, stale=True)
                 raise
             with contextlib.suppress(ServiceUnavailable):  # uncached is still an answer
                 await self.cache.set(
@@ -155,16 +172,16 @@ class CachedLoader:
         deadline = asyncio.get_running_loop().time() + self.lock_ttl
         while asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(self.poll_interval)
-            envelope = await self._read(key)
-            if envelope is not None and float(envelope["t"]) > self.clock.now():
-                return Loaded(envelope["v"], cached=True)
+            entry = await self._read(key)
+            if entry is not None and entry.fresh_at(self.clock.now()):
+                return Loaded(entry.value, cached=True)
             try:
                 if await self.cache.get(f"lock:{key}") is None:
                     # The holder stores the value, then releases the lock: read once more,
                     # or a release between our two reads makes us load it a second time.
-                    envelope = await self._read(key)
-                    if envelope is not None and float(envelope["t"]) > self.clock.now():
-                        return Loaded(envelope["v"], cached=True)
+                    entry = await self._read(key)
+                    if entry is not None and entry.fresh_at(self.clock.now()):
+                        return Loaded(entry.value, cached=True)
                     return None
             except ServiceUnavailable:
                 return None

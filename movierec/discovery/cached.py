@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, cast
 
 import orjson
 
+from movierec.cache.loader import stored
 from movierec.cache.oneshot import UNSUPPORTED, get_once
 from movierec.clock import Clock, SystemClock
 from movierec.discovery.keys import PAGE_SHAPE, trending_key
@@ -110,16 +111,15 @@ async def cached_trending_data(
         return None
     key = f"{trending_key('catalog', window, page, settings.tmdb_language)}:{PAGE_SHAPE}"
     try:
-        envelope = await _read(settings.redis_url, settings.cache_prefix, key)
+        entry = stored(await _read(settings.redis_url, settings.cache_prefix, key))
     except ServiceUnavailable:
         return None
-    now = (clock or SystemClock()).now()
-    if not isinstance(envelope, dict) or not isinstance(envelope.get("v"), dict):
+    if entry is None or not isinstance(entry.value, dict):
         return None
-    if not isinstance(envelope.get("t"), int | float) or envelope["t"] <= now:
+    if not entry.fresh_at((clock or SystemClock()).now()):
         return None
-    stored = {**envelope["v"], "source": "catalog", "cached": True, "stale": False}
-    return cast("CachedMoviePage", stored)  # as the service stored it: not validated again
+    plain = {**entry.value, "source": "catalog", "cached": True, "stale": False}
+    return cast("CachedMoviePage", plain)  # as the service stored it: not validated again
 
 
 async def _read(url: str, prefix: str, key: str) -> Any:
