@@ -20,7 +20,7 @@ import pytest
 from redis import asyncio as aioredis
 from sanic import Sanic
 
-from movierec import ManualClock, MovieRec, Principal, Unauthenticated
+from movierec import ManualClock, MovieRec, Principal, TokenPair, Unauthenticated
 from movierec_server import create_app
 from tests.conftest import MakeMovieRec
 from tests.helpers.factories import signed_in
@@ -147,6 +147,21 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+async def _warm_favorites_reader(
+    make_mr: MakeMovieRec, tmp_path: Path, user_limit: str
+) -> tuple[MovieRec, Sanic[Any, Any], TokenPair]:
+    """An app on Redis and a signed-in user with one favorite whose ``GET /favorites/``
+    was read twice (its session check and page are cached in the worker)."""
+    mr = await _catalog_mr(make_mr, tmp_path, rate_limit_user=user_limit)
+    assert mr.settings.redis_url
+    app: Sanic[Any, Any] = create_app(movierec=mr)
+    pair = await signed_in(mr)
+    await mr.favorites.add(Principal.of(pair.user), 603)
+    for _ in range(2):
+        await app.asgi_client.get("/favorites/", headers=_bearer(pair.access_token))
+    return mr, app, pair
+
+
 @pytest.mark.services_only
 async def test_a_warm_signed_in_favorites_read_costs_no_query_and_one_round_trip(
     make_mr: MakeMovieRec,
@@ -159,13 +174,8 @@ async def test_a_warm_signed_in_favorites_read_costs_no_query_and_one_round_trip
     # lasts a second; on a loaded machine the warm-up alone can outlast it, so here it
     # outlasts the test instead (its expiry is not what this test is about).
     monkeypatch.setattr("movierec.cache.leases.LEASE_SECONDS", 600.0)
-    mr = await _catalog_mr(make_mr, tmp_path, rate_limit_user="100000/minute")
+    mr, app, pair = await _warm_favorites_reader(make_mr, tmp_path, "100000/minute")
     assert mr.settings.redis_url
-    app: Sanic[Any, Any] = create_app(movierec=mr)
-    pair = await signed_in(mr)
-    await mr.favorites.add(Principal.of(pair.user), 603)
-    for _ in range(2):
-        await app.asgi_client.get("/favorites/", headers=_bearer(pair.access_token))
     caplog.set_level(logging.DEBUG, logger="tortoise.db_client")
     caplog.clear()
     async with redis_commands(mr.settings.redis_url, mr.settings.cache_prefix) as seen:
@@ -241,13 +251,8 @@ async def test_a_warm_signed_in_read_is_one_round_trip_at_the_usual_limits(
     # 300/minute (the default) counts hits in batches of 3: a request spends a counted
     # hit and reads the stamp, or its limit's script reads the stamp too; 60/minute
     # counts every hit, each script reading the stamp. Never a second round trip.
-    mr = await _catalog_mr(make_mr, tmp_path, rate_limit_user=limit)
+    mr, app, pair = await _warm_favorites_reader(make_mr, tmp_path, limit)
     assert mr.settings.redis_url
-    app: Sanic[Any, Any] = create_app(movierec=mr)
-    pair = await signed_in(mr)
-    await mr.favorites.add(Principal.of(pair.user), 603)
-    for _ in range(2):
-        await app.asgi_client.get("/favorites/", headers=_bearer(pair.access_token))
     async with redis_commands(mr.settings.redis_url, mr.settings.cache_prefix) as seen:
         for _ in range(4):
             _, response = await app.asgi_client.get(
