@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from redis import asyncio as aioredis
 from sanic import Sanic
+from sanic_testing.testing import TestingResponse as Reply  # not collected as a test class
 
 from movierec import ManualClock, MovieRec, Principal, TokenPair, Unauthenticated
 from movierec_server import create_app
@@ -189,21 +190,31 @@ async def test_a_warm_signed_in_favorites_read_costs_no_query_and_one_round_trip
     assert seen[0].split()[0].strip('"').upper() == "GET"
 
 
-@pytest.mark.services_only
-async def test_a_logout_in_one_worker_is_refused_by_another_on_its_next_request(
-    make_mr: MakeMovieRec, tmp_path: Path
-) -> None:
+async def _logged_out_in_a_then_read_in_b(
+    make_mr: MakeMovieRec, tmp_path: Path, **b_settings: Any
+) -> Reply:
+    """Two instances on one Redis: a user's ``GET /favorites/`` is read twice through b
+    (b holds the session check and the encoded page), the user logs out through a, then
+    reads through b again; that last answer. b's clock never moves: no interval helps."""
     worker_a = await _catalog_mr(make_mr, tmp_path)
-    worker_b = await make_mr(clock=ManualClock())  # its clock never moves: no interval helps
+    worker_b = await make_mr(clock=ManualClock(), **b_settings)
     app_a, app_b = create_app(movierec=worker_a), create_app(movierec=worker_b)
     pair = await signed_in(worker_a)
     headers = _bearer(pair.access_token)
-    for _ in range(2):  # b holds the session check and the encoded page
+    for _ in range(2):
         _, warm = await app_b.asgi_client.get("/favorites/", headers=headers)
         assert warm.status == 200
     _, out = await app_a.asgi_client.post("/auth/logout", headers=headers, json={})
     assert out.status in (200, 204)
     _, refused = await app_b.asgi_client.get("/favorites/", headers=headers)
+    return refused
+
+
+@pytest.mark.services_only
+async def test_a_logout_in_one_worker_is_refused_by_another_on_its_next_request(
+    make_mr: MakeMovieRec, tmp_path: Path
+) -> None:
+    refused = await _logged_out_in_a_then_read_in_b(make_mr, tmp_path)
     assert refused.status == 401
     assert refused.json["error"]["details"]["reason"] == "revoked"
 
@@ -272,16 +283,9 @@ async def test_a_warm_signed_in_read_is_one_round_trip_at_the_usual_limits(
 async def test_a_token_revoked_elsewhere_is_counted_against_its_ip_too(
     make_mr: MakeMovieRec, tmp_path: Path
 ) -> None:
-    worker_a = await _catalog_mr(make_mr, tmp_path)
-    worker_b = await make_mr(clock=ManualClock(), rate_limit_anonymous="5/minute")
-    app_a, app_b = create_app(movierec=worker_a), create_app(movierec=worker_b)
-    pair = await signed_in(worker_a)
-    headers = _bearer(pair.access_token)
-    for _ in range(2):  # b last saw the token good: it guesses the user's key
-        _, warm = await app_b.asgi_client.get("/favorites/", headers=headers)
-        assert warm.status == 200
-    _, out = await app_a.asgi_client.post("/auth/logout", headers=headers, json={})
-    assert out.status in (200, 204)
-    _, refused = await app_b.asgi_client.get("/favorites/", headers=headers)
+    # b last saw the token good: it guesses the user's key
+    refused = await _logged_out_in_a_then_read_in_b(
+        make_mr, tmp_path, rate_limit_anonymous="5/minute"
+    )
     assert refused.status == 401
     assert refused.headers["ratelimit-limit"] == "5"  # the anonymous limit decided
