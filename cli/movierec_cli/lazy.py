@@ -100,7 +100,7 @@ class LazyRoot(MovieRecGroup):
         return HAS_RICH and self.rich_markup_mode is not None and plain_enough(self, ctx)
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
-        """The root's page drawn with plain Rich (:mod:`movierec_cli.roothelp`), not Typer's
+        """The root's page in Typer's look (:mod:`movierec_cli.roothelp`), without Typer's
         renderer and its imports; Typer's when the page holds more than that module draws."""
         if self._draws_own_help(ctx):
             from movierec_cli.roothelp import print_root_help

@@ -1,37 +1,40 @@
-"""``movierec --help``: the root group's help drawn with plain Rich, in Typer's own look.
+"""``movierec --help``: the root group's page, in Typer's own look, without Typer's renderer.
 
 Typer draws every help page with ``typer.rich_utils``, which imports ``rich.markdown``
-(and with it markdown-it), ``rich.traceback`` and ``rich.pretty``: more than half of
-``movierec --help``'s time, for a page whose text is the usage line, the root's options
-and the one-line help of each command (:data:`movierec_cli.app.COMMANDS`). This module
-draws that page with the same panels, tables, styles and environment switches
-(``TERMINAL_WIDTH``, ``FORCE_COLOR``, ``NO_COLOR``...) and nothing else; the help lines
-are plain text, never Markdown or Rich markup. A command's own ``--help`` stays Typer's.
-``tests/frontends/test_cli_help.py`` checks the page matches Typer's rendering of it.
+(and with it markdown-it), ``rich.traceback`` and ``rich.pretty``; drawing the root page
+with Rich's ``Console``, ``Table`` and ``Columns`` still costs a third of the start-up.
+This module reads the page (:class:`RootPage`: the usage line, the root's one-paragraph
+help, its options and the one-line help of each command of
+:data:`movierec_cli.app.COMMANDS`) and prints it with :mod:`movierec_cli.plainhelp`, which
+writes the same bytes Rich would for the terminal :mod:`movierec_cli.terminal` reads; when
+either cannot vouch for a case (a narrow terminal, non-ASCII text, Windows...) the page
+goes to :mod:`movierec_cli.richhelp`, the same page drawn with Rich. A command's own
+``--help`` stays Typer's. ``tests/frontends/test_cli_help.py`` holds both to Typer's
+rendering, byte for byte.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
-from typing import TYPE_CHECKING, Any
-
-from rich.columns import Columns
-from rich.console import Console
-from rich.highlighter import RegexHighlighter
-from rich.padding import Padding
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-from rich.theme import Theme
+import sys
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from typer._click import Command, Context
+    from typer._click import Context
     from typer.core import TyperGroup
 
-__all__ = ["plain_enough", "print_root_help"]
+__all__ = [
+    "OPTION_PATTERNS",
+    "STYLES",
+    "OptionRow",
+    "RootPage",
+    "plain_enough",
+    "print_root_help",
+    "root_page",
+]
 
-_THEME = {  # typer.rich_utils' styles, by the names its highlighter uses
+STYLES = {  # typer.rich_utils' styles, by the names its highlighter uses
     "option": "bold cyan",
     "switch": "bold green",
     "negative_option": "bold magenta",
@@ -40,91 +43,69 @@ _THEME = {  # typer.rich_utils' styles, by the names its highlighter uses
     "types_sep": "dim",
     "usage": "yellow",
 }
+OPTION_PATTERNS = (  # typer.rich_utils' highlighter: options, switches, <types>, "Usage: "
+    r"(^|\W)(?P<switch>\-\w+)(?![a-zA-Z0-9])",
+    r"(^|\W)(?P<option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
+    r"(?P<types>\<[^\>]+\>)",
+    r"(?P<usage>Usage: )",
+)
 
 
-class _OptionHighlighter(RegexHighlighter):
-    """Options, switches, ``<types>`` and ``Usage:``, as Typer highlights them."""
+class OptionRow(NamedTuple):
+    """One line of the Options panel, column by column, as Typer lays it out."""
 
-    highlights = [
-        r"(^|\W)(?P<switch>\-\w+)(?![a-zA-Z0-9])",
-        r"(^|\W)(?P<option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
-        r"(?P<types>\<[^\>]+\>)",
-        r"(?P<usage>Usage: )",
-    ]
-
-
-_highlight = _OptionHighlighter()
+    long: str
+    short: str
+    secondary_long: str
+    secondary_short: str
+    kind: str
+    help: str
 
 
-def _console() -> Console:
-    """A console set up from the environment as Typer sets up its own."""
-    width = os.environ.get("TERMINAL_WIDTH")
-    force: bool | None = None
-    if any(os.environ.get(name) for name in ("GITHUB_ACTIONS", "FORCE_COLOR", "PY_COLORS")):
-        force = True
-    if os.environ.get("_TYPER_FORCE_DISABLE_TERMINAL"):
-        force = False
-    return Console(
-        theme=Theme(_THEME),
-        highlighter=_highlight,
-        color_system="auto",
-        force_terminal=force,
-        width=int(width) if width else None,
-    )
+class RootPage(NamedTuple):
+    """What the root help page shows."""
+
+    usage: str
+    description: str | None
+    """The first paragraph of the root's help; ``None`` when it has none."""
+    options: tuple[OptionRow, ...]
+    commands: tuple[tuple[str, str], ...]
+    """Each shown command's name and first help paragraph, in listing order."""
 
 
 def _first_paragraph(text: str) -> str:
     return inspect.cleandoc(text).partition("\f")[0].split("\n\n")[0].replace("\n", " ").strip()
 
 
-def _options_panel(group: TyperGroup, ctx: Context) -> Panel | None:
-    rows: list[list[Any]] = []
-    for param in group.get_params(ctx):
-        if getattr(param, "hidden", False) or param.param_type_name != "option":
-            continue
-        long = [opt for opt in param.opts if "--" in opt]
-        short = [opt for opt in param.opts if "--" not in opt]
-        secondary_long = [opt for opt in param.secondary_opts if "--" in opt]
-        secondary_short = [opt for opt in param.secondary_opts if "--" not in opt]
-        kind = Text(style="bold yellow", overflow="fold")
-        shown = param.display_type_rich(ctx=ctx) if hasattr(param, "display_type_rich") else None
-        if shown is not None:
-            kind.append(shown)
-        help_text = getattr(param, "help", None) or ""
-        rows.append(
-            [
-                _highlight(",".join(long)),
-                _highlight(",".join(short)),
-                Text(",".join(secondary_long)),
-                Text(",".join(secondary_short)),
-                kind,
-                Columns([Text(help_text.strip(), justify="left")] if help_text else []),
-            ]
-        )
-    if not rows:
-        return None
-    table = Table(
-        highlight=True, show_header=False, expand=True, box=None, pad_edge=False, padding=(0, 1)
+def _option_row(param: Any, ctx: Context) -> OptionRow:
+    shown = param.display_type_rich(ctx=ctx) if hasattr(param, "display_type_rich") else None
+    return OptionRow(
+        long=",".join(opt for opt in param.opts if "--" in opt),
+        short=",".join(opt for opt in param.opts if "--" not in opt),
+        secondary_long=",".join(opt for opt in param.secondary_opts if "--" in opt),
+        secondary_short=",".join(opt for opt in param.secondary_opts if "--" not in opt),
+        kind=shown or "",
+        help=(getattr(param, "help", None) or "").strip(),
     )
-    for row in rows:
-        table.add_row(*row)
-    # the titles as Text: a str title is read as markup, which loads the emoji table
-    return Panel(table, border_style="dim", title=Text("Options"), title_align="left")
 
 
-def _commands_panel(commands: list[Command]) -> Panel | None:
-    if not commands:
-        return None
-    table = Table(
-        highlight=False, show_header=False, expand=True, box=None, pad_edge=False, padding=(0, 1)
+def root_page(group: TyperGroup, ctx: Context) -> RootPage:
+    """Read ``group``'s page: its usage, help, visible options and visible commands."""
+    commands = (group.get_command(ctx, name) for name in group.list_commands(ctx))
+    return RootPage(
+        usage=group.get_usage(ctx),
+        description=_first_paragraph(group.help) if group.help else None,
+        options=tuple(
+            _option_row(param, ctx)
+            for param in group.get_params(ctx)
+            if not getattr(param, "hidden", False) and param.param_type_name == "option"
+        ),
+        commands=tuple(
+            (command.name or "", _first_paragraph(command.short_help or command.help or ""))
+            for command in commands
+            if command is not None and not command.hidden
+        ),
     )
-    width = max(len(command.name or "") for command in commands)
-    table.add_column(style="bold cyan", no_wrap=True, width=width)
-    table.add_column("Description", justify="left", no_wrap=False, ratio=10)
-    for command in commands:
-        line = _first_paragraph(command.short_help or command.help or "")
-        table.add_row(Text(command.name or ""), Text(line, justify="left"))
-    return Panel(table, border_style="dim", title=Text("Commands"), title_align="left")
 
 
 def _default_shown(param: Any, ctx: Context) -> bool:
@@ -169,16 +150,21 @@ def plain_enough(group: TyperGroup, ctx: Context) -> bool:
 
 
 def print_root_help(group: TyperGroup, ctx: Context) -> None:
-    """Print ``group``'s help page: usage, its help, its options, its commands."""
-    console = _console()
-    console.print(Padding(_highlight(group.get_usage(ctx)), 1), style="bold")
-    if group.help:
-        console.print(Padding(Text(_first_paragraph(group.help), justify="left"), (0, 1, 1, 1)))
-    commands = [
-        command
-        for command in (group.get_command(ctx, name) for name in group.list_commands(ctx))
-        if command is not None and not command.hidden
-    ]
-    for panel in (_options_panel(group, ctx), _commands_panel(commands)):
-        if panel is not None:
-            console.print(panel)
+    """Print ``group``'s help page: usage, its help, its options, its commands.
+
+    Written as plain text with escape codes when :mod:`movierec_cli.plainhelp` handles
+    the page on this terminal, else drawn with Rich (:mod:`movierec_cli.richhelp`).
+    """
+    from movierec_cli.plainhelp import draw_page
+    from movierec_cli.terminal import typer_terminal
+
+    page = root_page(group, ctx)
+    terminal = typer_terminal(os.environ, sys.stdout)
+    text = None if terminal is None else draw_page(page, terminal)
+    if text is None:
+        from movierec_cli.richhelp import print_page
+
+        print_page(page)
+        return
+    sys.stdout.write(text)
+    sys.stdout.flush()

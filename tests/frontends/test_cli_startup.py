@@ -107,6 +107,13 @@ def test_help_imports_no_command_module_and_none_of_the_heavy_packages() -> None
     assert sorted(m for m in loaded if m.startswith("movierec_cli.commands")) == []
 
 
+def test_the_root_help_is_written_without_richs_console() -> None:
+    loaded, printed = _running(["--help"], {"COLUMNS": "100"})
+    assert "Commands" in printed
+    drawing = {"rich.console", "rich.table", "rich.columns", "typer.rich_utils"}
+    assert sorted(loaded & drawing) == []
+
+
 def test_running_a_command_imports_its_own_module_only() -> None:
     loaded = {m for m in _loaded_running(["fav", "--help"]) if m.startswith("movierec_cli.")}
     assert "movierec_cli.commands.favorites" in loaded
