@@ -81,7 +81,8 @@ def publish_model(dsn: str, home: Path) -> None:
 
 @contextlib.contextmanager
 def profiled(pid: int, prefix: str, seconds: int) -> Iterator[None]:
-    """py-spy every process of the server tree for the block; PREFIX.txt gets the summary."""
+    """py-spy every process of the server tree for the block; PREFIX.txt gets the summary,
+    PREFIX.raw the collapsed stacks (for ``grep`` or a flame graph)."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     with tempfile.TemporaryDirectory() as folder:
         raw = Path(folder) / "raw.txt"
@@ -92,7 +93,9 @@ def profiled(pid: int, prefix: str, seconds: int) -> Iterator[None]:
             yield
         finally:
             recorder.wait(60)
-        Path(prefix + ".txt").write_text(summarise(raw.read_text()))
+        collapsed = raw.read_text()
+        Path(prefix + ".txt").write_text(summarise(collapsed))
+        Path(prefix + ".raw").write_text(collapsed)
 
 
 def summarise(collapsed: str, top: int = 30) -> str:
@@ -173,7 +176,7 @@ def main() -> None:
         "--profile",
         default="",
         help="py-spy the server during one scenario (--profile-scenario, default trending); "
-        "PREFIX.txt gets the summary",
+        "PREFIX.txt gets the summary, PREFIX.raw the collapsed stacks",
     )
     parser.add_argument("--profile-scenario", default="trending", help="what py-spy records")
     args = parser.parse_args()

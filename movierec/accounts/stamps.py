@@ -42,10 +42,16 @@ __all__ = ["UserStamps"]
 logger = logging.getLogger("movierec.accounts")
 
 STAMP_TTL = 24 * 3600.0
+STAMP_TTL_MS = int(STAMP_TTL * 1000)
 
 
 def _key(user_id: int) -> str:
     return f"stamp:{user_id}"
+
+
+def _fresh_json() -> bytes:
+    """A new random stamp as the JSON bytes :class:`~movierec.cache.RedisCache` stores."""
+    return orjson.dumps(secrets.token_hex(8))
 
 
 class UserStamps:
@@ -94,8 +100,7 @@ class UserStamps:
         shared = self._shared
         if shared is None or self._breaker.open:
             return None
-        fresh = orjson.dumps(secrets.token_hex(8))
-        return Companion(shared.prefix + _key(user_id), fresh, int(STAMP_TTL * 1000))
+        return Companion(shared.prefix + _key(user_id), _fresh_json, STAMP_TTL_MS)
 
     def accept(self, raw: bytes) -> str:
         """The stamp a :meth:`companion` read returned (Redis answered it)."""

@@ -111,7 +111,7 @@ class RedisWindows:
             return Window(bool(allowed), remaining, reset_ms, retry_ms)
         reply = await self._read_script(
             keys=[self.prefix + key, companion.key],
-            args=[limit, period_ms, cost, companion.fresh, companion.ttl_ms],
+            args=[limit, period_ms, cost, companion.fresh(), companion.ttl_ms],
         )
         allowed, remaining, reset_ms, retry_ms = (int(x) for x in reply[:4])
         return Window(bool(allowed), remaining, reset_ms, retry_ms, bytes(reply[4]))

@@ -16,6 +16,7 @@ Times are milliseconds; Redis uses its own ``TIME`` so hosts with skewed clocks 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
@@ -88,14 +89,17 @@ return {allowed, remaining, period - elapsed, math.ceil(retry), value}
 @dataclass(frozen=True, slots=True)
 class Companion:
     """A key read in the same round trip as a hit (a shared store only), and created with
-    ``fresh`` for ``ttl_ms`` when missing: what the request needs next, for free.
+    the value ``fresh()`` returns, for ``ttl_ms``, when missing: what the request needs
+    next, for free.
 
     ``key`` is the store's own full key (any prefix included); the value comes back as
-    the raw bytes stored (:attr:`Window.companion`).
+    the raw bytes stored (:attr:`Window.companion`). ``fresh`` is called only when the
+    store makes that round trip (a hit spent from a batch makes none, and costs no
+    random value).
     """
 
     key: str
-    fresh: bytes
+    fresh: Callable[[], bytes]
     ttl_ms: int
 
 

@@ -23,9 +23,10 @@ async def test_a_hit_reads_its_companion_and_creates_it_when_missing(
     prefix = f"movierec-test-{uuid.uuid4().hex[:8]}:"
     limiter = RateLimiter.on_redis(mr.settings.redis_url, prefix)
     try:
-        other = Companion(prefix + "stamp:1", b'"first"', 60_000)
+        other = Companion(prefix + "stamp:1", lambda: b'"first"', 60_000)
         created = await limiter.hit("k", "10/minute", companion=other)
-        again = await limiter.hit("k", "10/minute", companion=Companion(other.key, b'"x"', 1))
+        replaced = Companion(other.key, lambda: b'"x"', 1)
+        again = await limiter.hit("k", "10/minute", companion=replaced)
         plain = await limiter.hit("k", "10/minute")
         batched = await limiter.hit("b", "1000/minute", companion=other)  # counts a batch
         spent = await limiter.hit("b", "1000/minute", companion=other)  # spends from it
@@ -39,9 +40,35 @@ async def test_a_hit_reads_its_companion_and_creates_it_when_missing(
     assert (batched.companion, spent.companion) == (b'"first"', None)
 
 
+@pytest.mark.services_only
+async def test_a_companion_value_is_made_only_for_a_round_trip(make_mr: MakeMovieRec) -> None:
+    mr = await make_mr()
+    assert mr.settings.redis_url
+    prefix = f"movierec-test-{uuid.uuid4().hex[:8]}:"
+    limiter = RateLimiter.on_redis(mr.settings.redis_url, prefix)
+    made: list[bytes] = []
+
+    def fresh() -> bytes:
+        made.append(b'"stamp-%d"' % len(made))
+        return made[-1]
+
+    companion = Companion(prefix + "stamp:1", fresh, 60_000)
+    try:
+        counted = await limiter.hit("b", "1000/minute", companion=companion)  # a batch
+        spent = [await limiter.hit("b", "1000/minute", companion=companion) for _ in range(5)]
+    finally:
+        await limiter.reset()
+        assert isinstance(limiter.store, RedisWindows)
+        await limiter.store.client.delete(companion.key)
+        await limiter.close()
+    assert made == [b'"stamp-0"']  # one round trip, one value; none for the spent hits
+    assert counted.companion == b'"stamp-0"'
+    assert [d.companion for d in spent] == [None] * 5
+
+
 async def test_an_in_process_limiter_reads_no_companion() -> None:
     decision = await RateLimiter.in_memory().hit(
-        "k", "10/minute", companion=Companion("stamp:1", b'"x"', 1000)
+        "k", "10/minute", companion=Companion("stamp:1", lambda: b'"x"', 1000)
     )
     assert decision.allowed
     assert decision.companion is None
