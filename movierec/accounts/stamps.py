@@ -5,7 +5,9 @@ user changes rarely: whether the login session is live, the account's role and s
 the favorites, the preferences, the cached recommendations. Each worker keeps copies of
 those (the session check, encoded reply bytes) tagged with the user's *stamp*, a random
 value kept in Redis under the coordination prefix (``stamp:<user id>``). A request reads
-the stamp once (one ``GET``) and uses a copy only when it carries that same stamp.
+the stamp once (one ``GET``, shared with the other reads the worker asks for in the same
+event-loop turn: :mod:`movierec.cache.turnreads`) and uses a copy only when it carries
+that same stamp.
 
 Every change commits in the database first, then writes a new random stamp
 (:meth:`UserStamps.touch`). A reader reads the stamp *before* it reads the database, so a
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from movierec.cache.breaker import Breaker
+from movierec.cache.turnreads import TurnReads
 from movierec.cache.window import Companion
 from movierec.errors import ServiceUnavailable
 
@@ -59,6 +62,7 @@ class UserStamps:
 
     def __init__(self, shared: RedisCache | None, *, retry_after: float = 2.0) -> None:
         self._shared = shared
+        self._reads = None if shared is None else TurnReads(shared.get_many)
         self._breaker = Breaker(retry_after)
         self.epoch = 0
         """Grows at every failure seen here: copies tagged before it are not trusted."""
@@ -76,12 +80,12 @@ class UserStamps:
     async def read(self, user_id: int) -> str | None:
         """The user's current stamp; ``None`` when there is none a copy may be tagged with
         (no Redis, Redis failing, or another process created it a moment ago)."""
-        shared = self._shared
-        if shared is None or not self._breaker.allow():
+        shared, reads = self._shared, self._reads
+        if shared is None or reads is None or not self._breaker.allow():
             return None
         key = _key(user_id)
         try:
-            stamp = await shared.get(key)
+            stamp = await reads.get(key)  # with the other reads of this loop turn
             if stamp is None:
                 fresh = secrets.token_hex(8)
                 # Created before the caller reads the database, so safe to tag with.

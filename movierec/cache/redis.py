@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -63,6 +64,22 @@ class RedisCache:
             return None
         self._hits += 1
         return orjson.loads(raw)
+
+    async def get_many(self, keys: Sequence[str]) -> list[Any | None]:
+        """The values under ``keys``, in order, in one round trip (``GET`` for one key,
+        else ``MGET``); ``None`` where a key is missing."""
+        full = [self.prefix + key for key in keys]
+        try:
+            raws = (
+                [await self.client.get(full[0])] if len(full) == 1 else await self.client.mget(full)
+            )
+        except RedisError as exc:
+            raise ServiceUnavailable(f"redis: {exc}") from exc
+        values = [None if raw is None else orjson.loads(raw) for raw in raws]
+        found = len(values) - values.count(None)
+        self._hits += found
+        self._misses += len(values) - found
+        return values
 
     async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
         """Store ``value`` for ``ttl`` seconds."""

@@ -9,15 +9,11 @@ stamp), and still sees a logout or a favorite change made in another worker at o
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from redis import asyncio as aioredis
 from sanic import Sanic
 from sanic_testing.testing import TestingResponse as Reply  # not collected as a test class
 
@@ -26,6 +22,7 @@ from movierec_server import create_app
 from tests.conftest import MakeMovieRec
 from tests.helpers.factories import signed_in
 from tests.helpers.movielens_catalog import write_movielens
+from tests.helpers.redis_monitor import redis_commands
 
 
 async def _catalog_mr(make_mr: MakeMovieRec, tmp_path: Path, **overrides: Any) -> MovieRec:
@@ -75,35 +72,6 @@ async def test_a_zero_hot_ttl_turns_the_first_level_off(
         await app.asgi_client.get("/movies/genres")
     assert len(mr.hot) == 0
     assert mr.hot.hits == 0
-
-
-@contextlib.asynccontextmanager
-async def redis_commands(url: str, prefix: str) -> AsyncIterator[list[str]]:
-    """Every command Redis receives on keys under ``prefix`` during the block (MONITOR)."""
-    seen: list[str] = []
-    marker = f"{prefix}end-of-block"
-    ready = asyncio.Event()
-    client = aioredis.Redis.from_url(url)
-
-    async def watch() -> None:
-        async with client.monitor() as monitor:
-            ready.set()
-            async for entry in monitor.listen():
-                command = str(entry.get("command", ""))
-                if marker in command:
-                    return
-                if prefix in command and entry.get("client_type") != "lua":
-                    seen.append(command)  # a round trip (not a call inside a script)
-
-    watcher = asyncio.create_task(watch())
-    await asyncio.wait_for(ready.wait(), 10)
-    await asyncio.sleep(0.05)  # MONITOR is registered once its reply is read
-    try:
-        yield seen
-    finally:
-        await client.get(marker)
-        await asyncio.wait_for(watcher, 10)
-        await client.aclose()
 
 
 @pytest.mark.services_only
