@@ -188,14 +188,14 @@ class RateLimiter:
         read: bytes | None = None
         if batch > 1:
             assert self._leases is not None
-            leased = self._leases.take(key)
-            while leased is None and key in self._refills:
+            spent = self._spend_leased(key, item)
+            while spent is None and key in self._refills:
                 # Concurrent hits of one key share one batch's round trip; without this,
                 # every request in flight when a lease runs out would count a batch.
                 await asyncio.shield(self._refills[key])
-                leased = self._leases.take(key)
-            if leased is not None:
-                return RateDecision(True, limit, leased[0], leased[1])
+                spent = self._spend_leased(key, item)
+            if spent is not None:
+                return spent
             refill = self._refills[key] = asyncio.get_running_loop().create_future()
             try:
                 window = await self._decide(key, limit, period_ms, batch, companion=companion)
@@ -224,6 +224,14 @@ class RateLimiter:
             window.companion if read is None else read,
         )
 
+    def _spend_leased(self, key: str, item: RateLimitItem) -> RateDecision | None:
+        """One hit of ``key`` spent from this worker's counted batch (no I/O), or ``None``
+        (no batch held, or a limit counted hit by hit)."""
+        if self._leases is None or batch_for(item.amount) == 1:
+            return None
+        leased = self._leases.take(key)
+        return None if leased is None else RateDecision(True, item.amount, *leased)
+
     async def check(
         self, key: str, rate: str | RateLimitItem, companion: Companion | None = None
     ) -> RateDecision | None:
@@ -232,8 +240,14 @@ class RateLimiter:
         A store that fails or hangs past :data:`CHECK_TIMEOUT` seconds lets the request through
         unlimited (``None``), and is not asked again for :data:`CHECK_PAUSE` seconds but
         once (the same :class:`~movierec.cache.breaker.Breaker` rule as the cache): losing
-        the limiter must neither take an API down nor slow every request.
+        the limiter must neither take an API down nor slow every request. A hit spent
+        from a batch this worker already counted makes no I/O, so it is not timed.
         """
+        if not self._check_breaker.open:
+            item = parse_rate(rate) if isinstance(rate, str) else rate
+            spent = self._spend_leased(key, item)
+            if spent is not None:
+                return spent
         if not self._check_breaker.allow():
             return None
         try:

@@ -105,3 +105,22 @@ async def test_concurrent_hits_of_one_key_share_one_batch_round_trip() -> None:
     more = await asyncio.gather(*(limiter.hit("k", "6400/minute") for _ in range(40)))
     assert all(d.allowed for d in more)
     assert store.calls == 2  # 24 left in the batch, then one more batch for the rest
+
+
+async def test_a_check_spent_from_a_counted_batch_sets_no_timer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = _CountingWindows()
+    limiter = RateLimiter(store)
+    timers: list[float | None] = []
+    real_timeout = asyncio.timeout
+
+    def counted_timeout(delay: float | None) -> asyncio.Timeout:
+        timers.append(delay)
+        return real_timeout(delay)
+
+    monkeypatch.setattr(asyncio, "timeout", counted_timeout)
+    decisions = [await limiter.check("k", "6400/minute") for _ in range(5)]
+    assert [d.remaining for d in decisions if d is not None] == [6399, 6398, 6397, 6396, 6395]
+    assert store.calls == 1  # one batch counted, in the one bounded (timed) call
+    assert len(timers) == 1  # the four hits spent from it made no I/O to bound
