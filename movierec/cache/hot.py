@@ -23,6 +23,12 @@ class HotReply:
 
     body: bytes
     max_age: int
+    route: str = ""
+    """The frontend's name for the kind of answer (the server's route pattern, its
+    metrics label), for a frontend that answers without looking it up again."""
+    head: bytes = b""
+    """What the frontend writes before the body, encoded once (the server's status line
+    and constant headers); empty when it builds its own."""
 
 
 class HotReplies:

@@ -23,7 +23,16 @@ from sanic_ext import openapi
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 
 from movierec import MovieId, MovieRec, Settings, UserId, __version__, checked
-from movierec_server import apidocs, auth, draining, errors, middleware, observability, spec
+from movierec_server import (
+    apidocs,
+    auth,
+    draining,
+    errors,
+    hotpath,
+    middleware,
+    observability,
+    spec,
+)
 from movierec_server.pipeline import Pipeline
 from movierec_server.routes import (
     admin_users,
@@ -70,12 +79,15 @@ def create_app(
     movierec: MovieRec | None = None,
     name: str | None = None,
     workers: WorkerPool | None = None,
+    fast_path: bool = True,
 ) -> Sanic[Any, Any]:
     """Build the HTTP app.
 
     ``movierec`` lets a caller (tests, an embedding program) pass an already-open
     instance; the app then neither opens nor closes it. ``workers`` is the supervisor's
-    state folder when this app is one worker of ``movierec serve``.
+    state folder when this app is one worker of ``movierec serve``. ``fast_path=False``
+    answers every request through Sanic's full cycle, hot replies included
+    (:mod:`movierec_server.hotpath`).
     """
     resolved = settings or (movierec.settings if movierec else Settings.load())
     app: Sanic[Any, Any] = Sanic(name or f"movierec_{next(_app_numbers)}", dumps=_dumps)
@@ -147,7 +159,9 @@ def create_app(
     app.blueprint(recommendations.bp)
 
     # --- operations
-    observability.install(app, pipeline)
+    metrics = observability.install(app, pipeline)
+    if fast_path:
+        hotpath.install(app, resolved, metrics)
     pipeline.install(app)  # one request hook and one response hook run every step
     app.blueprint(operations.bp)
 

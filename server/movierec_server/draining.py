@@ -25,12 +25,18 @@ request they carried or were opened for (the grace period ran out, or a client s
 silent past the keep-alive timeout). Connections that were still in the kernel's accept
 queue when the last worker closed the listener were never accepted by a worker: the
 kernel resets them before the server read a byte (see docs/operations.md).
+
+An app may give its connections a first answerer (:data:`FIRST_ANSWER`, on ``app.ctx``):
+each parsed request goes to it before Sanic's own handling, and whatever it answers in one
+piece (:func:`send_whole`) follows the same rules: counted, and ``Connection: close`` while
+stopping.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,9 +45,21 @@ from sanic.http import Http, Stage
 from sanic.http.http1 import HTTP_CONTINUE
 from sanic.server.protocols.http_protocol import HttpProtocol
 
-__all__ = ["ConnectionTally", "DrainingHttpProtocol", "install", "send_encoded_headers"]
+__all__ = [
+    "FIRST_ANSWER",
+    "ConnectionTally",
+    "DrainingHttpProtocol",
+    "install",
+    "send_encoded_headers",
+    "send_whole",
+]
 
 logger = logging.getLogger("movierec.server")
+
+FIRST_ANSWER = "first_answer"
+"""The ``app.ctx`` attribute holding the connections' first answerer: an async callable
+given each parsed request, True when it answered it (else Sanic handles the request)."""
+FirstAnswer = Callable[[Request], Awaitable[bool]]
 
 
 @dataclass
@@ -104,6 +122,28 @@ class _ClosingHttp(Http):
             self._send = send
 
 
+async def send_whole(request: Request, head: bytes, tail: bytes, body: bytes) -> None:
+    """Answer ``request`` in one write: ``head`` (status line and header lines),
+    ``Content-Length`` and ``Connection``, ``tail`` (the last header lines and the blank
+    line), then ``body``; the connection then reads its next request, or closes.
+
+    Only for a ``GET`` without a body on a :class:`DrainingHttpProtocol` connection,
+    from its first answerer, before anything else was sent.
+    """
+    http = request.stream
+    if not isinstance(http, _ClosingHttp) or http.stage is not Stage.HANDLER:
+        raise RuntimeError("send_whole answers a request its connection is handling")
+    protocol = http.protocol
+    if isinstance(protocol, DrainingHttpProtocol) and protocol.answering():
+        http.keep_alive = False
+    connection = b"keep-alive" if http.keep_alive else b"close"
+    await http._send(
+        b"%bcontent-length: %d\r\nconnection: %b\r\n%b%b"
+        % (head, len(body), connection, tail, body)
+    )
+    http.stage = Stage.IDLE
+
+
 def send_encoded_headers(request: Request, block: bytes) -> bool:
     """Have ``block`` (``Name: value\\r\\n`` lines, encoded once) sent with this request's
     response header, as is; False when the connection is not served by
@@ -130,6 +170,15 @@ class DrainingHttpProtocol(HttpProtocol):
         self.responses = 0
         self.peer_closed = False
         self.app.ctx.connection_tally.accepted += 1
+        first: FirstAnswer | None = getattr(self.app.ctx, FIRST_ANSWER, None)
+        if first is not None and not self.access_log:  # Sanic's access log needs its path
+            handle = self.app.handle_request
+
+            async def answer(request: Request) -> None:
+                if not await first(request):
+                    await handle(request)
+
+            self.request_handler = answer
 
     def answering(self) -> bool:
         """A response starts on this connection; True when it must be the last one."""

@@ -30,7 +30,15 @@ from movierec import Principal, Settings, printable
 from movierec_server.metrics import ServerMetrics
 from movierec_server.pipeline import Pipeline
 
-__all__ = ["REQUEST_ID_HEADER", "JsonFormatter", "configure_logging", "install", "route_of"]
+__all__ = [
+    "REQUEST_ID_HEADER",
+    "JsonFormatter",
+    "configure_logging",
+    "install",
+    "record_request",
+    "request_id_for",
+    "route_of",
+]
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
@@ -76,6 +84,41 @@ def _user_id(request: Request) -> int | None:
         if isinstance(value, Principal):
             return value.user_id
     return None
+
+
+def record_request(
+    metrics: ServerMetrics,
+    *,
+    request_id: str,
+    method: str,
+    route: str,
+    path: str,
+    status: int,
+    seconds: float,
+    user_id: int | None,
+) -> None:
+    """Count one answered request and write its access-log line (every answer, on
+    whichever path it was made, goes through here)."""
+    metrics.observe(method, route, status, seconds)
+    fields = {
+        "request_id": request_id,
+        "method": method,
+        "route": route,
+        "path": path,
+        "status": status,
+        "latency_ms": round(seconds * 1000, 2),
+        "user_id": user_id,
+    }
+    access_logger.info(
+        "%s %s -> %s in %.1f ms [%s]%s",
+        method,
+        path,
+        status,
+        seconds * 1000,
+        request_id,
+        f" user={user_id}" if user_id is not None else "",
+        extra={"fields": fields},
+    )
 
 
 class JsonFormatter(logging.Formatter):
@@ -176,30 +219,17 @@ def install(app: Sanic[Any, Any], pipeline: Pipeline) -> ServerMetrics:
         if started is None:  # the request failed before any middleware ran
             request.ctx.started = started = time.perf_counter()
             request.ctx.request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))
-        seconds = time.perf_counter() - started
         request_id: str = request.ctx.request_id
         response.headers[REQUEST_ID_HEADER] = request_id
-        route = route_of(request)
-        status = response.status
-        metrics.observe(request.method, route, status, seconds)
-        fields = {
-            "request_id": request_id,
-            "method": request.method,
-            "route": route,
-            "path": request.path,
-            "status": status,
-            "latency_ms": round(seconds * 1000, 2),
-            "user_id": _user_id(request),
-        }
-        access_logger.info(
-            "%s %s -> %s in %.1f ms [%s]%s",
-            request.method,
-            request.path,
-            status,
-            seconds * 1000,
-            request_id,
-            f" user={fields['user_id']}" if fields["user_id"] is not None else "",
-            extra={"fields": fields},
+        record_request(
+            metrics,
+            request_id=request_id,
+            method=request.method,
+            route=route_of(request),
+            path=request.path,
+            status=response.status,
+            seconds=time.perf_counter() - started,
+            user_id=_user_id(request),
         )
 
     return metrics

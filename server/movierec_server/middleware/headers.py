@@ -22,7 +22,7 @@ from movierec_server.draining import send_encoded_headers
 from movierec_server.middleware.proxy import is_secure
 from movierec_server.pipeline import Pipeline
 
-__all__ = ["API_CSP", "DOCS_CSP", "install"]
+__all__ = ["API_BLOCK", "API_CSP", "DOCS_CSP", "hsts_value", "install"]
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 # The docs pages load only packaged assets (movierec_server.apidocs). Swagger UI and
@@ -55,9 +55,14 @@ API_BLOCK, DOCS_BLOCK = _encoded(API_CSP), _encoded(DOCS_CSP)
 _NAMES = (*(name for name, _ in CONSTANT), "Content-Security-Policy")
 
 
+def hsts_value(settings: Settings) -> str:
+    """``Strict-Transport-Security`` of a secure reply (sent when ``hsts_max_age`` is set)."""
+    return f"max-age={settings.hsts_max_age}; includeSubDomains"
+
+
 def install(app: Pipeline, settings: Settings) -> None:
     """Register the response middleware."""
-    hsts = f"max-age={settings.hsts_max_age}; includeSubDomains"
+    hsts = hsts_value(settings)
 
     @app.on_response(priority=10)
     def security_headers(request: Request, response: BaseHTTPResponse) -> None:

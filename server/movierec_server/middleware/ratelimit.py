@@ -27,7 +27,30 @@ from movierec_server.context import movierec
 from movierec_server.middleware.proxy import client_ip
 from movierec_server.pipeline import Pipeline
 
-__all__ = ["install"]
+__all__ = ["count_by_address", "header_pairs", "install"]
+
+
+async def count_by_address(request: Request, settings: Settings) -> RateDecision | None:
+    """Count a request without a valid bearer token against its client's address.
+
+    The outcome stays on the request (``None``: the limiter could not decide), so a
+    request counted before the middleware runs (:mod:`movierec_server.hotpath`) is never
+    counted again: the middleware applies that outcome instead.
+    """
+    key = f"api:ip:{client_ip(request)}"
+    decision = await movierec(request).limiter.check(key, settings.rate_limit_anonymous)
+    request.ctx.rate_counted = True
+    request.ctx.rate_outcome = decision
+    return decision
+
+
+def header_pairs(decision: RateDecision) -> tuple[tuple[str, str], ...]:
+    """The ``RateLimit-*`` headers of a reply counted by ``decision``."""
+    return (
+        ("RateLimit-Limit", str(decision.limit)),
+        ("RateLimit-Remaining", str(decision.remaining)),
+        ("RateLimit-Reset", str(max(0, round(decision.reset_after + 0.499)))),
+    )
 
 
 def install(app: Pipeline, settings: Settings) -> None:
@@ -36,6 +59,9 @@ def install(app: Pipeline, settings: Settings) -> None:
     @app.middleware("request", priority=80)
     async def rate_limit(request: Request) -> None:
         if request.method == "OPTIONS":
+            return
+        if getattr(request.ctx, "rate_counted", False):  # counted already: applied here
+            _apply(request, request.ctx.rate_outcome)
             return
         mr = movierec(request)
         user_id = likely_user(request)
@@ -51,11 +77,11 @@ def install(app: Pipeline, settings: Settings) -> None:
                 return
         else:
             principal = await try_principal(request)
-        if principal is not None:
-            key, rate = f"api:user:{principal.user_id}", settings.rate_limit_user
-        else:
-            key, rate = f"api:ip:{client_ip(request)}", settings.rate_limit_anonymous
-        _apply(request, await mr.limiter.check(key, rate))
+        if principal is None:
+            _apply(request, await count_by_address(request, settings))
+            return
+        key = f"api:user:{principal.user_id}"
+        _apply(request, await mr.limiter.check(key, settings.rate_limit_user))
 
     def _apply(request: Request, decision: RateDecision | None) -> None:
         if decision is None:
@@ -68,6 +94,5 @@ def install(app: Pipeline, settings: Settings) -> None:
         decision: RateDecision | None = getattr(request.ctx, "rate_decision", None)
         if decision is None:
             return
-        response.headers["RateLimit-Limit"] = str(decision.limit)
-        response.headers["RateLimit-Remaining"] = str(decision.remaining)
-        response.headers["RateLimit-Reset"] = str(max(0, round(decision.reset_after + 0.499)))
+        for name, value in header_pairs(decision):
+            response.headers[name] = value

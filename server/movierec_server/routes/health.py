@@ -65,12 +65,13 @@ class ReadyBody(BaseModel):
 async def health(request: Request) -> HTTPResponse:
     """Liveness: the process answers; the cache backend's state is reported."""
     report = await movierec(request).liveness()
-    return raw(_liveness_body(report), content_type="application/json")
+    return raw(liveness_body(report), content_type="application/json")
 
 
 @lru_cache(maxsize=8)
-def _liveness_body(report: Liveness) -> bytes:
-    """``/health`` is probed a lot and has a handful of possible bodies: each encoded once."""
+def liveness_body(report: Liveness) -> bytes:
+    """The ``/health`` body of ``report`` (probed a lot, a handful of possible bodies:
+    each encoded once)."""
     return orjson.dumps(report.as_dict())
 
 

@@ -6,7 +6,9 @@ library's cache lifetime for that kind of answer (a stale answer is only cached 
 so clients come back once the provider recovers).
 
 Replies read from the shared cache are kept as encoded bytes in the worker's first cache
-level (``mr.hot``, a few seconds): the next identical request is a dictionary lookup.
+level (``mr.hot``, a few seconds), with their route pattern and encoded head: the next
+identical request is a dictionary lookup, answered at the connection
+(:mod:`movierec_server.hotpath`) or, on ASGI, by the route.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from movierec import (
     MoviePage,
 )
 from movierec_server.context import movierec
+from movierec_server.hotpath import hot_head, hot_key
+from movierec_server.observability import route_of
 from movierec_server.spec import json_content
 
 bp = Blueprint("movies", url_prefix="/movies")
@@ -69,12 +73,12 @@ def _int_arg(request: Request, name: str, default: int | None) -> int | None:
         raise InvalidInput.field(name, "must be an integer") from None
 
 
-def _hot_key(request: Request) -> str:
-    return f"{request.path}?{request.query_string}"
+def _cache_control(max_age: int) -> str:
+    return f"public, max-age={max_age}"
 
 
 def _send(reply: HotReply) -> HTTPResponse:
-    headers = {"Cache-Control": f"public, max-age={reply.max_age}"}
+    headers = {"Cache-Control": _cache_control(reply.max_age)}
     return raw(reply.body, content_type="application/json", headers=headers)
 
 
@@ -83,7 +87,7 @@ def _served_hot(handler: Callable[..., Awaitable[HTTPResponse]]) -> Any:
 
     @wraps(handler)
     async def serve(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-        reply = movierec(request).hot.get(_hot_key(request))
+        reply = movierec(request).hot.get(hot_key(request))
         if reply is not None:
             return _send(reply)
         return await handler(request, *args, **kwargs)
@@ -93,13 +97,15 @@ def _served_hot(handler: Callable[..., Awaitable[HTTPResponse]]) -> Any:
 
 def _reply(request: Request, body: BaseModel, ttl: int) -> HTTPResponse:
     stale = bool(getattr(body, "stale", False))
-    reply = HotReply(
-        orjson.dumps(body.model_dump(mode="json")),
-        min(ttl, STALE_MAX_AGE) if stale else ttl,
-    )
+    max_age = min(ttl, STALE_MAX_AGE) if stale else ttl
+    encoded = orjson.dumps(body.model_dump(mode="json"))
     if getattr(body, "cached", False) and not stale:
-        movierec(request).hot.put(_hot_key(request), reply, ttl)
-    return _send(reply)
+        # kept with what the connection's hot path sends with it (movierec_server.hotpath)
+        head = hot_head(_cache_control(max_age))
+        reply = HotReply(encoded, max_age, route_of(request), head)
+        movierec(request).hot.put(hot_key(request), reply, ttl)
+        return _send(reply)
+    return _send(HotReply(encoded, max_age))
 
 
 @bp.get("/trending")
