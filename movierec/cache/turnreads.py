@@ -34,6 +34,8 @@ class TurnReads:
     def __init__(self, fetch: Fetch) -> None:
         self._fetch = fetch
         self._pending: dict[str, list[asyncio.Future[Any]]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        """The loop the pending batch's fetch is scheduled on."""
         self._fetching: set[asyncio.Task[None]] = set()
         self.fetches = 0
         """Batches sent so far (for tests and stats)."""
@@ -42,7 +44,9 @@ class TurnReads:
         """The value under ``key``, read by the next batch."""
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Any] = loop.create_future()
-        if not self._pending:
+        if not self._pending or loop is not self._loop:
+            # A batch left by a loop that stopped before sending it is that loop's.
+            self._pending, self._loop = {}, loop
             task = loop.create_task(self._send())
             self._fetching.add(task)
             task.add_done_callback(self._fetching.discard)

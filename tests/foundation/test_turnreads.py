@@ -78,3 +78,32 @@ async def test_a_reader_that_gives_up_leaves_the_others_their_value() -> None:
     with pytest.raises(asyncio.CancelledError):
         await quitter
     assert len(store.fetched) == 1
+
+
+def test_a_batch_left_by_a_stopped_loop_does_not_hold_up_the_next_loop() -> None:
+    store = _Store()
+    store.values = {"a": 1}
+    reads = TurnReads(store.fetch)
+
+    asked: list[asyncio.Future[Any]] = []
+
+    async def ask_and_leave() -> None:
+        asked.append(asyncio.ensure_future(reads.get("a")))  # runs as the loop stops
+
+    first = asyncio.new_event_loop()
+    try:
+        first.run_until_complete(ask_and_leave())
+        assert store.fetched == []  # asked for, never sent
+        second = asyncio.new_event_loop()
+        try:
+            got = second.run_until_complete(asyncio.wait_for(reads.get("a"), 5))
+        finally:
+            second.close()
+    finally:
+        left = asyncio.all_tasks(first) | set(asked)
+        for task in left:
+            task.cancel()
+        first.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+        first.close()
+    assert got == 1
+    assert store.fetched == [["a"]]
