@@ -52,6 +52,29 @@ def parse_rate(rate: str) -> RateLimitItem:
 
 
 @dataclass(frozen=True, slots=True)
+class _Terms:
+    """A rate's numbers as a hit uses them, worked out once per rate."""
+
+    limit: int
+    period_ms: int
+    batch: int
+    """Hits one round trip counts when the limit is shared (:func:`batch_for`)."""
+
+
+@functools.lru_cache(maxsize=256)
+def _terms_of(rate: str) -> _Terms:
+    return _terms_of_item(parse_rate(rate))
+
+
+def _terms_of_item(item: RateLimitItem) -> _Terms:
+    return _Terms(item.amount, int(item.get_expiry() * 1000), batch_for(item.amount))
+
+
+def _terms(rate: str | RateLimitItem) -> _Terms:
+    return _terms_of(rate) if isinstance(rate, str) else _terms_of_item(rate)
+
+
+@dataclass(frozen=True, slots=True)
 class RateDecision:
     """The outcome of one hit: allowed or not, and the numbers for the headers.
 
@@ -181,19 +204,18 @@ class RateLimiter:
         ``companion``: a key the shared store reads in that same round trip, when there
         is one (:attr:`RateDecision.companion`); a hit spent from a batch makes none.
         """
-        item = parse_rate(rate) if isinstance(rate, str) else rate
-        period_ms = int(item.get_expiry() * 1000)
-        limit = item.amount
-        batch = batch_for(limit) if self._leases is not None and cost == 1 and not exact else 1
+        terms = _terms(rate)
+        limit, period_ms = terms.limit, terms.period_ms
+        batch = terms.batch if self._leases is not None and cost == 1 and not exact else 1
         read: bytes | None = None
         if batch > 1:
             assert self._leases is not None
-            spent = self._spend_leased(key, item)
+            spent = self._spend_leased(key, terms)
             while spent is None and key in self._refills:
                 # Concurrent hits of one key share one batch's round trip; without this,
                 # every request in flight when a lease runs out would count a batch.
                 await asyncio.shield(self._refills[key])
-                spent = self._spend_leased(key, item)
+                spent = self._spend_leased(key, terms)
             if spent is not None:
                 return spent
             refill = self._refills[key] = asyncio.get_running_loop().create_future()
@@ -217,20 +239,31 @@ class RateLimiter:
         window = await self._decide(key, limit, period_ms, cost, exact=exact, companion=companion)
         return RateDecision(
             window.allowed,
-            item.amount,
+            limit,
             max(0, window.remaining),
             window.reset_ms / 1000,
             0.0 if window.allowed else window.retry_ms / 1000,
             window.companion if read is None else read,
         )
 
-    def _spend_leased(self, key: str, item: RateLimitItem) -> RateDecision | None:
+    def _spend_leased(self, key: str, terms: _Terms) -> RateDecision | None:
         """One hit of ``key`` spent from this worker's counted batch (no I/O), or ``None``
         (no batch held, or a limit counted hit by hit)."""
-        if self._leases is None or batch_for(item.amount) == 1:
+        if self._leases is None or terms.batch == 1:
             return None
         leased = self._leases.take(key)
-        return None if leased is None else RateDecision(True, item.amount, *leased)
+        return None if leased is None else RateDecision(True, terms.limit, *leased)
+
+    def spend(self, key: str, rate: str | RateLimitItem) -> RateDecision | None:
+        """:meth:`check`'s answer when it needs no I/O (a hit spent from a batch this
+        worker counted), else ``None``: then ask :meth:`check`.
+
+        A request path calls this first, so the common hit costs neither a coroutine
+        nor a timeout; ``None`` while :meth:`check` leaves a failed limiter alone.
+        """
+        if self._check_breaker.open:
+            return None
+        return self._spend_leased(key, _terms(rate))
 
     async def check(
         self, key: str, rate: str | RateLimitItem, companion: Companion | None = None
@@ -243,11 +276,9 @@ class RateLimiter:
         the limiter must neither take an API down nor slow every request. A hit spent
         from a batch this worker already counted makes no I/O, so it is not timed.
         """
-        if not self._check_breaker.open:
-            item = parse_rate(rate) if isinstance(rate, str) else rate
-            spent = self._spend_leased(key, item)
-            if spent is not None:
-                return spent
+        spent = self.spend(key, rate)
+        if spent is not None:
+            return spent
         if not self._check_breaker.allow():
             return None
         try:

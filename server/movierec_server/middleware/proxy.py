@@ -63,7 +63,7 @@ def client_ip(request: Request) -> str:
         return cached
     address = request.ip or "unknown"
     trusted = _trusted(request)
-    if _in(address, trusted):
+    if trusted and _in(address, trusted):
         forwarded = request.headers.get("x-forwarded-for", "")
         for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
             try:

@@ -38,7 +38,9 @@ async def count_by_address(request: Request, settings: Settings) -> RateDecision
     counted again: the middleware applies that outcome instead.
     """
     key = f"api:ip:{client_ip(request)}"
-    decision = await movierec(request).limiter.check(key, settings.rate_limit_anonymous)
+    limiter = movierec(request).limiter
+    rate = settings.rate_limit_anonymous
+    decision = limiter.spend(key, rate) or await limiter.check(key, rate)
     request.ctx.rate_counted = True
     request.ctx.rate_outcome = decision
     return decision
