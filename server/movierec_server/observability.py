@@ -13,7 +13,6 @@ import itertools
 import logging
 import logging.handlers
 import os
-import queue
 import re
 import secrets
 import sys
@@ -27,6 +26,7 @@ from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse
 
 from movierec import Principal, Settings, printable
+from movierec_server.accesslog import ACCESS_MESSAGE, AccessWriter
 from movierec_server.metrics import ServerMetrics
 from movierec_server.pipeline import Pipeline
 
@@ -100,25 +100,24 @@ def record_request(
     """Count one answered request and write its access-log line (every answer, on
     whichever path it was made, goes through here)."""
     metrics.observe(method, route, status, seconds)
+    latency_ms = seconds * 1000
     fields = {
         "request_id": request_id,
         "method": method,
         "route": route,
         "path": path,
         "status": status,
-        "latency_ms": round(seconds * 1000, 2),
+        "latency_ms": round(latency_ms, 2),
         "user_id": user_id,
     }
-    access_logger.info(
-        "%s %s -> %s in %.1f ms [%s]%s",
-        method,
-        path,
-        status,
-        seconds * 1000,
-        request_id,
-        f" user={user_id}" if user_id is not None else "",
-        extra={"fields": fields},
-    )
+    user = f" user={user_id}" if user_id is not None else ""
+    args = (method, path, status, latency_ms, request_id, user)
+    writer = _writer
+    if writer is not None:  # the writer thread makes the record (accesslog)
+        if access_logger.isEnabledFor(logging.INFO):
+            writer.put(time.time(), args, fields)
+        return
+    access_logger.info(ACCESS_MESSAGE, *args, extra={"fields": fields})
 
 
 class JsonFormatter(logging.Formatter):
@@ -165,6 +164,10 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     root.propagate = False
 
 
+_writer: AccessWriter | None = None
+"""The access log's writer thread when it takes queued entries (set per worker)."""
+
+
 class _RecordQueueHandler(logging.handlers.QueueHandler):
     """Queues the record itself: formatting happens in the listener thread, not the loop."""
 
@@ -176,28 +179,34 @@ def _queue_access_log(app: Sanic[Any, Any]) -> None:
     """In each worker, write access lines from a thread (when logging is configured).
 
     ``configure_logging`` gives the ``movierec`` logger its handler; the access logger
-    then hands records to a queue, and a listener thread formats and writes them, so a
-    slow stderr never holds a request. Without configured handlers (tests, embedding
-    programs) records propagate as usual.
+    then hands records to a queue, and a writer thread (:mod:`movierec_server.accesslog`)
+    formats and writes them in batches, so a slow stderr never holds a request. With
+    ``configure_logging``'s records (no caller's file and line), :func:`record_request`
+    queues a tuple and the thread makes the record. Without configured handlers (tests,
+    embedding programs) records propagate as usual.
     """
 
     @app.before_server_start
     async def start_access_queue(app: Sanic[Any, Any]) -> None:
+        global _writer
         targets = logging.getLogger("movierec").handlers
         if not targets or access_logger.handlers:
             return
-        records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-        listener = logging.handlers.QueueListener(records, *targets, respect_handler_level=True)
-        access_logger.handlers = [_RecordQueueHandler(records)]
+        writer = AccessWriter(access_logger, *targets)
+        access_logger.handlers = [_RecordQueueHandler(writer.entries)]
         access_logger.propagate = False
-        listener.start()
-        app.ctx.access_listener = listener
+        writer.start()
+        app.ctx.access_listener = writer
+        if logging._srcfile is None:
+            _writer = writer
 
     @app.after_server_stop
     async def stop_access_queue(app: Sanic[Any, Any]) -> None:
+        global _writer
         listener = getattr(app.ctx, "access_listener", None)
         if listener is not None:
-            listener.stop()  # flushes what is queued
+            _writer = None
+            listener.stop()  # writes what is queued
             access_logger.handlers = []
             access_logger.propagate = True
 
