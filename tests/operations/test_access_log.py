@@ -40,14 +40,19 @@ def configured() -> Iterator[logging.Logger]:
     access_logger.handlers[:], access_logger.propagate = saved_access
 
 
+def writer_into(stream: io.StringIO, formatter: logging.Formatter | None) -> AccessWriter:
+    """An access-log writer whose one handler writes to ``stream``."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    return AccessWriter(access_logger, handler)
+
+
 def test_lines_queued_quickly_come_out_complete_in_order_once(
     configured: logging.Logger,
 ) -> None:
     configure_logging(Settings(log_format="text"))
     stream = Writes()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(configured.handlers[0].formatter)
-    writer = AccessWriter(access_logger, handler)
+    writer = writer_into(stream, configured.handlers[0].formatter)
     count = 3000
     for n in range(count):  # all queued before the thread runs: it drains them in batches
         writer.put(time.time(), ("GET", f"/movies/{n}", 200, 1.0, f"id{n}", ""), {})
@@ -94,9 +99,7 @@ def test_the_writer_writes_the_bytes_logger_info_writes(
     log_all()  # no writer: Logger.info, the record made on this thread
 
     queued = io.StringIO()
-    handler = logging.StreamHandler(queued)
-    handler.setFormatter(formatter)
-    writer = AccessWriter(access_logger, handler)
+    writer = writer_into(queued, formatter)
     access_logger.handlers, access_logger.propagate = [], False
     monkeypatch.setattr(observability, "_writer", writer)
     writer.start()
@@ -109,10 +112,8 @@ def test_the_writer_writes_the_bytes_logger_info_writes(
 def test_records_logged_to_the_access_logger_still_reach_the_handlers(
     configured: logging.Logger,
 ) -> None:
-    configure_logging(Settings(log_format="text"))
     stream = Writes()
-    handler = logging.StreamHandler(stream)
-    writer = AccessWriter(access_logger, handler)
+    writer = writer_into(stream, None)
     writer.entries.put(
         access_logger.makeRecord("movierec.access", logging.INFO, "f", 1, "hi", (), None)
     )
