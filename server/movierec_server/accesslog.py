@@ -4,9 +4,10 @@ Per request the loop queues a tuple (the time, the message's arguments, the fiel
 far less work there than a ``LogRecord`` built and handed through ``Logger.info``. The
 writer thread makes of each the very record ``Logger.info`` would have made (a copy of
 one made at start, given the request's time, message and fields), drains whatever is
-queued, and writes each stream handler's lines in as few writes as line atomicity
-allows: whole lines, at most ``PIPE_BUF`` bytes a write (so lines of workers sharing one
-stderr pipe never interleave), each flushed. The text is byte for byte what one
+queued (letting entries gather for a moment after a wake-up), and writes each stream
+handler's lines in as few writes as line atomicity allows: whole lines, at most
+``PIPE_BUF`` bytes a write (so lines of workers sharing one stderr pipe never
+interleave), each flushed. The text is byte for byte what one
 ``Handler.handle`` per record writes; other handlers still get one call per record.
 """
 
@@ -16,6 +17,7 @@ import logging
 import logging.handlers
 import queue
 import select
+import time
 from typing import Any
 
 __all__ = ["ACCESS_MESSAGE", "AccessWriter"]
@@ -24,6 +26,9 @@ ACCESS_MESSAGE = "%s %s -> %s in %.1f ms [%s]%s"
 """The access line's message format (its arguments are queued, formatted in the thread)."""
 MAX_DRAIN = 512
 """Entries the thread takes off the queue before writing them."""
+GATHER_SECONDS = 0.01
+"""How long the thread, woken by an entry, lets more gather before draining: one wake-up
+(and one hand-over of the GIL by the event loop) per batch instead of per request."""
 ATOMIC_WRITE = select.PIPE_BUF
 """Bytes a single write keeps whole on a pipe shared with other processes."""
 
@@ -69,6 +74,8 @@ class AccessWriter(logging.handlers.QueueListener):
         entries = self.entries
         while True:
             batch = [entries.get()]
+            if batch[0] is not None:
+                time.sleep(GATHER_SECONDS)
             while len(batch) < MAX_DRAIN:
                 try:
                     batch.append(entries.get_nowait())
