@@ -23,6 +23,13 @@ def _env(tmp_path: Path, **values: str) -> dict[str, str]:
     return {"MOVIEREC_CONFIG_DIR": str(tmp_path), **values}
 
 
+def _case_env(tmp_path: Path, text: str, extra: dict[str, str]) -> dict[str, str]:
+    """A case's environment, its config file (``text``, when any) written first."""
+    if text:
+        (tmp_path / CONFIG).write_text(text)
+    return _env(tmp_path, **extra)
+
+
 def _expected(settings: Settings) -> CacheAddress:
     return CacheAddress(
         redis_url=settings.redis_url,
@@ -64,10 +71,7 @@ AGREEING: dict[str, tuple[str, dict[str, str]]] = {
 
 @pytest.mark.parametrize("case", sorted(AGREEING))
 def test_it_reads_what_settings_load_reads(tmp_path: Path, case: str) -> None:
-    text, extra = AGREEING[case]
-    if text:
-        (tmp_path / CONFIG).write_text(text)
-    env = _env(tmp_path, **extra)
+    env = _case_env(tmp_path, *AGREEING[case])
     assert cache_address(env) == _expected(Settings.load(env))
 
 
@@ -93,10 +97,7 @@ REFUSED: dict[str, tuple[str, dict[str, str]]] = {
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_it_gives_no_answer_where_settings_load_refuses(tmp_path: Path, case: str) -> None:
-    text, extra = REFUSED[case]
-    if text:
-        (tmp_path / CONFIG).write_text(text)
-    env = _env(tmp_path, **extra)
+    env = _case_env(tmp_path, *REFUSED[case])
     with pytest.raises(ConfigurationError):
         Settings.load(env)
     assert cache_address(env) is None
